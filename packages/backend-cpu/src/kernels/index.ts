@@ -1,0 +1,71 @@
+import { add } from "./add.js";
+import { broadcastTo } from "./broadcast-to.js";
+import { concat } from "./concat.js";
+import { constant } from "./constant.js";
+import { countOf } from "./count-of.js";
+import { div } from "./div.js";
+import { exp } from "./exp.js";
+import { identity } from "./identity.js";
+import type { KernelTable } from "./kernel.js";
+import { log } from "./log.js";
+import { logSoftmax } from "./log-softmax.js";
+import { matmul } from "./matmul.js";
+import { mean } from "./mean.js";
+import { mse } from "./mse.js";
+import { mul } from "./mul.js";
+import { neg } from "./neg.js";
+import { oneHot } from "./one-hot.js";
+import { pad } from "./pad.js";
+import { relu } from "./relu.js";
+import { reshape } from "./reshape.js";
+import { sigmoid } from "./sigmoid.js";
+import { slice } from "./slice.js";
+import { softmax } from "./softmax.js";
+import { softmaxCrossEntropy } from "./softmax-cross-entropy.js";
+import { step } from "./step.js";
+import { sub } from "./sub.js";
+import { sum } from "./sum.js";
+import { sumTo } from "./sum-to.js";
+import { tanh } from "./tanh.js";
+
+export type { Kernel, KernelTable } from "./kernel.js";
+
+/** The CPU forward kernels, one per op; the readable specification of every op's forward semantics. */
+export const cpuKernels: KernelTable = {
+  // linear algebra
+  matmul,
+  // elementwise arithmetic (NumPy broadcasting)
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  // elementwise nonlinearities
+  tanh,
+  sigmoid,
+  relu,
+  step,
+  exp,
+  log,
+  // last-axis normalizations
+  softmax,
+  logSoftmax,
+  // last-axis layout
+  concat,
+  slice,
+  pad,
+  // reductions and their adjoints
+  sum,
+  mean,
+  sumTo,
+  broadcastTo,
+  reshape,
+  countOf,
+  // sources and plumbing
+  constant,
+  identity,
+  oneHot,
+  // per-row losses, shape [B]
+  mse,
+  softmaxCrossEntropy,
+};

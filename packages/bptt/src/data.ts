@@ -1,0 +1,45 @@
+import { allocate, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+
+/** A batch of sequences for a program, time-major. */
+export interface SequenceData {
+  /** Every data sequence of the program (e.g. `x`, and `y` with a loss), `[T, B, ...]`. */
+  readonly sequences: Readonly<Record<string, Tensor>>;
+  /** State at the start, `[B, ...]` per state name; missing states start at their graph's init (zeros). */
+  readonly initialState?: Readonly<Record<string, Tensor>>;
+  /** Per-row sequence lengths; steps at or past a row's length are padding. */
+  readonly lengths?: readonly number[];
+}
+
+/** Steps `[start, end)` of a time-major tensor, as a view sharing its memory. */
+export function sliceSteps(t: Tensor, start: number, end: number): Tensor {
+  const n = sizeOf(t.shape.slice(1));
+  return { shape: [end - start, ...t.shape.slice(1)], data: t.data.subarray(start * n, end * n) };
+}
+
+/** The `[T, B]` mask of per-row lengths: 1 for steps inside a row's sequence, 0 past its end. */
+export function maskOfLengths(lengths: readonly number[], steps: number, dtype: Dtype): Tensor {
+  const batch = lengths.length;
+  lengths.forEach((len, b) => {
+    if (!(Number.isInteger(len) && len >= 0 && len <= steps)) {
+      throw new Error(`lengths[${b}] is ${len}; lengths must be integers from 0 to the sequence length ${steps}`);
+    }
+  });
+  const data = allocate(dtype, steps * batch);
+  for (let t = 0; t < steps; t++) for (let b = 0; b < batch; b++) data[t * batch + b] = t < lengths[b] ? 1 : 0;
+  return { shape: [steps, batch], data };
+}
+
+/** Sequence length and batch size of the data, checked against the program's data inputs. */
+export function dataSize(program: CheckedProgram, data: SequenceData): { steps: number; batch: number } {
+  const names = Object.keys(program.dataInputs);
+  for (const name of names) {
+    if (!data.sequences[name]) throw new Error(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
+  }
+  const first = data.sequences[names[0]];
+  if (first.shape.length < 2) throw new Error(`sequence "${names[0]}" must be time-major [T, B, ...]`);
+  const [steps, batch] = first.shape;
+  if (data.lengths && data.lengths.length !== batch) {
+    throw new Error(`lengths has ${data.lengths.length} entries but the batch has ${batch} rows`);
+  }
+  return { steps, batch };
+}

@@ -1,0 +1,144 @@
+import { zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
+import type { LoadedProgram } from "./backend.js";
+import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
+import { planWindows, type Plan, type Truncation } from "./plan.js";
+import type { WindowResult } from "./window.js";
+
+/** Options of {@link runForward} and {@link computeGradients}. */
+export interface RunOptions {
+  /** Keep the state only every this many steps and recompute the rest in backward (time checkpointing). */
+  readonly checkpointEvery?: number;
+}
+
+/** One window of a truncated gradient computation. */
+export interface WindowGradients {
+  /** First step of the backprop span. */
+  readonly start: number;
+  /** One past its last step. */
+  readonly end: number;
+  /** First step whose loss counts. */
+  readonly lossStart: number;
+  /** The window's loss: mean over its counted elements. */
+  readonly loss: number;
+  /** The window's parameter gradients. */
+  readonly grads: Readonly<Record<string, Tensor>>;
+}
+
+/** Loss, outputs and gradients of a whole sequence under a truncation plan. */
+export interface GradientResult {
+  /** Sum of the windows' losses (the loss itself for full BPTT). */
+  readonly loss: number;
+  /** The forward pass: outputs, states per step and final state. */
+  readonly forward: WindowResult;
+  /** Sum over windows of the parameter gradients. */
+  readonly grads: Readonly<Record<string, Tensor>>;
+  /** Sum over windows of the gradients with respect to each data sequence `[T, B, ...]`. */
+  readonly inputGrads: Readonly<Record<string, Tensor>>;
+  /** Gradient with respect to the initial state, from the windows that start at step 0. */
+  readonly initialStateGrads: Readonly<Record<string, Tensor>>;
+  /** The plan that was run. */
+  readonly plan: Plan;
+  /** Each window's loss and gradients. */
+  readonly windows: readonly WindowGradients[];
+}
+
+/** Runs the program forward over the whole sequence: outputs, states, final state and loss. */
+export async function runForward(loaded: LoadedProgram, params: Readonly<Record<string, Tensor>>, data: SequenceData, program: CheckedProgram): Promise<WindowResult> {
+  const { steps } = dataSize(program, data);
+  const dtype = Object.values(data.sequences)[0].data instanceof Float64Array ? "float64" : "float32";
+  return loaded.runWindow({
+    params,
+    sequences: data.sequences,
+    initialState: data.initialState ?? {},
+    ...(data.lengths ? { mask: maskOfLengths(data.lengths, steps, dtype) } : {}),
+    gradients: false,
+  });
+}
+
+/** The state entering step `t`: the initial state at 0, else the state after step t-1. */
+function stateEntering(program: CheckedProgram, forward: WindowResult, data: SequenceData, t: number): Record<string, Tensor> {
+  if (t === 0) return { ...(data.initialState ?? {}) };
+  const out: Record<string, Tensor> = {};
+  for (const name of Object.keys(program.states)) out[name] = sliceSteps(forward.states[name], t - 1, t);
+  for (const [name, s] of Object.entries(out)) out[name] = { shape: s.shape.slice(1), data: s.data };
+  return out;
+}
+
+/**
+ * Gradients of the loss over a whole sequence, without updating anything. With
+ * truncation, each window of the plan backpropagates from its own loss through its
+ * span, entering with the state of one uninterrupted forward pass; `grads` sums
+ * the windows.
+ */
+export async function computeGradients(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Readonly<Record<string, Tensor>>,
+  data: SequenceData,
+  truncation: Truncation,
+  options: RunOptions = {},
+): Promise<GradientResult> {
+  const { steps } = dataSize(program, data);
+  const plan = planWindows(steps, truncation);
+  const dtype = Object.values(params)[0]?.data instanceof Float64Array ? "float64" : "float32";
+  const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
+  if (plan.windows.length > 1 && program.stages.some((s) => s.reverse)) {
+    throw new Error("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
+  }
+  const forward = await loaded.runWindow({
+    params,
+    sequences: data.sequences,
+    initialState: data.initialState ?? {},
+    ...(mask ? { mask } : {}),
+    gradients: plan.windows.length === 1,
+    ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+  });
+  if (plan.windows.length === 1) {
+    const w = plan.windows[0];
+    return {
+      loss: forward.loss ?? 0,
+      forward,
+      grads: forward.grads!,
+      inputGrads: forward.inputGrads!,
+      initialStateGrads: forward.initialStateGrads!,
+      plan,
+      windows: [{ ...w, loss: forward.loss ?? 0, grads: forward.grads! }],
+    };
+  }
+  const grads: Record<string, Tensor> = {};
+  for (const [name, shape] of Object.entries(program.params)) grads[name] = zeros(shape, dtype);
+  const inputGrads: Record<string, Tensor> = {};
+  for (const [name, seq] of Object.entries(data.sequences)) inputGrads[name] = zeros(seq.shape, dtype);
+  const initialStateGrads: Record<string, Tensor> = {};
+  const windows: WindowGradients[] = [];
+  let loss = 0;
+  for (const w of plan.windows) {
+    const sequences: Record<string, Tensor> = {};
+    for (const [name, seq] of Object.entries(data.sequences)) sequences[name] = sliceSteps(seq, w.start, w.end);
+    const r = await loaded.runWindow({
+      params,
+      sequences,
+      initialState: stateEntering(program, forward, data, w.start),
+      ...(mask ? { mask: sliceSteps(mask, w.start, w.end) } : {}),
+      lossFrom: w.lossStart - w.start,
+      gradients: true,
+      collectStates: false,
+      ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+    });
+    loss += r.loss ?? 0;
+    windows.push({ ...w, loss: r.loss ?? 0, grads: r.grads! });
+    for (const [name, g] of Object.entries(r.grads!)) addInto(grads[name], g);
+    for (const [name, g] of Object.entries(r.inputGrads!)) addInto(sliceSteps(inputGrads[name], w.start, w.end), g);
+    if (w.start === 0) {
+      for (const [name, g] of Object.entries(r.initialStateGrads!)) {
+        if (initialStateGrads[name]) addInto(initialStateGrads[name], g);
+        else initialStateGrads[name] = { shape: g.shape, data: g.data.slice() };
+      }
+    }
+  }
+  return { loss, forward, grads, inputGrads, initialStateGrads, plan, windows };
+}
+
+function addInto(target: Tensor, source: Tensor): void {
+  for (let i = 0; i < target.data.length; i++) target.data[i] += source.data[i];
+}

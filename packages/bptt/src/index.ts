@@ -1,0 +1,12 @@
+/**
+ * `@unroll/bptt`: the scheduler that unrolls a program over time, the
+ * {@link Backend} contract it runs on, and training on top of it.
+ * @packageDocumentation
+ */
+export * from "./backend.js";
+export * from "./window.js";
+export * from "./non-finite-error.js";
+export * from "./check-request.js";
+export * from "./plan.js";
+export * from "./data.js";
+export * from "./gradients.js";

@@ -1,0 +1,75 @@
+/**
+ * How gradients are cut along time:
+ * - `full`: backpropagate through the whole sequence;
+ * - `chunked`: windows of `window` steps, the state carried forward, the gradient stopped at each window's start;
+ * - `k1k2`: Williams and Peng's BPTT(k1, k2): every k1 steps, backpropagate the loss of those
+ *   k1 steps through at most the last k2 steps.
+ */
+export type Truncation =
+  | { readonly kind: "full" }
+  | { readonly kind: "chunked"; readonly window: number }
+  | { readonly kind: "k1k2"; readonly k1: number; readonly k2: number };
+
+/** One window of a plan: a backprop span and the steps whose loss counts. */
+export interface PlanWindow {
+  /** First step of the backprop span (inclusive); the state entering it is a constant. */
+  readonly start: number;
+  /** One past the span's last step; an update happens after it. */
+  readonly end: number;
+  /** First step whose loss counts (`start <= lossStart < end`). */
+  readonly lossStart: number;
+}
+
+/** The schedule of a run over T steps, as data: it can be printed, tested and shipped to a worker. */
+export interface Plan {
+  /** Sequence length. */
+  readonly steps: number;
+  /** The truncation that produced it. */
+  readonly truncation: Truncation;
+  /** Windows in execution order. */
+  readonly windows: readonly PlanWindow[];
+}
+
+/**
+ * Unrolls T steps into windows. BPTT(k1, k2): updates after steps k1, 2·k1, …
+ * (and T); each update's loss is that of its last k1 steps and its span the last
+ * min(k2, steps so far) steps. Chunked truncation with K is BPTT(K, K); full BPTT
+ * is one window.
+ *
+ * ```
+ * for i in 0..ceil(T/k1)-1:
+ *   end = min((i+1)·k1, T); lossStart = i·k1; start = max(0, end - k2)
+ * ```
+ */
+export function planWindows(steps: number, truncation: Truncation): Plan {
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`a sequence needs at least one step, got ${steps}`);
+  let k1: number;
+  let k2: number;
+  switch (truncation.kind) {
+    case "full":
+      return { steps, truncation, windows: [{ start: 0, end: steps, lossStart: 0 }] };
+    case "chunked":
+      k1 = k2 = truncation.window;
+      break;
+    case "k1k2":
+      ({ k1, k2 } = truncation);
+      break;
+  }
+  for (const [name, v] of [["k1", k1], ["k2", k2]] as const) {
+    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name} must be a positive integer, got ${v}`);
+  }
+  if (k2 < k1) {
+    throw new Error(`BPTT(k1=${k1}, k2=${k2}): k2 must be at least k1, or the loss of the earliest steps of each update would get no gradient`);
+  }
+  const windows: PlanWindow[] = [];
+  for (let lossStart = 0; lossStart < steps; lossStart += k1) {
+    const end = Math.min(lossStart + k1, steps);
+    windows.push({ start: Math.max(0, end - k2), end, lossStart });
+  }
+  return { steps, truncation, windows };
+}
+
+/** A plan as text, one window per line, for logs and tests. */
+export function formatPlan(plan: Plan): string {
+  return plan.windows.map((w, i) => `window ${i}: span [${w.start}, ${w.end}) loss [${w.lossStart}, ${w.end})`).join("\n");
+}

@@ -1,0 +1,50 @@
+import type { Tensor } from "@unroll/ir";
+
+/**
+ * One window of time steps to run: the unit of work of a {@link Backend}.
+ * Sequences are time-major, `[L, B, ...]` for a window of L steps.
+ */
+export interface WindowRequest {
+  /** Every parameter of the program, by name. */
+  readonly params: Readonly<Record<string, Tensor>>;
+  /** The data sequences (the program's data inputs, e.g. `x` and `y`) over the window's steps. */
+  readonly sequences: Readonly<Record<string, Tensor>>;
+  /**
+   * State entering the window, `[B, ...]` per state name. A forward stage starts
+   * from it at the window's first step, a reverse stage at its last.
+   */
+  readonly initialState: Readonly<Record<string, Tensor>>;
+  /** `[L, B]`: 1 where a step is part of its sequence, 0 past its length. Absent: all steps count. */
+  readonly mask?: Tensor;
+  /** First step (relative to the window) whose loss counts; earlier steps only warm up the state. Default 0. */
+  readonly lossFrom?: number;
+  /** Also run backward and return gradients. */
+  readonly gradients: boolean;
+  /** Return every step's state (`states`); off for long streams that need only the final state. Default true. */
+  readonly collectStates?: boolean;
+  /**
+   * Time checkpointing: during the forward pass keep the state only every this
+   * many steps and recompute the rest during backward. Default 1 (keep all).
+   */
+  readonly checkpointEvery?: number;
+}
+
+/** What a window computed. */
+export interface WindowResult {
+  /** The program's output sequence, `[L, B, ...]`; zero past each sequence's length. */
+  readonly outputs: Tensor;
+  /** Each state after each step, `[L, B, ...]`, indexed by time (when `collectStates`). */
+  readonly states: Readonly<Record<string, Tensor>>;
+  /** The state leaving the window: after its last step (forward) or its first (reverse). */
+  readonly finalState: Readonly<Record<string, Tensor>>;
+  /** Mean per-row loss over the counted rows, when the program has a loss. */
+  readonly loss?: number;
+  /** Number of (step, row) pairs whose loss counted. */
+  readonly lossRows: number;
+  /** Gradient of `loss` with respect to every parameter (when `gradients`). */
+  readonly grads?: Readonly<Record<string, Tensor>>;
+  /** Gradient of `loss` with respect to each data sequence, `[L, B, ...]` (when `gradients`). */
+  readonly inputGrads?: Readonly<Record<string, Tensor>>;
+  /** Gradient of `loss` with respect to the state entering the window (when `gradients`). */
+  readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
+}

@@ -1,0 +1,106 @@
+import { GraphBuilder } from "./builder.js";
+import { GraphError } from "./errors.js";
+import type { StepGraph } from "./graph.js";
+import { opOf, type Node } from "./ops/index.js";
+import { formatShape, shapesEqual } from "./shape.js";
+import { checkGraph, type CheckedGraph } from "./validate.js";
+
+/**
+ * The backward step of a step graph, itself a step graph (no carries): given a
+ * step's inputs, its previous carries and the gradients arriving at its outputs,
+ * it yields the gradients of its params, previous carries and xs. It recomputes
+ * the step's forward values it needs, so the scheduler stores only carries.
+ */
+export interface VjpGraph {
+  /** The backward graph, validated. Its xs are the forward xs, the carries (same ids) and the seeds. */
+  readonly checked: CheckedGraph;
+  /** Seed xs ids: gradient arriving at each listed ys, at each next carry, and at the per-row loss. */
+  readonly seeds: {
+    readonly ys: Readonly<Record<string, string>>;
+    readonly carry: Readonly<Record<string, string>>;
+    readonly loss?: string;
+  };
+  /** Gradient value ids, only for inputs that the step's outputs depend on. */
+  readonly grads: {
+    readonly params: Readonly<Record<string, string>>;
+    readonly xs: Readonly<Record<string, string>>;
+    readonly carry: Readonly<Record<string, string>>;
+  };
+}
+
+/** Options of {@link vjpGraph}. */
+export interface VjpOptions {
+  /** Output sequences (ys ids) whose gradient is seeded; e.g. those that feed a later stage. */
+  readonly ysSeeds?: readonly string[];
+}
+
+/** Keeps only the nodes that the graph's ys, updates and loss depend on. */
+export function pruneGraph(graph: StepGraph): StepGraph {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
+  const live = new Set<string>();
+  const stack = [...graph.ys.map((y) => y.value), ...Object.values(graph.update), ...(graph.loss ? [graph.loss] : [])];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (live.has(id)) continue;
+    live.add(id);
+    byId.get(id)?.inputs.forEach((i) => stack.push(i));
+  }
+  return { ...graph, nodes: graph.nodes.filter((n) => live.has(n.id)) };
+}
+
+/**
+ * Reverse-mode differentiation of one step as a transform of the IR. Each op's
+ * rule (`OpDef.vjp`) emits IR nodes, so any backend that runs forward kernels
+ * can run the backward pass too.
+ */
+export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGraph {
+  const g = forward.graph;
+  const b = GraphBuilder.from(checkGraph({ ...g, carry: [], update: {}, ys: [], loss: undefined, xs: [...g.xs, ...g.carry.map(({ id, shape }) => ({ id, shape }))] }), "d");
+  const grads = new Map<string, string>();
+  const accumulate = (value: string, grad: string, from: string): void => {
+    if (!shapesEqual(b.shape(value), b.shape(grad))) {
+      throw new GraphError("", `gradient rule of ${from} gave shape ${formatShape(b.shape(grad))} for "${value}" of shape ${formatShape(b.shape(value))}`);
+    }
+    const prev = grads.get(value);
+    grads.set(value, prev === undefined ? grad : b.add(prev, grad));
+  };
+  const seeds = { ys: {} as Record<string, string>, carry: {} as Record<string, string>, loss: undefined as string | undefined };
+  for (const id of options.ysSeeds ?? []) {
+    const y = g.ys.find((e) => e.id === id);
+    if (!y) throw new GraphError("", `cannot seed the gradient of unknown output "${id}"`);
+    seeds.ys[id] = b.input(`seed:ys:${id}`, [...forward.shapes.get(y.value)!]);
+    accumulate(y.value, seeds.ys[id], `output ${id}`);
+  }
+  for (const c of g.carry) {
+    seeds.carry[c.id] = b.input(`seed:carry:${c.id}`, [...c.shape]);
+    accumulate(g.update[c.id], seeds.carry[c.id], `carry ${c.id}`);
+  }
+  if (g.loss !== undefined) {
+    seeds.loss = b.input("seed:loss", ["B"]);
+    accumulate(g.loss, seeds.loss, "loss");
+  }
+  const ctx = { b, shape: (id: string) => b.shape(id) };
+  for (let i = forward.order.length - 1; i >= 0; i--) {
+    const node: Node = forward.order[i];
+    const grad = grads.get(node.id);
+    if (grad === undefined) continue;
+    const inputGrads = opOf(node).vjp(ctx, node as never, grad);
+    node.inputs.forEach((input, k) => {
+      const gi = inputGrads[k];
+      if (gi !== null && gi !== undefined) accumulate(input, gi, `node "${node.id}" (${node.op})`);
+    });
+  }
+  const out = { params: {} as Record<string, string>, xs: {} as Record<string, string>, carry: {} as Record<string, string> };
+  const expose = (kind: "params" | "xs" | "carry", id: string): void => {
+    const grad = grads.get(id);
+    if (grad === undefined) return;
+    const name = `grad:${kind}:${id}`;
+    b.output(name, grad);
+    out[kind][id] = grad;
+  };
+  g.params.forEach((p) => expose("params", p.id));
+  g.xs.forEach((x) => expose("xs", x.id));
+  g.carry.forEach((c) => expose("carry", c.id));
+  const checked = checkGraph(pruneGraph(b.toGraph(g.name ? `${g.name} (backward)` : "backward")));
+  return { checked, seeds: seeds.loss === undefined ? { ys: seeds.ys, carry: seeds.carry } : (seeds as VjpGraph["seeds"]), grads: out };
+}

@@ -1,0 +1,39 @@
+import type { GraphBuilder } from "../builder.js";
+import { cellNames, type CellOptions } from "./cell-options.js";
+
+/** Options of {@link lstmCell}. */
+export type LstmCellOptions = CellOptions;
+
+/**
+ * An LSTM cell (PyTorch `nn.LSTM` gate order, row vectors, one bias). Declares
+ * params `${name}.W_in${suffix}` [I, 4H], `${name}.W_re${suffix}` [H, 4H],
+ * `${name}.b${suffix}` [4H] whose column blocks are the gates i, f, g, o, and the
+ * carries `${name}.h${suffix}` and `${name}.c${suffix}` [B, H]; returns the new h:
+ *
+ * ```
+ * z = x_t W_in + b + h_{t-1} W_re
+ * i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = tanh(z_g)
+ * c_t = f * c_{t-1} + i * g
+ * h_t = o * tanh(c_t)
+ * ```
+ */
+export function lstmCell(b: GraphBuilder, opts: LstmCellOptions): string {
+  const n = cellNames(b, opts, "lstmCell");
+  const { input, inputSize: I, hidden: H } = opts;
+  const wIn = b.param(n("W_in"), [I, 4 * H]);
+  const wRe = b.param(n("W_re"), [H, 4 * H]);
+  const bias = b.param(n("b"), [4 * H]);
+  const h = b.carry(n("h"), ["B", H]);
+  const c = b.carry(n("c"), ["B", H]);
+  const z = b.add(b.matmul(h, wRe), b.add(b.matmul(input, wIn), bias));
+  const block = (k: number): string => b.slice(z, k * H, (k + 1) * H);
+  const i = b.node("sigmoid", [block(0)], undefined, n("i"));
+  const f = b.node("sigmoid", [block(1)], undefined, n("f"));
+  const g = b.node("tanh", [block(2)], undefined, n("g"));
+  const o = b.node("sigmoid", [block(3)], undefined, n("o"));
+  const cNext = b.node("add", [b.mul(f, c), b.mul(i, g)], undefined, n("c_next"));
+  const hNext = b.node("mul", [o, b.tanh(cNext)], undefined, n("h_next"));
+  b.update(c, cNext);
+  b.update(h, hNext);
+  return hNext;
+}

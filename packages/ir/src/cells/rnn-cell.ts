@@ -1,0 +1,32 @@
+import type { GraphBuilder } from "../builder.js";
+import { activate, type CellActivation } from "./activation.js";
+import { cellNames, type CellOptions } from "./cell-options.js";
+
+/** Options of {@link rnnCell}. */
+export interface RnnCellOptions extends CellOptions {
+  /** The nonlinearity f; `"tanh"` by default. */
+  readonly activation?: CellActivation;
+}
+
+/**
+ * An Elman RNN cell (PyTorch `nn.RNN` with row vectors). Declares params
+ * `${name}.W_in${suffix}` [I, H], `${name}.W_re${suffix}` [H, H], `${name}.b${suffix}` [H]
+ * and the carry `${name}.h${suffix}` [B, H]; returns the new hidden value:
+ *
+ * ```
+ * h_t = f(h_{t-1} W_re + x_t W_in + b)
+ * ```
+ */
+export function rnnCell(b: GraphBuilder, opts: RnnCellOptions): string {
+  const n = cellNames(b, opts, "rnnCell");
+  const { input, inputSize: I, hidden: H } = opts;
+  const wIn = b.param(n("W_in"), [I, H]);
+  const wRe = b.param(n("W_re"), [H, H]);
+  const bias = b.param(n("b"), [H]);
+  const h = b.carry(n("h"), ["B", H]);
+  // the x part depends on no carry, so a pass can hoist it out of the time loop
+  const xPart = b.add(b.matmul(input, wIn), bias);
+  const hNext = activate(b, b.add(b.matmul(h, wRe), xPart), opts.activation ?? "tanh", n("h_next"));
+  b.update(h, hNext);
+  return hNext;
+}

@@ -1,0 +1,110 @@
+import { GraphError } from "./errors.js";
+import { PROGRAM_FORMAT, ProgramSchema, type Program } from "./program.js";
+import { GRAPH_FORMAT, type StepGraph } from "./graph.js";
+import { formatShape, shapesEqual, type Shape } from "./shape.js";
+import { checkGraph, parseGraph, type CheckedGraph } from "./validate.js";
+import { describeZodError } from "./zod-path.js";
+
+/** A stage that passed validation. */
+export interface CheckedStage {
+  /** The stage's step graph, checked. */
+  readonly checked: CheckedGraph;
+  /** True when the stage scans from the last step to the first. */
+  readonly reverse: boolean;
+}
+
+/** Where a recurrent state lives and how it starts. */
+export interface StateInfo {
+  /** Index of the stage that owns this carry. */
+  readonly stage: number;
+  /** Shape with the batch axis, `["B", ...]`. */
+  readonly shape: Shape;
+  /** Initial fill value when the data gives no initial state. */
+  readonly init: number;
+}
+
+/** A program that passed validation, with the facts the scheduler needs. */
+export interface CheckedProgram {
+  /** The program as given. */
+  readonly program: Program;
+  /** Its stages, checked. */
+  readonly stages: readonly CheckedStage[];
+  /** Sequences that come from the data (not produced by a stage), with their per-step shapes. */
+  readonly dataInputs: Readonly<Record<string, Shape>>;
+  /** Every parameter and its shape. */
+  readonly params: Readonly<Record<string, readonly number[]>>;
+  /** Every recurrent state (carry), by name. */
+  readonly states: Readonly<Record<string, StateInfo>>;
+  /** Per-step shape of every sequence produced by a stage. */
+  readonly sequences: Readonly<Record<string, Shape>>;
+  /** True when some stage has a loss. */
+  readonly hasLoss: boolean;
+}
+
+/** Validates a program: each stage graph, sequence wiring, shared params and unique state names. */
+export function checkProgram(program: Program): CheckedProgram {
+  const dataInputs: Record<string, Shape> = {};
+  const sequences: Record<string, Shape> = {};
+  const params: Record<string, readonly number[]> = {};
+  const states: Record<string, StateInfo> = {};
+  const stages = program.stages.map((stage, s): CheckedStage => {
+    const path = `stages[${s}].graph`;
+    const checked = checkGraph(stage.graph, path);
+    const g = checked.graph;
+    g.xs.forEach((x, i) => {
+      const known = sequences[x.id] ?? dataInputs[x.id];
+      if (known && !shapesEqual(known, x.shape)) {
+        throw new GraphError(`${path}.xs[${i}]`, `sequence "${x.id}" has shape ${formatShape(known)} elsewhere but ${formatShape(x.shape)} here`);
+      }
+      if (!sequences[x.id]) dataInputs[x.id] = x.shape;
+    });
+    g.params.forEach((p, i) => {
+      const known = params[p.id];
+      if (known && !shapesEqual(known, p.shape)) {
+        throw new GraphError(`${path}.params[${i}]`, `param "${p.id}" has shape ${formatShape(known)} in another stage but ${formatShape(p.shape)} here`);
+      }
+      params[p.id] = p.shape;
+    });
+    g.carry.forEach((c, i) => {
+      if (states[c.id]) throw new GraphError(`${path}.carry[${i}]`, `state "${c.id}" is also declared by stage ${states[c.id].stage}`);
+      states[c.id] = { stage: s, shape: c.shape, init: c.init ?? 0 };
+    });
+    g.ys.forEach((y, i) => {
+      if (sequences[y.id] || dataInputs[y.id]) throw new GraphError(`${path}.ys[${i}]`, `sequence "${y.id}" is already defined`);
+      sequences[y.id] = checked.shapes.get(y.value)!;
+    });
+    return { checked, reverse: stage.reverse ?? false };
+  });
+  if (!sequences[program.output]) {
+    throw new GraphError("output", `"${program.output}" is not an output (ys) of any stage`);
+  }
+  return { program, stages, dataInputs, params, states, sequences, hasLoss: stages.some((s) => s.checked.graph.loss !== undefined) };
+}
+
+/** Parses JSON data into a program, or throws a {@link GraphError} naming the field at fault. */
+export function parseProgram(json: unknown): Program {
+  const stages = (json as { stages?: unknown })?.stages;
+  if (Array.isArray(stages)) stages.forEach((st, i) => parseGraph((st as { graph?: unknown })?.graph, `stages[${i}].graph`));
+  const result = ProgramSchema.safeParse(json);
+  if (!result.success) {
+    const { path, message } = describeZodError(result.error);
+    throw new GraphError(path, message);
+  }
+  return result.data;
+}
+
+/**
+ * The one-stage program of a single step graph. Its output is the ys named
+ * `"output"`, or the first ys.
+ */
+export function programOfGraph(graph: StepGraph): Program {
+  const output = graph.ys.find((y) => y.id === "output")?.id ?? graph.ys[0]?.id;
+  if (output === undefined) throw new GraphError("ys", "the graph has no outputs (ys)");
+  return { format: PROGRAM_FORMAT, stages: [{ graph }], output };
+}
+
+/** True when JSON data is a program document. */
+export function isProgramJson(json: unknown): boolean {
+  return (json as { format?: unknown })?.format === PROGRAM_FORMAT;
+}
+

@@ -1,0 +1,27 @@
+/**
+ * `@unroll/ir`: the declarative graph IR of recurrent networks. A step graph
+ * is plain JSON checked by zod; ops carry their shape and gradient rules; cells
+ * and model specs compile to programs of scans over time.
+ * @packageDocumentation
+ */
+export * from "./shape.js";
+export * from "./errors.js";
+export * from "./tensor.js";
+export * from "./graph.js";
+export * from "./program.js";
+export * from "./validate.js";
+export * from "./check-program.js";
+export * from "./builder.js";
+export * from "./autodiff.js";
+export * from "./mask.js";
+export { ops, opKinds, opOf, NodeSchema, type Node, type NodeOf, type OpKind } from "./ops/index.js";
+export type { OpDef, VjpBuilder, VjpContext } from "./ops/define.js";
+export * from "./cells/activation.js";
+export { type CellOptions } from "./cells/cell-options.js";
+export * from "./cells/rnn-cell.js";
+export * from "./cells/lstm-cell.js";
+export * from "./cells/gru-cell.js";
+export * from "./cells/dense-head.js";
+export * from "./model/model-spec.js";
+export * from "./model/compile-model.js";
+export * from "./model/param-shapes.js";

@@ -1,0 +1,109 @@
+import { GraphBuilder } from "../builder.js";
+import { denseHead } from "../cells/dense-head.js";
+import { gruCell } from "../cells/gru-cell.js";
+import { lstmCell } from "../cells/lstm-cell.js";
+import { rnnCell } from "../cells/rnn-cell.js";
+import { checkProgram } from "../check-program.js";
+import { GraphError } from "../errors.js";
+import { PROGRAM_FORMAT, type Program, type Stage } from "../program.js";
+import { describeZodError } from "../zod-path.js";
+import { ModelSpecSchema, type LayerSpec, type ModelSpec } from "./model-spec.js";
+
+/** Parses JSON data into a model spec, or throws a {@link GraphError} naming the field at fault (`layers[0].hidden`). */
+export function parseModelSpec(json: unknown): ModelSpec {
+  const result = ModelSpecSchema.safeParse(json);
+  if (!result.success) {
+    const { path, message } = describeZodError(result.error);
+    throw new GraphError(path, message);
+  }
+  return result.data;
+}
+
+/** Adds one direction of a layer to a stage; returns its new hidden value. */
+function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string, input: string, inputSize: number): string {
+  const opts = { name, suffix, input, inputSize, hidden: layer.hidden };
+  switch (layer.cell) {
+    case "rnn":
+      return rnnCell(b, { ...opts, activation: layer.activation ?? "tanh" });
+    case "lstm":
+      return lstmCell(b, opts);
+    case "gru":
+      return gruCell(b, { ...opts, resetAfter: layer.resetAfter ?? true });
+  }
+}
+
+/** The stage being filled: its builder, the value that feeds the next layer and its width. */
+interface OpenStage {
+  readonly b: GraphBuilder;
+  value: string;
+  width: number;
+  /** False while the stage only passes its input sequence through. */
+  computes: boolean;
+}
+
+/** A stage that starts from one input sequence. */
+function openStage(seq: string, width: number): OpenStage {
+  const b = new GraphBuilder();
+  return { b, value: b.input(seq, ["B", width]), width, computes: false };
+}
+
+/**
+ * Compiles a model spec to a program. Data sequences: `"x"` `[B, input]` and,
+ * with a loss, targets `"y"` (`[B, O]` for mse, class ids `[B]` for
+ * cross_entropy). The program's output is the sequence `"output"`: the head's
+ * output (probabilities for softmax), or the last layer's hidden state.
+ *
+ * Consecutive unidirectional layers and the head share one stage. A
+ * bidirectional layer k ends the open stage (which outputs `layers.{k-1}.out`),
+ * adds a forward stage (`layers.k.forward`) and a reverse stage
+ * (`layers.k.reverse`, params and states suffixed `_reverse`) over the same
+ * input, and opens a stage that concatenates the two (`layers.k.out`, width 2H).
+ */
+export function compileModel(spec: ModelSpec): Program {
+  const m = parseModelSpec(spec);
+  const stages: Stage[] = [];
+  let cur = openStage("x", m.input);
+  m.layers.forEach((layer, k) => {
+    const name = `layers.${k}`;
+    if (!layer.bidirectional) {
+      cur.value = addCell(cur.b, layer, name, "", cur.value, cur.width);
+      cur.width = layer.hidden;
+      cur.computes = true;
+      return;
+    }
+    if (cur.computes) {
+      const out = `layers.${k - 1}.out`;
+      cur.b.output(out, cur.value);
+      stages.push({ graph: cur.b.toGraph(out) });
+      cur = openStage(out, cur.width);
+    }
+    const seq = cur.value;
+    for (const [dir, suffix, reverse] of [["forward", "", false], ["reverse", "_reverse", true]] as const) {
+      const dirStage = openStage(seq, cur.width);
+      const id = `${name}.${dir}`;
+      dirStage.b.output(id, addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width));
+      stages.push(reverse ? { graph: dirStage.b.toGraph(id), reverse } : { graph: dirStage.b.toGraph(id) });
+    }
+    const b = new GraphBuilder();
+    const both = [b.input(`${name}.forward`, ["B", layer.hidden]), b.input(`${name}.reverse`, ["B", layer.hidden])];
+    cur = { b, value: b.node("concat", both, undefined, `${name}.out`), width: 2 * layer.hidden, computes: true };
+  });
+
+  const { b } = cur;
+  const head = m.head && denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, ...m.head });
+  const output = head?.output ?? cur.value;
+  b.output("output", output);
+  if (m.loss === "mse") {
+    const y = b.input("y", ["B", m.head?.units ?? cur.width]);
+    b.loss(b.node("mse", [output, y], undefined, "loss"));
+  } else if (m.loss === "cross_entropy") {
+    // the schema guarantees a softmax head; the loss reads its logits for stability
+    const y = b.input("y", ["B"]);
+    b.loss(b.node("softmaxCrossEntropy", [head!.logits, y], undefined, "loss"));
+  }
+  stages.push({ graph: b.toGraph("output") });
+
+  const program: Program = { format: PROGRAM_FORMAT, stages, output: "output" };
+  checkProgram(program); // a failure here is a bug in this compiler, not in the spec
+  return program;
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/** The version tag of a model spec document. */
+export const MODEL_FORMAT = "unroll.model/1";
+
+/**
+ * One recurrent layer. `activation` applies to `rnn` only (default `"tanh"`),
+ * `resetAfter` to `gru` only (default `true`, as PyTorch); giving either to
+ * another cell is an error rather than silently ignored.
+ */
+export const LayerSpecSchema = z
+  .object({
+    cell: z.enum(["rnn", "lstm", "gru"]),
+    hidden: z.number().int().min(1),
+    activation: z.enum(["tanh", "relu", "sigmoid"]).optional(),
+    bidirectional: z.boolean().optional(),
+    resetAfter: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((layer, ctx) => {
+    if (layer.activation !== undefined && layer.cell !== "rnn") {
+      ctx.addIssue({ code: "custom", path: ["activation"], message: `"activation" applies to rnn layers only, not ${layer.cell} (its gates have fixed nonlinearities)` });
+    }
+    if (layer.resetAfter !== undefined && layer.cell !== "gru") {
+      ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });
+    }
+  });
+
+/** A dense layer applied to the last layer's output at every step. */
+export const HeadSpecSchema = z
+  .object({
+    units: z.number().int().min(1),
+    activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
+  })
+  .strict();
+
+/**
+ * A recurrent model as data: an input width, a stack of layers, an optional
+ * dense head and an optional per-step loss. `compileModel` turns it into a program.
+ *
+ * ```json
+ * { "input": 3, "layers": [{ "cell": "lstm", "hidden": 8, "bidirectional": true }],
+ *   "head": { "units": 2, "activation": "softmax" }, "loss": "cross_entropy" }
+ * ```
+ *
+ * `"mse"` compares the head's output (or, without a head, the last layer's
+ * output) with targets `[B, O]`; `"cross_entropy"` needs a softmax head and
+ * class ids `[B]` as targets.
+ */
+export const ModelSpecSchema = z
+  .object({
+    format: z.literal(MODEL_FORMAT).optional(),
+    input: z.number().int().min(1),
+    layers: z.array(LayerSpecSchema).min(1, "a model needs at least one layer"),
+    head: HeadSpecSchema.optional(),
+    loss: z.enum(["mse", "cross_entropy"]).optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.loss !== "cross_entropy") return;
+    if (spec.head === undefined) {
+      ctx.addIssue({ code: "custom", path: ["loss"], message: `loss "cross_entropy" needs a head with activation "softmax"` });
+    } else if (spec.head.activation !== "softmax") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["head", "activation"],
+        message: `loss "cross_entropy" needs activation "softmax", got "${spec.head.activation}"`,
+      });
+    }
+  });
+
+/** A model spec; see {@link ModelSpecSchema}. */
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+/** One layer of a model spec; see {@link LayerSpecSchema}. */
+export type LayerSpec = z.infer<typeof LayerSpecSchema>;
+/** The head of a model spec; see {@link HeadSpecSchema}. */
+export type HeadSpec = z.infer<typeof HeadSpecSchema>;

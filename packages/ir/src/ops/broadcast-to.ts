@@ -1,0 +1,15 @@
+import { ShapeError } from "../errors.js";
+import { broadcastShapes, formatShape, shapesEqual } from "../shape.js";
+import { defineOp, NoAttrs, nodeSchema } from "./define.js";
+
+/** Broadcasts its first input to the shape of its second (whose values are not read). */
+export const broadcastTo = defineOp(nodeSchema("broadcastTo", 2, NoAttrs), {
+  shape: ([x, like]) => {
+    const out = broadcastShapes(x, like);
+    if (!out || !shapesEqual(out, like)) {
+      throw new ShapeError(`broadcastTo: ${formatShape(x)} does not broadcast to ${formatShape(like)}`);
+    }
+    return like;
+  },
+  vjp: ({ b }, n, g) => [b.sumTo(g, n.inputs[0]), null],
+});

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { ShapeError } from "../errors.js";
+import { sizeOf } from "../shape.js";
+import { defineOp, nodeSchema } from "./define.js";
+
+/**
+ * A constant: one number filling `shape` (a scalar by default), or `values`,
+ * a flat row-major list of `shape`'s size.
+ */
+export const constant = defineOp(
+  nodeSchema(
+    "constant",
+    0,
+    z
+      .object({
+        value: z.number().optional(),
+        values: z.array(z.number()).optional(),
+        shape: z.array(z.number().int().min(1)).optional(),
+      })
+      .strict(),
+  ),
+  {
+    shape: (_inputs, n) => {
+      const shape = n.attrs.shape ?? [];
+      if ((n.attrs.value === undefined) === (n.attrs.values === undefined)) {
+        throw new ShapeError("constant: give exactly one of `value` and `values`");
+      }
+      if (n.attrs.values && n.attrs.values.length !== sizeOf(shape)) {
+        throw new ShapeError(`constant: ${n.attrs.values.length} values do not fill shape [${shape.join(", ")}]`);
+      }
+      return shape;
+    },
+    vjp: () => [],
+  },
+);

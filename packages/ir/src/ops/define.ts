@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { ShapeError } from "../errors.js";
+import { broadcastShapes, formatShape, shapesEqual, type Shape } from "../shape.js";
+
+/** The id of a value in a step graph: an xs, a param, a carry or a node. */
+export const ValueIdSchema = z.string().min(1);
+
+/** Attributes of an op that has none. */
+export const NoAttrs = z.object({}).strict().optional();
+
+/** Zod schema of one node of a given op, with a fixed number of inputs. */
+export function nodeSchema<K extends string, A extends z.ZodType>(op: K, arity: number | "variadic", attrs: A) {
+  return z
+    .object({
+      id: ValueIdSchema,
+      op: z.literal(op),
+      inputs: arity === "variadic" ? z.array(ValueIdSchema).min(1) : z.array(ValueIdSchema).length(arity),
+      attrs,
+    })
+    .strict();
+}
+
+/**
+ * The part of the graph builder that gradient rules use. Declared here, with
+ * plain attribute types, so that op files do not depend on the op union.
+ */
+export interface VjpBuilder {
+  /** `op(a) · op(b)`. */
+  matmul(a: string, b: string, attrs?: { transposeA?: boolean; transposeB?: boolean }): string;
+  /** `a + b`. */
+  add(a: string, b: string): string;
+  /** `a - b`. */
+  sub(a: string, b: string): string;
+  /** `a * b`. */
+  mul(a: string, b: string): string;
+  /** `a / b`. */
+  div(a: string, b: string): string;
+  /** `-x`. */
+  neg(x: string): string;
+  /** Heaviside step. */
+  step(x: string): string;
+  /** `e^x`. */
+  exp(x: string): string;
+  /** Softmax over the last axis. */
+  softmax(x: string): string;
+  /** Columns `[start, end)` of the last axis. */
+  slice(x: string, start: number, end: number): string;
+  /** Zero padding of the last axis. */
+  pad(x: string, before: number, after: number): string;
+  /** Sum over axes. */
+  sum(x: string, attrs?: { axes?: number[]; keepDims?: boolean }): string;
+  /** Sums `x` down to the shape of `like`. */
+  sumTo(x: string, like: string): string;
+  /** Broadcasts `x` to the shape of `like`. */
+  broadcastTo(x: string, like: string): string;
+  /** New shape, same elements. */
+  reshape(x: string, shape: Shape): string;
+  /** Element count along axes, as a scalar. */
+  countOf(x: string, axes?: number[]): string;
+  /** A scalar constant. */
+  scalar(value: number): string;
+  /** One-hot rows from class ids. */
+  oneHot(classes: string, depth: number): string;
+}
+
+/** What an op's gradient rule may use: a builder for new nodes and the shapes of known values. */
+export interface VjpContext {
+  /** Builder that receives the gradient nodes. */
+  readonly b: VjpBuilder;
+  /** Shape of any value already in the graph. */
+  shape(id: string): Shape;
+}
+
+/**
+ * Everything unroll knows about one op: its node schema, its shape rule and its
+ * reverse-mode gradient rule (VJP), expressed in IR ops so that backends need
+ * forward kernels only.
+ */
+export interface OpDef<N extends { op: string; id: string; inputs: string[] }> {
+  /** Zod schema of a node of this op. */
+  readonly schema: z.ZodType<N>;
+  /** Output shape from input shapes; throws {@link ShapeError} naming the shapes at fault. */
+  shape(inputs: readonly Shape[], node: N): Shape;
+  /**
+   * Gradients with respect to each input, given `g`, the gradient of the node's output.
+   * `null` means the input gets no gradient (an index, or a shape-only input).
+   */
+  vjp(ctx: VjpContext, node: N, g: string): (string | null)[];
+}
+
+/** Shape rule of an elementwise op: NumPy broadcasting of all inputs. */
+export function broadcastRule(op: string) {
+  return (inputs: readonly Shape[]): Shape => {
+    let out = inputs[0];
+    for (let i = 1; i < inputs.length; i++) {
+      const next = broadcastShapes(out, inputs[i]);
+      if (!next) {
+        throw new ShapeError(`${op}: shapes ${formatShape(out)} and ${formatShape(inputs[i])} do not broadcast`);
+      }
+      out = next;
+    }
+    return out;
+  };
+}
+
+/** Shape rule of a unary op: the input's shape. */
+export const sameShape = (inputs: readonly Shape[]): Shape => inputs[0];
+
+/** Sums a broadcast gradient back down to the shape of the operand it came from. */
+export function unbroadcast(ctx: VjpContext, g: string, operand: string): string {
+  return shapesEqual(ctx.shape(g), ctx.shape(operand)) ? g : ctx.b.sumTo(g, operand);
+}
+
+/** Normalizes possibly negative axes against a rank, rejecting out-of-range ones. */
+export function normalizeAxes(axes: readonly number[] | undefined, rank: number, op: string): number[] {
+  if (axes === undefined) return [...Array(rank).keys()];
+  return axes.map((a) => {
+    const n = a < 0 ? a + rank : a;
+    if (n < 0 || n >= rank) throw new ShapeError(`${op}: axis ${a} is out of range for rank ${rank}`);
+    return n;
+  });
+}
+
+/** The shape a reduction keeps when `keepDims` is set: reduced axes become 1. */
+export function keptShape(shape: Shape, axes: readonly number[]): Shape {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** The last dimension of a shape, which must be a fixed size. */
+export function lastDim(shape: Shape, op: string): number {
+  const d = shape[shape.length - 1];
+  if (typeof d !== "number") throw new ShapeError(`${op}: needs a fixed last dimension, got ${formatShape(shape)}`);
+  return d;
+}
+
+/** Builds an {@link OpDef}, inferring its node type from the schema. */
+export function defineOp<S extends z.ZodType<{ op: string; id: string; inputs: string[] }>>(
+  schema: S,
+  rules: Omit<OpDef<z.infer<S>>, "schema">,
+): Omit<OpDef<z.infer<S>>, "schema"> & { readonly schema: S } {
+  return { schema, ...rules };
+}

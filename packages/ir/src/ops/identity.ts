@@ -1,0 +1,7 @@
+import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
+
+/** Passes its input through; useful to name a value or to expose a carry as an output. */
+export const identity = defineOp(nodeSchema("identity", 1, NoAttrs), {
+  shape: sameShape,
+  vjp: (_ctx, _n, g) => [g],
+});

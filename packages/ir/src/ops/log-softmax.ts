@@ -1,0 +1,8 @@
+import { defineOp, lastDim, NoAttrs, nodeSchema } from "./define.js";
+
+/** Log-softmax over the last axis, computed stably (log-sum-exp with max subtracted). */
+export const logSoftmax = defineOp(nodeSchema("logSoftmax", 1, NoAttrs), {
+  shape: ([x]) => (lastDim(x, "logSoftmax"), x),
+  // g - softmax(x) * sum(g)
+  vjp: ({ b }, n, g) => [b.sub(g, b.mul(b.exp(n.id), b.sum(g, { axes: [-1], keepDims: true })))],
+});

@@ -1,0 +1,24 @@
+import { ShapeError } from "../errors.js";
+import { formatShape, shapesEqual } from "../shape.js";
+import { defineOp, lastDim, NoAttrs, nodeSchema } from "./define.js";
+
+/**
+ * Squared error per row: for predictions and targets `[B, O]`, the mean over
+ * the O columns of `(pred - target)^2`, shape `[B]`. The scheduler averages rows
+ * over batch and time, so the total is the mean over all elements (no 1/2 factor).
+ */
+export const mse = defineOp(nodeSchema("mse", 2, NoAttrs), {
+  shape: ([p, t]) => {
+    if (p.length !== 2 || !shapesEqual(p, t)) {
+      throw new ShapeError(`mse: predictions ${formatShape(p)} and targets ${formatShape(t)} must both be [B, O]`);
+    }
+    return [p[0]];
+  },
+  vjp: ({ b, shape }, n, g) => {
+    const [p, t] = n.inputs;
+    const width = lastDim(shape(p), "mse");
+    // d/dp mean_j (p_j - t_j)^2 = 2 (p - t) / O
+    const dp = b.mul(b.mul(b.sub(p, t), b.scalar(2 / width)), b.reshape(g, ["B", 1]));
+    return [dp, b.neg(dp)];
+  },
+});

@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { type Dim } from "../shape.js";
+import { defineOp, lastDim, nodeSchema } from "./define.js";
+
+/** Zero padding of the last axis: `before` zeros, the input, then `after` zeros. The gradient of {@link slice}. */
+export const pad = defineOp(
+  nodeSchema("pad", 1, z.object({ before: z.number().int().min(0), after: z.number().int().min(0) }).strict()),
+  {
+    shape: ([x], n) => [...x.slice(0, -1), lastDim(x, "pad") + n.attrs.before + n.attrs.after] as Dim[],
+    vjp: (ctx, n, g) => {
+      const width = lastDim(ctx.shape(n.inputs[0]), "pad");
+      return [ctx.b.slice(g, n.attrs.before, n.attrs.before + width)];
+    },
+  },
+);

@@ -1,0 +1,8 @@
+import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
+
+/** `max(x, 0)`. */
+export const relu = defineOp(nodeSchema("relu", 1, NoAttrs), {
+  shape: sameShape,
+  // the subgradient at 0 is 0, as in PyTorch
+  vjp: ({ b }, n, g) => [b.mul(g, b.step(n.inputs[0]))],
+});

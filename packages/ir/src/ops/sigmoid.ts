@@ -1,0 +1,8 @@
+import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
+
+/** Logistic sigmoid `1 / (1 + exp(-x))`. */
+export const sigmoid = defineOp(nodeSchema("sigmoid", 1, NoAttrs), {
+  shape: sameShape,
+  // backprop through sigmoid: g * y * (1 - y)
+  vjp: ({ b }, n, g) => [b.mul(g, b.mul(n.id, b.sub(b.scalar(1), n.id)))],
+});

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { ShapeError } from "../errors.js";
+import { formatShape, type Dim } from "../shape.js";
+import { defineOp, lastDim, nodeSchema } from "./define.js";
+
+/** Columns `start` (inclusive) to `end` (exclusive) of the last axis. */
+export const slice = defineOp(
+  nodeSchema("slice", 1, z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).strict()),
+  {
+    shape: ([x], n) => {
+      const width = lastDim(x, "slice");
+      const { start, end } = n.attrs;
+      if (!(start < end && end <= width)) {
+        throw new ShapeError(`slice: range [${start}, ${end}) does not fit the last axis of ${formatShape(x)}`);
+      }
+      return [...x.slice(0, -1), end - start] as Dim[];
+    },
+    vjp: (ctx, n, g) => {
+      const width = lastDim(ctx.shape(n.inputs[0]), "slice");
+      return [ctx.b.pad(g, n.attrs.start, width - n.attrs.end)];
+    },
+  },
+);

@@ -1,0 +1,25 @@
+import { ShapeError } from "../errors.js";
+import { formatShape } from "../shape.js";
+import { defineOp, lastDim, NoAttrs, nodeSchema } from "./define.js";
+
+/**
+ * Softmax cross-entropy per row from logits `[B, C]` and integer class ids `[B]`:
+ * `-log_softmax(logits)[class]`, shape `[B]`, computed stably as PyTorch's CrossEntropyLoss.
+ */
+export const softmaxCrossEntropy = defineOp(nodeSchema("softmaxCrossEntropy", 2, NoAttrs), {
+  shape: ([logits, classes]) => {
+    if (logits.length !== 2 || classes.length !== 1 || logits[0] !== classes[0]) {
+      throw new ShapeError(
+        `softmaxCrossEntropy: logits ${formatShape(logits)} must be [B, C] and classes ${formatShape(classes)} must be [B]`,
+      );
+    }
+    return [logits[0]];
+  },
+  vjp: ({ b, shape }, n, g) => {
+    const [logits, classes] = n.inputs;
+    const depth = lastDim(shape(logits), "softmaxCrossEntropy");
+    // (softmax(logits) - onehot(class)) * g
+    const d = b.sub(b.softmax(logits), b.oneHot(classes, depth));
+    return [b.mul(d, b.reshape(g, ["B", 1])), null];
+  },
+});

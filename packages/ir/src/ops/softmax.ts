@@ -1,0 +1,8 @@
+import { defineOp, lastDim, NoAttrs, nodeSchema } from "./define.js";
+
+/** Softmax over the last axis, computed stably (max subtracted). */
+export const softmax = defineOp(nodeSchema("softmax", 1, NoAttrs), {
+  shape: ([x]) => (lastDim(x, "softmax"), x),
+  // y * (g - sum(g * y))
+  vjp: ({ b }, n, g) => [b.mul(n.id, b.sub(g, b.sum(b.mul(g, n.id), { axes: [-1], keepDims: true })))],
+});

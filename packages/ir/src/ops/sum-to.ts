@@ -1,0 +1,18 @@
+import { ShapeError } from "../errors.js";
+import { broadcastShapes, formatShape, shapesEqual } from "../shape.js";
+import { defineOp, NoAttrs, nodeSchema } from "./define.js";
+
+/**
+ * Sums its first input down to the shape of its second (whose values are not
+ * read): the reverse of broadcasting, and the gradient of every broadcast.
+ */
+export const sumTo = defineOp(nodeSchema("sumTo", 2, NoAttrs), {
+  shape: ([x, like]) => {
+    const out = broadcastShapes(like, x);
+    if (!out || !shapesEqual(out, x)) {
+      throw new ShapeError(`sumTo: ${formatShape(x)} is not a broadcast of ${formatShape(like)}`);
+    }
+    return like;
+  },
+  vjp: ({ b }, n, g) => [b.broadcastTo(g, n.inputs[0]), null],
+});

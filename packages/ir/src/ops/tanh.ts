@@ -1,0 +1,8 @@
+import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
+
+/** Hyperbolic tangent. */
+export const tanh = defineOp(nodeSchema("tanh", 1, NoAttrs), {
+  shape: sameShape,
+  // backprop through tanh: g * (1 - y^2)
+  vjp: ({ b }, n, g) => [b.mul(g, b.sub(b.scalar(1), b.mul(n.id, n.id)))],
+});

@@ -1,0 +1,164 @@
+import { GraphError, ShapeError } from "./errors.js";
+import { GRAPH_FORMAT, StepGraphSchema, type StepGraph } from "./graph.js";
+import { opKinds, opOf, type Node } from "./ops/index.js";
+import { formatShape, shapesEqual, type Shape } from "./shape.js";
+import { describeZodError } from "./zod-path.js";
+
+/** A step graph that passed validation: nodes in a runnable order and the shape of every value. */
+export interface CheckedGraph {
+  /** The graph as given. */
+  readonly graph: StepGraph;
+  /** The nodes in topological order (each after its inputs). */
+  readonly order: readonly Node[];
+  /** The inferred shape of every value: xs, params, carries and nodes. */
+  readonly shapes: ReadonlyMap<string, Shape>;
+}
+
+/** Reports unknown ops by name before zod's union error, which would not name them. */
+function checkOpNames(json: unknown, prefix: string): void {
+  const nodes = (json as { nodes?: unknown })?.nodes;
+  if (!Array.isArray(nodes)) return;
+  nodes.forEach((n, i) => {
+    const op = (n as { op?: unknown })?.op;
+    if (typeof op === "string" && !(opKinds as string[]).includes(op)) {
+      throw new GraphError(`${prefix}nodes[${i}].op`, `unknown op "${op}" (known ops: ${opKinds.join(", ")})`);
+    }
+  });
+}
+
+/** Parses JSON data into a step graph, or throws a {@link GraphError} naming the field at fault. */
+export function parseGraph(json: unknown, prefix = ""): StepGraph {
+  checkOpNames(json, prefix ? `${prefix}.` : "");
+  const result = StepGraphSchema.safeParse(json);
+  if (!result.success) {
+    const { path, message } = describeZodError(result.error, prefix);
+    throw new GraphError(path, message);
+  }
+  return result.data;
+}
+
+/** Serializes a step graph to JSON text; `parseGraph(JSON.parse(serializeGraph(g)))` equals `g`. */
+export function serializeGraph(graph: StepGraph): string {
+  return JSON.stringify(graph, null, 2);
+}
+
+/** Sorts nodes so that each comes after its inputs, or reports a cycle that does not go through a carry. */
+function topologicalOrder(graph: StepGraph, prefix: string): Node[] {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
+  const state = new Map<string, "visiting" | "done">();
+  const order: Node[] = [];
+  const visit = (node: Node, trail: string[]): void => {
+    const s = state.get(node.id);
+    if (s === "done") return;
+    if (s === "visiting") {
+      const cycle = [...trail.slice(trail.indexOf(node.id)), node.id].join(" -> ");
+      throw new GraphError(
+        `${prefix}nodes`,
+        `cycle inside one step: ${cycle}; a value that depends on its own past must go through a carry (declare it in carry and set it in update)`,
+      );
+    }
+    state.set(node.id, "visiting");
+    for (const input of node.inputs) {
+      const dep = byId.get(input);
+      if (dep) visit(dep, [...trail, node.id]);
+    }
+    state.set(node.id, "done");
+    order.push(node);
+  };
+  for (const node of graph.nodes) visit(node, []);
+  return order;
+}
+
+/** Checks that the batch axis comes first, and only there. */
+function checkBatchAxis(shape: Shape, path: string): void {
+  if (shape[0] !== "B" || shape.slice(1).includes("B")) {
+    throw new GraphError(path, `per-step shapes start with "B" (the batch) and use it once, got ${formatShape(shape)}`);
+  }
+}
+
+/**
+ * Validates a parsed step graph: unique ids, every input defined, no cycle
+ * within a step, every shape consistent, every carry updated with a value of its
+ * own shape. Errors name the field (`nodes[3].inputs[1]`), the node and the shapes.
+ */
+export function checkGraph(graph: StepGraph, prefix = ""): CheckedGraph {
+  const p = prefix ? `${prefix}.` : "";
+  const shapes = new Map<string, Shape>();
+  const where = new Map<string, string>();
+  const declare = (id: string, shape: Shape, path: string): void => {
+    if (where.has(id)) throw new GraphError(path, `duplicate id "${id}" (already declared at ${where.get(id)})`);
+    where.set(id, path);
+    shapes.set(id, shape);
+  };
+  graph.xs.forEach((x, i) => {
+    checkBatchAxis(x.shape, `${p}xs[${i}].shape`);
+    declare(x.id, x.shape, `${p}xs[${i}]`);
+  });
+  graph.params.forEach((w, i) => declare(w.id, w.shape, `${p}params[${i}]`));
+  graph.carry.forEach((c, i) => {
+    checkBatchAxis(c.shape, `${p}carry[${i}].shape`);
+    declare(c.id, c.shape, `${p}carry[${i}]`);
+  });
+  const nodeIndex = new Map<string, number>();
+  graph.nodes.forEach((n, i) => {
+    if (where.has(n.id)) throw new GraphError(`${p}nodes[${i}].id`, `duplicate id "${n.id}" (already declared at ${where.get(n.id)})`);
+    where.set(n.id, `${p}nodes[${i}]`);
+    nodeIndex.set(n.id, i);
+  });
+  graph.nodes.forEach((n, i) =>
+    n.inputs.forEach((input, j) => {
+      if (!where.has(input)) {
+        throw new GraphError(`${p}nodes[${i}].inputs[${j}]`, `value "${input}" is used by node "${n.id}" (${n.op}) but never defined`);
+      }
+    }),
+  );
+  const order = topologicalOrder(graph, p);
+  for (const node of order) {
+    const i = nodeIndex.get(node.id)!;
+    const inputs = node.inputs.map((id) => shapes.get(id)!);
+    try {
+      shapes.set(node.id, opOf(node).shape(inputs, node as never));
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      throw new GraphError(`${p}nodes[${i}]`, `node "${node.id}" (${node.op}) with inputs ${node.inputs.map((id, k) => `${id} ${formatShape(inputs[k])}`).join(", ")}: ${e.message}`);
+    }
+  }
+  const known = (id: string, path: string): Shape => {
+    const s = shapes.get(id);
+    if (!s) throw new GraphError(path, `value "${id}" is never defined`);
+    return s;
+  };
+  graph.ys.forEach((y, i) => known(y.value, `${p}ys[${i}].value`));
+  const ysIds = new Set<string>();
+  graph.ys.forEach((y, i) => {
+    if (ysIds.has(y.id)) throw new GraphError(`${p}ys[${i}].id`, `duplicate output id "${y.id}"`);
+    ysIds.add(y.id);
+  });
+  const carryIds = new Set(graph.carry.map((c) => c.id));
+  for (const key of Object.keys(graph.update)) {
+    if (!carryIds.has(key)) throw new GraphError(`${p}update.${key}`, `"${key}" is not a declared carry`);
+  }
+  graph.carry.forEach((c, i) => {
+    const value = graph.update[c.id];
+    if (value === undefined) throw new GraphError(`${p}carry[${i}]`, `carry "${c.id}" has no entry in update`);
+    const s = known(value, `${p}update.${c.id}`);
+    if (!shapesEqual(s, c.shape)) {
+      throw new GraphError(`${p}update.${c.id}`, `value "${value}" has shape ${formatShape(s)} but carry "${c.id}" has shape ${formatShape(c.shape)}`);
+    }
+  });
+  if (graph.loss !== undefined) {
+    const s = known(graph.loss, `${p}loss`);
+    if (!shapesEqual(s, ["B"])) throw new GraphError(`${p}loss`, `the loss must be per row, shape [B], got ${formatShape(s)} for "${graph.loss}"`);
+  }
+  return { graph, order, shapes };
+}
+
+/** Parses and checks in one call. */
+export function loadGraph(json: unknown, prefix = ""): CheckedGraph {
+  return checkGraph(parseGraph(json, prefix), prefix);
+}
+
+/** True when JSON data declares itself a step graph. */
+export function isGraphJson(json: unknown): boolean {
+  return (json as { format?: unknown })?.format === GRAPH_FORMAT;
+}

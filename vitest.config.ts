@@ -1,0 +1,13 @@
+import { defaultClientConditions, defaultServerConditions } from "vite";
+import { defineConfig } from "vitest/config";
+
+// Tests run on TypeScript sources: the "source" export condition points each
+// workspace package at its src/index.ts, so no build is needed first.
+export default defineConfig({
+  ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
+  resolve: { conditions: ["source", ...defaultClientConditions] },
+  test: {
+    exclude: ["**/node_modules/**", "**/dist/**", "**/.nx/**"],
+    testTimeout: 60_000,
+  },
+});

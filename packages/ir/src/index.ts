@@ -25,3 +25,4 @@ export * from "./cells/dense-head.js";
 export * from "./model/model-spec.js";
 export * from "./model/compile-model.js";
 export * from "./model/param-shapes.js";
+export * from "./load-program.js";

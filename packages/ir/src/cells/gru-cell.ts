@@ -25,32 +25,32 @@ export interface GruCellOptions extends CellOptions {
  * ```
  */
 export function gruCell(b: GraphBuilder, opts: GruCellOptions): string {
-  const n = cellNames(b, opts, "gruCell");
+  const named = cellNames(b, opts, "gruCell");
   const { input, inputSize: I, hidden: H } = opts;
-  const wIn = b.param(n("W_in"), [I, 3 * H]);
-  const wRe = b.param(n("W_re"), [H, 3 * H]);
-  const bIn = b.param(n("b_in"), [3 * H]);
-  const bRe = b.param(n("b_re"), [3 * H]);
-  const h = b.carry(n("h"), ["B", H]);
+  const wIn = b.param(named("W_in"), [I, 3 * H]);
+  const wRe = b.param(named("W_re"), [H, 3 * H]);
+  const bIn = b.param(named("b_in"), [3 * H]);
+  const bRe = b.param(named("b_re"), [3 * H]);
+  const h = b.carry(named("h"), ["B", H]);
   const gx = b.add(b.matmul(input, wIn), bIn);
   let r: string;
   let z: string;
   let nPre: string;
   if (opts.resetAfter ?? true) {
     const gh = b.add(b.matmul(h, wRe), bRe);
-    r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(gh, 0, H))], undefined, n("r"));
-    z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(gh, H, 2 * H))], undefined, n("z"));
+    r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(gh, 0, H))], undefined, named("r"));
+    z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(gh, H, 2 * H))], undefined, named("z"));
     nPre = b.add(b.slice(gx, 2 * H, 3 * H), b.mul(r, b.slice(gh, 2 * H, 3 * H)));
   } else {
     // the r, z blocks of h W_re, then the n block from the reset state (r * h)
     const ghRz = b.add(b.matmul(h, b.slice(wRe, 0, 2 * H)), b.slice(bRe, 0, 2 * H));
-    r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(ghRz, 0, H))], undefined, n("r"));
-    z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(ghRz, H, 2 * H))], undefined, n("z"));
+    r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(ghRz, 0, H))], undefined, named("r"));
+    z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(ghRz, H, 2 * H))], undefined, named("z"));
     const ghN = b.add(b.matmul(b.mul(r, h), b.slice(wRe, 2 * H, 3 * H)), b.slice(bRe, 2 * H, 3 * H));
     nPre = b.add(b.slice(gx, 2 * H, 3 * H), ghN);
   }
-  const cand = b.node("tanh", [nPre], undefined, n("n"));
-  const hNext = b.node("add", [b.mul(b.sub(b.scalar(1), z), cand), b.mul(z, h)], undefined, n("h_next"));
+  const cand = b.node("tanh", [nPre], undefined, named("n"));
+  const hNext = b.node("add", [b.mul(b.sub(b.scalar(1), z), cand), b.mul(z, h)], undefined, named("h_next"));
   b.update(h, hNext);
   return hNext;
 }

@@ -18,21 +18,21 @@ export type LstmCellOptions = CellOptions;
  * ```
  */
 export function lstmCell(b: GraphBuilder, opts: LstmCellOptions): string {
-  const n = cellNames(b, opts, "lstmCell");
+  const named = cellNames(b, opts, "lstmCell");
   const { input, inputSize: I, hidden: H } = opts;
-  const wIn = b.param(n("W_in"), [I, 4 * H]);
-  const wRe = b.param(n("W_re"), [H, 4 * H]);
-  const bias = b.param(n("b"), [4 * H]);
-  const h = b.carry(n("h"), ["B", H]);
-  const c = b.carry(n("c"), ["B", H]);
+  const wIn = b.param(named("W_in"), [I, 4 * H]);
+  const wRe = b.param(named("W_re"), [H, 4 * H]);
+  const bias = b.param(named("b"), [4 * H]);
+  const h = b.carry(named("h"), ["B", H]);
+  const c = b.carry(named("c"), ["B", H]);
   const z = b.add(b.matmul(h, wRe), b.add(b.matmul(input, wIn), bias));
   const block = (k: number): string => b.slice(z, k * H, (k + 1) * H);
-  const i = b.node("sigmoid", [block(0)], undefined, n("i"));
-  const f = b.node("sigmoid", [block(1)], undefined, n("f"));
-  const g = b.node("tanh", [block(2)], undefined, n("g"));
-  const o = b.node("sigmoid", [block(3)], undefined, n("o"));
-  const cNext = b.node("add", [b.mul(f, c), b.mul(i, g)], undefined, n("c_next"));
-  const hNext = b.node("mul", [o, b.tanh(cNext)], undefined, n("h_next"));
+  const i = b.node("sigmoid", [block(0)], undefined, named("i"));
+  const f = b.node("sigmoid", [block(1)], undefined, named("f"));
+  const g = b.node("tanh", [block(2)], undefined, named("g"));
+  const o = b.node("sigmoid", [block(3)], undefined, named("o"));
+  const cNext = b.node("add", [b.mul(f, c), b.mul(i, g)], undefined, named("c_next"));
+  const hNext = b.node("mul", [o, b.tanh(cNext)], undefined, named("h_next"));
   b.update(c, cNext);
   b.update(h, hNext);
   return hNext;

@@ -18,15 +18,15 @@ export interface RnnCellOptions extends CellOptions {
  * ```
  */
 export function rnnCell(b: GraphBuilder, opts: RnnCellOptions): string {
-  const n = cellNames(b, opts, "rnnCell");
+  const named = cellNames(b, opts, "rnnCell");
   const { input, inputSize: I, hidden: H } = opts;
-  const wIn = b.param(n("W_in"), [I, H]);
-  const wRe = b.param(n("W_re"), [H, H]);
-  const bias = b.param(n("b"), [H]);
-  const h = b.carry(n("h"), ["B", H]);
+  const wIn = b.param(named("W_in"), [I, H]);
+  const wRe = b.param(named("W_re"), [H, H]);
+  const bias = b.param(named("b"), [H]);
+  const h = b.carry(named("h"), ["B", H]);
   // the x part depends on no carry, so a pass can hoist it out of the time loop
   const xPart = b.add(b.matmul(input, wIn), bias);
-  const hNext = activate(b, b.add(b.matmul(h, wRe), xPart), opts.activation ?? "tanh", n("h_next"));
+  const hNext = activate(b, b.add(b.matmul(h, wRe), xPart), opts.activation ?? "tanh", named("h_next"));
   b.update(h, hNext);
   return hNext;
 }

@@ -1,0 +1,117 @@
+import { adam, planWindows, rmsprop, sgd, Trainer, type Optimizer } from "@unroll/bptt";
+import { createBackend } from "../backends.js";
+import { writeJsonAtomic } from "../files.js";
+import { loadInputs, type CommonOptions } from "../load-inputs.js";
+import { TrainProgress } from "../progress.js";
+import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
+import { UserError } from "../user-error.js";
+import { weightsToJson } from "../weights.js";
+
+/** Options of `unroll train`. */
+export interface TrainCommandOptions extends CommonOptions, TruncationOptions {
+  /** Where to write the trained weights. */
+  readonly save: string;
+  /** sgd, momentum, adam or rmsprop. */
+  readonly optimizer: string;
+  /** Learning rate. */
+  readonly lr: string;
+  /** Momentum factor. */
+  readonly momentum?: string;
+  /** Adam β1. */
+  readonly beta1?: string;
+  /** Adam β2. */
+  readonly beta2?: string;
+  /** Adam/RMSprop ε. */
+  readonly eps?: string;
+  /** L2 weight decay. */
+  readonly weightDecay?: string;
+  /** Global-norm clip. */
+  readonly clipNorm?: string;
+  /** Value clip. */
+  readonly clipValue?: string;
+  /** Passes over the data. */
+  readonly epochs: string;
+  /** Minibatch rows. */
+  readonly batchSize?: string;
+  /** Carry the final state into the next epoch. */
+  readonly stateful?: boolean;
+  /** Time checkpointing interval. */
+  readonly checkpoint?: string;
+  /** No progress bar or summary. */
+  readonly quiet?: boolean;
+  /** JSON-lines log path. */
+  readonly log?: string;
+}
+
+function num(name: string, v: string | undefined, check: (n: number) => boolean = Number.isFinite): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!check(n)) throw new UserError(`${name} got "${v}", which is not a valid value`);
+  return n;
+}
+
+const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
+const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
+
+/** The optimizer named on the command line. */
+function makeOptimizer(o: TrainCommandOptions): Optimizer {
+  const lr = num("--lr", o.lr, (n) => Number.isFinite(n) && n >= 0)!;
+  const weightDecay = num("--weight-decay", o.weightDecay) ?? 0;
+  switch (o.optimizer) {
+    case "sgd":
+      return sgd({ lr, weightDecay });
+    case "momentum":
+      return sgd({ lr, momentum: num("--momentum", o.momentum) ?? 0.9, weightDecay });
+    case "adam":
+      return adam({ lr, beta1: num("--beta1", o.beta1) ?? 0.9, beta2: num("--beta2", o.beta2) ?? 0.999, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
+    case "rmsprop":
+      return rmsprop({ lr, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
+    default:
+      throw new UserError(`--optimizer must be sgd, momentum, adam or rmsprop, got "${o.optimizer}"`);
+  }
+}
+
+/** `unroll train`: trains and saves the weights atomically. */
+export async function trainCommand(o: TrainCommandOptions): Promise<void> {
+  if (o.weights === undefined && o.seed === undefined) throw new UserError("give starting weights with --weights FILE or fresh ones with --seed N");
+  if (o.weights !== undefined && o.seed !== undefined) throw new UserError("give either --weights or --seed, not both");
+  const truncation = parseTruncation(o);
+  const optimizer = makeOptimizer(o);
+  const epochs = num("--epochs", o.epochs, positiveInt)!;
+  const batchSize = num("--batch-size", o.batchSize, positiveInt);
+  const clipNorm = num("--clip-norm", o.clipNorm, positive);
+  const clipValue = num("--clip-value", o.clipValue, positive);
+  const checkpointEvery = num("--checkpoint", o.checkpoint, positiveInt);
+  const { program, params, data, dtype } = loadInputs(o, false);
+  if (!program.hasLoss) throw new UserError(`${o.model}: the model has no loss; add "loss" to the model spec to train it`);
+  const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
+  const windows = planWindows(steps, truncation).windows.length;
+  const total = epochs * windows * Math.ceil(batch / (batchSize ?? batch));
+  const backend = createBackend(o.backend);
+  const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}) });
+  try {
+    const loaded = await backend.load(program, { dtype });
+    const trainer = new Trainer(loaded, program, params, {
+      optimizer,
+      truncation,
+      stateful: o.stateful ?? false,
+      ...(batchSize ? { batchSize } : {}),
+      ...(clipNorm ? { clipNorm } : {}),
+      ...(clipValue ? { clipValue } : {}),
+      ...(checkpointEvery ? { checkpointEvery } : {}),
+    });
+    let first = NaN;
+    let last = NaN;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const r = await trainer.fit(data, (s) => progress.step(epoch, s));
+      if (epoch === 1) first = r.loss;
+      last = r.loss;
+    }
+    progress.stop();
+    writeJsonAtomic(o.save, weightsToJson(params));
+    if (!o.quiet) process.stderr.write(`trained ${trainer.steps} steps: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
+  } finally {
+    progress.stop();
+    await backend.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+import { loadProgram, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+import { initParams, type SequenceData } from "@unroll/bptt";
+import { dataFromJson } from "./data-file.js";
+import { readJson } from "./files.js";
+import { blameFile, UserError } from "./user-error.js";
+import { weightsFromJson } from "./weights.js";
+
+/** Options shared by run, grad and train. */
+export interface CommonOptions {
+  /** MODEL.json path. */
+  readonly model: string;
+  /** WEIGHTS.json path. */
+  readonly weights?: string;
+  /** Seed for fresh weights (train only). */
+  readonly seed?: string;
+  /** DATA.json path. */
+  readonly data: string;
+  /** Precision. */
+  readonly dtype: string;
+  /** Backend name. */
+  readonly backend: string;
+}
+
+/** The model, its parameters and its data, loaded and checked. */
+export interface Inputs {
+  /** The checked program. */
+  readonly program: CheckedProgram;
+  /** Parameters. */
+  readonly params: Record<string, Tensor>;
+  /** Data sequences. */
+  readonly data: SequenceData;
+  /** False when the data had no targets and zeros stood in for them. */
+  readonly hasTargets: boolean;
+  /** Precision. */
+  readonly dtype: Dtype;
+}
+
+/** Parses the dtype option. */
+export function parseDtype(value: string): Dtype {
+  if (value !== "float32" && value !== "float64") throw new UserError(`--dtype must be float32 or float64, got "${value}"`);
+  return value;
+}
+
+/** Loads MODEL, WEIGHTS (or fresh weights from a seed) and DATA, each error naming its file. */
+export function loadInputs(opts: CommonOptions, optionalTargets: boolean): Inputs {
+  const dtype = parseDtype(opts.dtype);
+  const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
+  let params: Record<string, Tensor>;
+  if (opts.weights !== undefined) {
+    const path = opts.weights;
+    params = blameFile(path, () => weightsFromJson(readJson(path, "weights"), program, dtype));
+  } else if (opts.seed !== undefined) {
+    const seed = Number(opts.seed);
+    if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${opts.seed}"`);
+    params = initParams(program, seed, dtype);
+  } else {
+    throw new UserError("give the weights with --weights FILE (or, for train, --seed N for fresh ones)");
+  }
+  const { data, hasTargets } = blameFile(opts.data, () => dataFromJson(readJson(opts.data, "data"), program, dtype, optionalTargets));
+  return { program, params, data, hasTargets, dtype };
+}

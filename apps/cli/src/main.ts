@@ -1,0 +1,66 @@
+import { Command, Option } from "commander";
+import { GraphError } from "@unroll/ir";
+import { NonFiniteError } from "@unroll/bptt";
+import { gradCommand } from "./commands/grad.js";
+import { runCommand } from "./commands/run.js";
+import { trainCommand } from "./commands/train.js";
+import { UserError } from "./user-error.js";
+
+/** Adds the options that run, grad and train share. */
+function common(cmd: Command, weightsRequired: boolean): Command {
+  cmd.requiredOption("--model <file>", "model spec or IR graph (JSON)").requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }");
+  if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
+  return cmd
+    .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
+    .option("--backend <name>", "backend", "cpu");
+}
+
+/** Adds the truncation options. */
+function truncation(cmd: Command): Command {
+  return cmd
+    .option("--truncate <K>", "chunked truncated BPTT with windows of K steps")
+    .option("--k1 <A>", "BPTT(k1, k2): update every k1 steps")
+    .option("--k2 <B>", "BPTT(k1, k2): backpropagate through the last k2 steps")
+    .option("--checkpoint <N>", "keep the state every N steps and recompute the rest in backward (saves memory)");
+}
+
+const program = new Command("unroll").description("train and run recurrent networks described as dataflow graphs").showHelpAfterError();
+
+common(program.command("run").description("run a model forward over a sequence"), true)
+  .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
+  .action(runCommand);
+
+truncation(common(program.command("grad").description("loss and exact gradients (full or truncated BPTT), no update"), true))
+  .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
+  .action(gradCommand);
+
+truncation(common(program.command("train").description("train a model and save its weights"), false))
+  .option("--weights <file>", "starting parameters")
+  .option("--seed <N>", "fresh parameters from this seed (uniform ±1/sqrt(H), as PyTorch)")
+  .requiredOption("--save <file>", "where to write the trained weights (atomically)")
+  .addOption(new Option("--optimizer <name>", "optimizer").choices(["sgd", "momentum", "adam", "rmsprop"]).makeOptionMandatory())
+  .requiredOption("--lr <x>", "learning rate")
+  .option("--momentum <m>", "momentum factor (momentum optimizer; default 0.9)")
+  .option("--beta1 <b>", "Adam β1 (default 0.9)")
+  .option("--beta2 <b>", "Adam β2 (default 0.999)")
+  .option("--eps <e>", "Adam/RMSprop ε (default 1e-8)")
+  .option("--weight-decay <w>", "L2 penalty added to the gradient")
+  .option("--clip-value <v>", "clamp gradient elements to ±v (applied first)")
+  .option("--clip-norm <c>", "rescale gradients to a global norm of at most c")
+  .option("--epochs <E>", "passes over the data", "1")
+  .option("--batch-size <N>", "split the batch into minibatches of N rows")
+  .option("--stateful", "carry the final state into the next epoch")
+  .option("--quiet", "no progress bar or summary")
+  .option("--log <file>", "write one JSON line per optimizer step")
+  .action(trainCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof UserError || e instanceof GraphError || e instanceof NonFiniteError) {
+    process.stderr.write(`unroll: ${e.message}\n`);
+    process.exitCode = e instanceof NonFiniteError ? 1 : 2;
+  } else {
+    throw e;
+  }
+}

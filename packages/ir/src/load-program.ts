@@ -1,0 +1,23 @@
+import { checkProgram, isProgramJson, parseProgram, programOfGraph, type CheckedProgram } from "./check-program.js";
+import { GraphError } from "./errors.js";
+import { GRAPH_FORMAT } from "./graph.js";
+import { compileModel, parseModelSpec } from "./model/compile-model.js";
+import { MODEL_FORMAT } from "./model/model-spec.js";
+import { PROGRAM_FORMAT } from "./program.js";
+import { isGraphJson, parseGraph } from "./validate.js";
+
+
+/**
+ * Loads any model document, told apart by its `format` field: a step graph
+ * (`unroll.graph/1`), a program (`unroll.program/1`), or a layer-level model spec
+ * (`unroll.model/1`, or no format at all). Returns the checked program.
+ */
+export function loadProgram(json: unknown): CheckedProgram {
+  if (isGraphJson(json)) return checkProgram(programOfGraph(parseGraph(json)));
+  if (isProgramJson(json)) return checkProgram(parseProgram(json));
+  const format = (json as { format?: unknown })?.format;
+  if (format !== undefined && format !== MODEL_FORMAT) {
+    throw new GraphError("format", `unknown format ${JSON.stringify(format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`);
+  }
+  return checkProgram(compileModel(parseModelSpec(json)));
+}

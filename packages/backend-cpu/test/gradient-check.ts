@@ -8,6 +8,7 @@ import {
   type Tensor,
   type VjpGraph,
 } from "@unroll/ir";
+import { createRng } from "@unroll/bptt";
 import { GraphRunner, cpuKernels } from "../src/index.js";
 
 /** Step of the central differences. */
@@ -20,17 +21,6 @@ export const ATOL = 1e-9;
 /** True when `a` and `b` agree to `ATOL + RTOL * max(|a|, |b|)`. */
 export function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= ATOL + RTOL * Math.max(Math.abs(a), Math.abs(b));
-}
-
-/** A uniform number in [0, 1) from a fixed seed (mulberry32), so every run sees the same inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A seed from a string (FNV-1a), so that a case's inputs do not depend on the other cases. */
@@ -133,7 +123,7 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * inputs at once (as JAX's `check_grads`). Returns the mismatches, empty when all agree.
  */
 export function checkCase(prep: PreparedCase, batch: number, seed: number, dirs = 3): string[] {
-  const r = prng(seed);
+  const r = createRng(seed);
   const problems: string[] = [];
   const { forward, vjp } = prep;
   const values = new Map<string, Tensor>();

@@ -1,3 +1,4 @@
+import type { WindowSize } from "./check-request.js";
 import { allocate, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 
 /** A batch of sequences for a program, time-major. */
@@ -30,7 +31,7 @@ export function maskOfLengths(lengths: readonly number[], steps: number, dtype: 
 }
 
 /** Sequence length and batch size of the data, checked against the program's data inputs. */
-export function dataSize(program: CheckedProgram, data: SequenceData): { steps: number; batch: number } {
+export function dataSize(program: CheckedProgram, data: SequenceData): WindowSize {
   const names = Object.keys(program.dataInputs);
   for (const name of names) {
     if (!data.sequences[name]) throw new Error(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);

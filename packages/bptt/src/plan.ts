@@ -5,10 +5,31 @@
  * - `k1k2`: Williams and Peng's BPTT(k1, k2): every k1 steps, backpropagate the loss of those
  *   k1 steps through at most the last k2 steps.
  */
-export type Truncation =
-  | { readonly kind: "full" }
-  | { readonly kind: "chunked"; readonly window: number }
-  | { readonly kind: "k1k2"; readonly k1: number; readonly k2: number };
+export type Truncation = FullBptt | ChunkedBptt | BpttK1K2;
+
+/** Full BPTT through the whole sequence. */
+export interface FullBptt {
+  /** Discriminant. */
+  readonly kind: "full";
+}
+
+/** Chunked truncated BPTT. */
+export interface ChunkedBptt {
+  /** Discriminant. */
+  readonly kind: "chunked";
+  /** Window length K. */
+  readonly window: number;
+}
+
+/** Williams and Peng's BPTT(k1, k2). */
+export interface BpttK1K2 {
+  /** Discriminant. */
+  readonly kind: "k1k2";
+  /** Steps between updates. */
+  readonly k1: number;
+  /** Backprop span (at least k1). */
+  readonly k2: number;
+}
 
 /** One window of a plan: a backprop span and the steps whose loss counts. */
 export interface PlanWindow {

@@ -15,17 +15,29 @@ export interface VjpGraph {
   /** The backward graph, validated. Its xs are the forward xs, the carries (same ids) and the seeds. */
   readonly checked: CheckedGraph;
   /** Seed xs ids: gradient arriving at each listed ys, at each next carry, and at the per-row loss. */
-  readonly seeds: {
-    readonly ys: Readonly<Record<string, string>>;
-    readonly carry: Readonly<Record<string, string>>;
-    readonly loss?: string;
-  };
+  readonly seeds: VjpSeeds;
   /** Gradient value ids, only for inputs that the step's outputs depend on. */
-  readonly grads: {
-    readonly params: Readonly<Record<string, string>>;
-    readonly xs: Readonly<Record<string, string>>;
-    readonly carry: Readonly<Record<string, string>>;
-  };
+  readonly grads: VjpGrads;
+}
+
+/** The seed inputs of a backward graph, by what they are the gradient of. */
+export interface VjpSeeds {
+  /** Gradient arriving at each seeded output sequence, by ys id. */
+  readonly ys: Readonly<Record<string, string>>;
+  /** Gradient arriving at each next carry, by state name. */
+  readonly carry: Readonly<Record<string, string>>;
+  /** Gradient arriving at the per-row loss `[B]`. */
+  readonly loss?: string;
+}
+
+/** The gradient values of a backward graph, by what they are the gradient with respect to. */
+export interface VjpGrads {
+  /** Per parameter (this step's contribution). */
+  readonly params: Readonly<Record<string, string>>;
+  /** Per xs. */
+  readonly xs: Readonly<Record<string, string>>;
+  /** Per previous carry. */
+  readonly carry: Readonly<Record<string, string>>;
 }
 
 /** Options of {@link vjpGraph}. */

@@ -6,7 +6,13 @@ import { formatShape, type Dim, type Shape } from "./shape.js";
 import { checkGraph, type CheckedGraph } from "./validate.js";
 
 /** Attributes of a node of op K, as its schema declares them. */
-export type AttrsOf<K extends OpKind> = NodeOf<K> extends { attrs?: infer A } ? A : never;
+export type AttrsOf<K extends OpKind> = NodeOf<K> extends WithAttrs<infer A> ? A : never;
+
+/** A node with attributes of type A. */
+export interface WithAttrs<A> {
+  /** The attributes. */
+  attrs?: A;
+}
 
 /**
  * Composes a step graph in TypeScript. Every method adds one node, checks its

@@ -9,21 +9,49 @@ export const GRAPH_FORMAT = "unroll.graph/1";
 export const DimSchema = z.union([z.number().int().min(1), z.literal("B")]);
 
 /** A per-step sequence input: at step t the graph sees `xs[t]`, shape `["B", ...]`. */
-export const XsDeclSchema = z.object({ id: ValueIdSchema, shape: z.array(DimSchema).min(1) }).strict();
+export const XsDeclSchema = z
+  .object({
+    /** The sequence's name. */
+    id: ValueIdSchema,
+    /** Per-step shape, `["B", ...]`. */
+    shape: z.array(DimSchema).min(1),
+  })
+  .strict();
 
 /** A parameter (weight), the same at every step; fixed shape without a batch axis. */
-export const ParamDeclSchema = z.object({ id: ValueIdSchema, shape: z.array(z.number().int().min(1)) }).strict();
+export const ParamDeclSchema = z
+  .object({
+    /** The parameter's name, e.g. `layers.0.W_in`. */
+    id: ValueIdSchema,
+    /** Its shape. */
+    shape: z.array(z.number().int().min(1)),
+  })
+  .strict();
 
 /**
  * Recurrent state carried from step to step, shape `["B", ...]`. Its initial
  * value is `init` in every element (0 by default) unless the data gives one.
  */
 export const CarryDeclSchema = z
-  .object({ id: ValueIdSchema, shape: z.array(DimSchema).min(1), init: z.number().optional() })
+  .object({
+    /** The state's name, e.g. `layers.0.h`. */
+    id: ValueIdSchema,
+    /** Its shape, `["B", ...]`. */
+    shape: z.array(DimSchema).min(1),
+    /** Initial value of every element (default 0). */
+    init: z.number().optional(),
+  })
   .strict();
 
 /** A per-step output: the sequence `id` collects the value `value` at every step. */
-export const YsDeclSchema = z.object({ id: ValueIdSchema, value: ValueIdSchema }).strict();
+export const YsDeclSchema = z
+  .object({
+    /** The output sequence's name. */
+    id: ValueIdSchema,
+    /** The value collected at each step. */
+    value: ValueIdSchema,
+  })
+  .strict();
 
 /**
  * One time step of a recurrent network, as plain JSON data:
@@ -39,12 +67,19 @@ export const YsDeclSchema = z.object({ id: ValueIdSchema, value: ValueIdSchema }
  */
 export const StepGraphSchema = z
   .object({
+    /** Version tag, `"unroll.graph/1"`. */
     format: z.literal(GRAPH_FORMAT),
+    /** A name for messages and pictures. */
     name: z.string().optional(),
+    /** Per-step sequence inputs. */
     xs: z.array(XsDeclSchema),
+    /** Parameters, the same at every step. */
     params: z.array(ParamDeclSchema),
+    /** Recurrent state. */
     carry: z.array(CarryDeclSchema),
+    /** The nodes, in any order; validation sorts them. */
     nodes: z.array(NodeSchema),
+    /** Per-step outputs. */
     ys: z.array(YsDeclSchema),
     /** For each carry id, the value that becomes that carry at the next step. */
     update: z.record(ValueIdSchema, ValueIdSchema),

@@ -9,7 +9,14 @@ export const PROGRAM_FORMAT = "unroll.program/1";
  * One scan over time: a step graph run forward (t = 0..T-1) or in reverse
  * (t = T-1..0). Its xs are sequences of the data or ys of earlier stages, by id.
  */
-export const StageSchema = z.object({ graph: StepGraphSchema, reverse: z.boolean().optional() }).strict();
+export const StageSchema = z
+  .object({
+    /** The step graph scanned by this stage. */
+    graph: StepGraphSchema,
+    /** Scan from the last step to the first. */
+    reverse: z.boolean().optional(),
+  })
+  .strict();
 
 /**
  * A recurrent network as a chain of scans over the same time axis. Most models
@@ -19,7 +26,9 @@ export const StageSchema = z.object({ graph: StepGraphSchema, reverse: z.boolean
  */
 export const ProgramSchema = z
   .object({
+    /** Version tag, `"unroll.program/1"`. */
     format: z.literal(PROGRAM_FORMAT),
+    /** The scans, in order. */
     stages: z.array(StageSchema).min(1),
     /** The sequence reported as the model's outputs. */
     output: ValueIdSchema,

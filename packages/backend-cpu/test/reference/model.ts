@@ -52,12 +52,14 @@ function runDirection(
   };
   const W_in = toMat(P("W_in"));
   const W_re = toMat(P("W_re"));
-  const step: (x: Vec, s: RowState) => RowState =
-    layer.cell === "rnn"
-      ? (x, s) => rnnStep({ W_in, W_re, b: toVec(P("b")) }, layer.activation ?? "tanh", x, s)
-      : layer.cell === "lstm"
-        ? (x, s) => lstmStep({ W_in, W_re, b: toVec(P("b")) }, x, s)
-        : (x, s) => gruStep({ W_in, W_re, b_in: toVec(P("b_in")), b_re: toVec(P("b_re")) }, layer.resetAfter ?? true, x, s);
+  let step: (x: Vec, s: RowState) => RowState;
+  if (layer.cell === "gru") {
+    const p = { W_in, W_re, b_in: toVec(P("b_in")), b_re: toVec(P("b_re")) };
+    step = (x, s) => gruStep(p, layer.resetAfter ?? true, x, s);
+  } else {
+    const p = { W_in, W_re, b: toVec(P("b")) };
+    step = layer.cell === "rnn" ? (x, s) => rnnStep(p, layer.activation ?? "tanh", x, s) : (x, s) => lstmStep(p, x, s);
+  }
   const H = layer.hidden;
   const T = xs.length;
   const B = xs[0].length;

@@ -10,10 +10,15 @@ export const MODEL_FORMAT = "unroll.model/1";
  */
 export const LayerSpecSchema = z
   .object({
+    /** The recurrent cell. */
     cell: z.enum(["rnn", "lstm", "gru"]),
+    /** Hidden size H. */
     hidden: z.number().int().min(1),
+    /** rnn only: the nonlinearity f (default tanh). */
     activation: z.enum(["tanh", "relu", "sigmoid"]).optional(),
+    /** Add a reverse direction; the output is concat(h, h_reverse), width 2H. */
     bidirectional: z.boolean().optional(),
+    /** gru only: apply the reset gate after the recurrent matmul (default true, as PyTorch). */
     resetAfter: z.boolean().optional(),
   })
   .strict()
@@ -29,7 +34,9 @@ export const LayerSpecSchema = z
 /** A dense layer applied to the last layer's output at every step. */
 export const HeadSpecSchema = z
   .object({
+    /** Output width O. */
     units: z.number().int().min(1),
+    /** Output nonlinearity. */
     activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
   })
   .strict();
@@ -49,10 +56,15 @@ export const HeadSpecSchema = z
  */
 export const ModelSpecSchema = z
   .object({
+    /** Optional version tag, `"unroll.model/1"`. */
     format: z.literal(MODEL_FORMAT).optional(),
+    /** Input width I. */
     input: z.number().int().min(1),
+    /** Recurrent layers, bottom first. */
     layers: z.array(LayerSpecSchema).min(1, "a model needs at least one layer"),
+    /** Optional dense output layer. */
     head: HeadSpecSchema.optional(),
+    /** Optional per-step loss. */
     loss: z.enum(["mse", "cross_entropy"]).optional(),
   })
   .strict()

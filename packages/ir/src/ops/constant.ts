@@ -13,8 +13,11 @@ export const constant = defineOp(
     0,
     z
       .object({
+        /** One number for every element. */
         value: z.number().optional(),
+        /** Flat row-major elements. */
         values: z.array(z.number()).optional(),
+        /** Shape; a scalar by default. */
         shape: z.array(z.number().int().min(1)).optional(),
       })
       .strict(),

@@ -12,9 +12,13 @@ export const NoAttrs = z.object({}).strict().optional();
 export function nodeSchema<K extends string, A extends z.ZodType>(op: K, arity: number | "variadic", attrs: A) {
   return z
     .object({
+      /** The id of the value this node computes. */
       id: ValueIdSchema,
+      /** The op. */
       op: z.literal(op),
+      /** Ids of the input values, in order. */
       inputs: arity === "variadic" ? z.array(ValueIdSchema).min(1) : z.array(ValueIdSchema).length(arity),
+      /** The op's attributes. */
       attrs,
     })
     .strict();
@@ -71,12 +75,22 @@ export interface VjpContext {
   shape(id: string): Shape;
 }
 
+/** What every node has, whatever its op. */
+export interface NodeBase {
+  /** The id of the value the node computes. */
+  id: string;
+  /** The op. */
+  op: string;
+  /** Input value ids. */
+  inputs: string[];
+}
+
 /**
  * Everything unroll knows about one op: its node schema, its shape rule and its
  * reverse-mode gradient rule (VJP), expressed in IR ops so that backends need
  * forward kernels only.
  */
-export interface OpDef<N extends { op: string; id: string; inputs: string[] }> {
+export interface OpDef<N extends NodeBase> {
   /** Zod schema of a node of this op. */
   readonly schema: z.ZodType<N>;
   /** Output shape from input shapes; throws {@link ShapeError} naming the shapes at fault. */
@@ -134,7 +148,7 @@ export function lastDim(shape: Shape, op: string): number {
 }
 
 /** Builds an {@link OpDef}, inferring its node type from the schema. */
-export function defineOp<S extends z.ZodType<{ op: string; id: string; inputs: string[] }>>(
+export function defineOp<S extends z.ZodType<NodeBase>>(
   schema: S,
   rules: Omit<OpDef<z.infer<S>>, "schema">,
 ): Omit<OpDef<z.infer<S>>, "schema"> & { readonly schema: S } {

@@ -80,7 +80,13 @@ export type Node = z.infer<typeof NodeSchema>;
 export type OpKind = Node["op"];
 
 /** The node type of one op. */
-export type NodeOf<K extends OpKind> = Extract<Node, { op: K }>;
+export type NodeOf<K extends OpKind> = Extract<Node, OpTag<K>>;
+
+/** Matches nodes by op name. */
+export interface OpTag<K extends OpKind> {
+  /** The op. */
+  op: K;
+}
 
 /** Every op's definition, keyed by op name; the type makes a missing op a compile error. */
 export const ops: { readonly [K in OpKind]: OpDef<NodeOf<K>> } = {

@@ -11,7 +11,12 @@ export const matmul = defineOp(
   nodeSchema(
     "matmul",
     2,
-    z.object({ transposeA: z.boolean().optional(), transposeB: z.boolean().optional() }).strict().optional(),
+    z.object({
+      /** Use the transpose of the first operand. */
+      transposeA: z.boolean().optional(),
+      /** Use the transpose of the second operand. */
+      transposeB: z.boolean().optional(),
+    }).strict().optional(),
   ),
   {
     shape: ([a, b], n) => {

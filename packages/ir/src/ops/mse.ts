@@ -16,9 +16,10 @@ export const mse = defineOp(nodeSchema("mse", 2, NoAttrs), {
   },
   vjp: ({ b, shape }, n, g) => {
     const [p, t] = n.inputs;
+    const [rows] = shape(p);
     const width = lastDim(shape(p), "mse");
-    // d/dp mean_j (p_j - t_j)^2 = 2 (p - t) / O
-    const dp = b.mul(b.mul(b.sub(p, t), b.scalar(2 / width)), b.reshape(g, ["B", 1]));
+    // d/dp mean_j (p_j - t_j)^2 = 2 (p - t) / O; the rows are [B] or, for unbatched operands, a fixed size
+    const dp = b.mul(b.mul(b.sub(p, t), b.scalar(2 / width)), b.reshape(g, [rows, 1]));
     return [dp, b.neg(dp)];
   },
 });

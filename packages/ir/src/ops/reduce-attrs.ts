@@ -2,6 +2,11 @@ import { z } from "zod";
 
 /** Attributes of the reductions `sum` and `mean`: axes (default all, negative counts from the end) and keepDims. */
 export const ReduceAttrs = z
-  .object({ axes: z.array(z.number().int()).optional(), keepDims: z.boolean().optional() })
+  .object({
+    /** Axes to reduce; all by default. */
+    axes: z.array(z.number().int()).optional(),
+    /** Keep reduced axes as size 1. */
+    keepDims: z.boolean().optional(),
+  })
   .strict()
   .optional();

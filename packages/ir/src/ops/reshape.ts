@@ -17,7 +17,10 @@ function measure(shape: Shape): { fixed: number; batch: number } {
 }
 
 /** Same elements, new shape. `"B"` in the target stands for the batch size. */
-export const reshape = defineOp(nodeSchema("reshape", 1, z.object({ shape: z.array(DimSchema) }).strict()), {
+export const reshape = defineOp(nodeSchema("reshape", 1, z.object({
+    /** Target shape; `"B"` for the batch. */
+    shape: z.array(DimSchema),
+  }).strict()), {
   shape: ([x], n) => {
     const from = measure(x);
     const to = measure(n.attrs.shape);

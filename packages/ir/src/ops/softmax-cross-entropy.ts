@@ -17,9 +17,10 @@ export const softmaxCrossEntropy = defineOp(nodeSchema("softmaxCrossEntropy", 2,
   },
   vjp: ({ b, shape }, n, g) => {
     const [logits, classes] = n.inputs;
+    const [rows] = shape(logits);
     const depth = lastDim(shape(logits), "softmaxCrossEntropy");
-    // (softmax(logits) - onehot(class)) * g
+    // (softmax(logits) - onehot(class)) * g, per row; rows are [B] or, for unbatched logits, a fixed size
     const d = b.sub(b.softmax(logits), b.oneHot(classes, depth));
-    return [b.mul(d, b.reshape(g, ["B", 1])), null];
+    return [b.mul(d, b.reshape(g, [rows, 1])), null];
   },
 });

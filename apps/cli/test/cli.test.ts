@@ -1,0 +1,104 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "unroll-cli-"));
+const file = (name: string, value?: unknown): string => {
+  const p = join(dir, name);
+  if (value !== undefined) writeFileSync(p, typeof value === "string" ? value : JSON.stringify(value));
+  return p;
+};
+const read = (name: string) => JSON.parse(readFileSync(join(dir, name), "utf8"));
+
+// A one-layer rnn small enough to check by hand: I = 1, H = 1, linear head.
+const model = { input: 1, layers: [{ cell: "rnn", hidden: 1 }], head: { units: 1, activation: "linear" }, loss: "mse" };
+const weights = { "layers.0.W_in": [[0.5]], "layers.0.W_re": [[-0.25]], "layers.0.b": [0.1], "head.W": [[2]], "head.b": [-1] };
+const data = { x: [[[1]], [[2]], [[-1]], [[0.5]]], y: [[[0]], [[1]], [[0]], [[1]]] };
+
+/** The same network written as a plain loop. */
+function reference() {
+  let h = 0;
+  const outputs: number[] = [];
+  const hs: number[] = [];
+  let loss = 0;
+  data.x.forEach(([[x]], t) => {
+    h = Math.tanh(h * -0.25 + x * 0.5 + 0.1);
+    hs.push(h);
+    outputs.push(2 * h - 1);
+    loss += (outputs[t] - data.y[t][0][0]) ** 2 / data.x.length;
+  });
+  return { outputs, hs, loss };
+}
+
+describe("unroll CLI", () => {
+  beforeAll(() => {
+    file("model.json", model);
+    file("weights.json", weights);
+    file("data.json", data);
+  });
+
+  it("run writes outputs, states, final state and loss", () => {
+    const r = runCli(["run", "--model", file("model.json"), "--weights", file("weights.json"), "--data", file("data.json"), "--out", file("out.json"), "--dtype", "float64"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const out = read("out.json");
+    const ref = reference();
+    out.outputs.forEach((row: number[][], t: number) => expect(row[0][0]).toBeCloseTo(ref.outputs[t], 12));
+    out.states["layers.0.h"].forEach((row: number[][], t: number) => expect(row[0][0]).toBeCloseTo(ref.hs[t], 12));
+    expect(out.finalState["layers.0.h"][0][0]).toBeCloseTo(ref.hs[3], 12);
+    expect(out.loss).toBeCloseTo(ref.loss, 12);
+  });
+
+  it("run without targets omits the loss", () => {
+    file("x-only.json", { x: data.x });
+    const r = runCli(["run", "--model", file("model.json"), "--weights", file("weights.json"), "--data", file("x-only.json"), "--out", file("out2.json")]);
+    expect(r.status).toBe(0);
+    expect(read("out2.json").loss).toBeUndefined();
+  });
+
+  it.each([
+    ["unreadable JSON", "model.json", "{ nope", /not valid JSON/],
+    ["an unknown cell", "model.json", { ...model, layers: [{ cell: "lstn", hidden: 1 }] }, /layers\[0\]\.cell/],
+    ["a misshapen weight", "weights.json", { ...weights, "head.W": [[1, 2]] }, /"head\.W" has shape \[1, 2\] but the model expects \[1, 1\]/],
+    ["a missing weight", "weights.json", { ...weights, "head.b": undefined }, /"head\.b" is missing; expected shape \[1\]/],
+    ["an extra weight", "weights.json", { ...weights, extra: [1] }, /"extra" is not a parameter/],
+    ["misshapen data", "data.json", { ...data, x: [[[1, 2]]] }, /field "x" has shape \[1, 1, 2\] but the model expects \[1, 1, 1\]/],
+    ["a bad length", "data.json", { ...data, lengths: [9] }, /lengths\[0\] is 9/],
+  ])("rejects %s with one line naming the file and field", (_what, name, content, message) => {
+    const bad = file(`bad-${name}`, content);
+    const paths: Record<string, string> = { "model.json": file("model.json"), "weights.json": file("weights.json"), "data.json": file("data.json") };
+    paths[name] = bad;
+    const r = runCli(["run", "--model", paths["model.json"], "--weights", paths["weights.json"], "--data", paths["data.json"], "--out", file("never.json")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain(bad);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("grad with --k1/--k2 lists each window", () => {
+    const r = runCli(["grad", "--model", file("model.json"), "--weights", file("weights.json"), "--data", file("data.json"), "--out", file("grad.json"), "--dtype", "float64", "--k1", "2", "--k2", "3"]);
+    expect(r.status).toBe(0);
+    const g = read("grad.json");
+    expect(g.windows.map((w: { start: number; end: number; lossStart: number }) => [w.start, w.end, w.lossStart])).toEqual([
+      [0, 2, 0],
+      [1, 4, 2],
+    ]);
+    expect(g.loss).toBeCloseTo(g.windows[0].loss + g.windows[1].loss, 12);
+    const sum = g.windows[0].grads["head.b"][0] + g.windows[1].grads["head.b"][0];
+    expect(g.grads["head.b"][0]).toBeCloseTo(sum, 12);
+    expect(Object.keys(g.inputGrads).sort()).toEqual(["layers.0.h", "x"]);
+  });
+
+  it("train lowers the loss, logs JSON lines and saves weights atomically", () => {
+    const r = runCli(["train", "--model", file("model.json"), "--seed", "3", "--data", file("data.json"), "--save", file("trained.json"), "--optimizer", "adam", "--lr", "0.05", "--epochs", "40", "--log", file("log.jsonl"), "--quiet"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const lines = readFileSync(file("log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(40);
+    expect(lines[39].loss).toBeLessThan(lines[0].loss / 2);
+    expect(Object.keys(read("trained.json")).sort()).toEqual(Object.keys(weights).sort());
+    expect(readdirSync(dir).filter((f) => f.startsWith("trained.json") && f !== "trained.json")).toEqual([]);
+  });
+});

@@ -75,6 +75,7 @@ export class WindowRunner {
     const dtype = this.dtype;
     const masked = req.mask !== undefined;
     const lossFrom = req.lossFrom ?? 0;
+    const firstStep = req.firstStep ?? 0;
     const every = req.checkpointEvery ?? 1;
     const collect = req.collectStates ?? true;
     const maskAt = (t: number): Tensor => stepView(req.mask!, t);
@@ -117,7 +118,7 @@ export class WindowRunner {
       for (let k = 0; k < L; k++) {
         const t = timeOf(s, k);
         if (req.gradients && k % every === 0) tape.set(k, carries);
-        const env = forward.run(stepEnv(s, t, carries), B, check ? { step: t, stage: s, pass: "forward" } : undefined);
+        const env = forward.run(stepEnv(s, t, carries), B, check ? { step: firstStep + t, stage: s, pass: "forward" } : undefined);
         for (const y of g.ys) stepView(seqs.get(y.id)!, t).data.set(env.get(y.value)!.data);
         carries = nextCarries(s, env);
         if (collect) for (const [id, v] of carries) stepView(states[id], t).data.set(v.data);
@@ -162,7 +163,7 @@ export class WindowRunner {
           for (const [id, seed] of Object.entries(vjp.seeds.carry)) env.set(seed, carryGrads.get(id)!);
           for (const [id, seed] of Object.entries(vjp.seeds.ys)) env.set(seed, stepView(seqGrad(id), t));
           if (vjp.seeds.loss) env.set(vjp.seeds.loss, t >= lossFrom ? lossSeed : noLossSeed);
-          backward.run(env, B, check ? { step: t, stage: s, pass: "backward" } : undefined);
+          backward.run(env, B, check ? { step: firstStep + t, stage: s, pass: "backward" } : undefined);
           for (const [id, gid] of Object.entries(vjp.grads.params)) addInto(grads[id], env.get(gid)!);
           for (const [id, gid] of Object.entries(vjp.grads.xs)) {
             if (id !== MASK_ID) addInto(stepView(seqGrad(id), t), env.get(gid)!);

@@ -58,7 +58,7 @@ describe("a custom cell built with GraphBuilder", () => {
     expect(Array.from(implicit.outputs.data)).toEqual(Array.from(explicit.outputs.data));
   });
 
-  it("trains: the sine one-step-ahead loss falls at least 5x in 150 Adam steps", async () => {
+  it("trains: the sine one-step-ahead loss falls at least 10x in 150 Adam steps", async () => {
     const T = 16, B = 4, H = 6;
     const program = gatedUnit(1, H, 1);
     const loaded = await createCpuBackend().load(program, { dtype: "float64" });
@@ -72,6 +72,6 @@ describe("a custom cell built with GraphBuilder", () => {
     const first = (await trainer.fit({ sequences: { x, y } })).loss;
     let last = first;
     for (let i = 1; i < 150; i++) last = (await trainer.fit({ sequences: { x, y } })).loss;
-    expect(last).toBeLessThan(first / 5);
+    expect(last).toBeLessThan(first / 10);
   });
 });

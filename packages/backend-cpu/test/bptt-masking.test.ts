@@ -127,7 +127,7 @@ describe("masking with lengths", () => {
     const plan = planWindows(T, tr);
     const objective = maskedWindowObjective(loaded, program, params, data, plan.windows, await entering(loaded, program, params, data));
     expect(res.loss).toBeCloseTo(await objective(), 14);
-    // window [4, 5) counts only row 0
+    // the last window [3, 5) counts its loss step 4 for row 0 only
     expect(res.windows.map((w) => [w.start, w.end])).toEqual([[0, 2], [2, 4], [3, 5]]);
     for (const [name, p] of Object.entries(params)) await expectMatchesFiniteDifferences(`grads.${name}`, p, res.grads[name], objective);
     await expectMatchesFiniteDifferences("inputGrads.x", data.sequences.x, res.inputGrads.x, objective);

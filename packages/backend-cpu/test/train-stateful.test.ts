@@ -23,7 +23,7 @@ async function setup(seed: number) {
   return { program, loaded, params, first: half(0, T / 2), second: half(T / 2, T), whole };
 }
 
-/** mse of output steps [from, to) against y, mean over their elements. */
+/** mse of outputs against y, mean over all elements. */
 function mseOf(outputs: Tensor, y: Tensor): number {
   let s = 0;
   for (let i = 0; i < y.data.length; i++) s += (outputs.data[i] - y.data[i]) ** 2;

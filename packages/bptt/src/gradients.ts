@@ -121,6 +121,7 @@ export async function computeGradients(
       initialState: stateEntering(program, forward, data, w.start),
       ...(mask ? { mask: sliceSteps(mask, w.start, w.end) } : {}),
       lossFrom: w.lossStart - w.start,
+      firstStep: w.start,
       gradients: true,
       collectStates: false,
       ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),

@@ -122,6 +122,7 @@ export class Trainer {
           initialState: w.start === 0 ? entering : after.get(w.start - 1)!,
           ...(mask ? { mask: sliceSteps(rows(mask, 1), w.start, w.end) } : {}),
           lossFrom: w.lossStart - w.start,
+          firstStep: w.start,
           gradients: true,
           collectStates: overlapping,
           ...(this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),

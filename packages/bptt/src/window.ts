@@ -18,6 +18,8 @@ export interface WindowRequest {
   readonly mask?: Tensor;
   /** First step (relative to the window) whose loss counts; earlier steps only warm up the state. Default 0. */
   readonly lossFrom?: number;
+  /** Time of the window's first step within the whole sequence, for error messages. Default 0. */
+  readonly firstStep?: number;
   /** Also run backward and return gradients. */
   readonly gradients: boolean;
   /** Return every step's state (`states`); off for long streams that need only the final state. Default true. */

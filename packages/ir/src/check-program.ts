@@ -70,6 +70,10 @@ export function checkProgram(program: Program): CheckedProgram {
       states[c.id] = { stage: s, shape: c.shape, init: c.init ?? 0 };
     });
     g.ys.forEach((y, i) => {
+      const shape = checked.shapes.get(y.value)!;
+      if (shape[0] !== "B") {
+        throw new GraphError(`${path}.ys[${i}].value`, `output "${y.id}" is a sequence of one row per batch entry, so its value must have shape ["B", ...]; "${y.value}" has shape ${formatShape(shape)}`);
+      }
       if (sequences[y.id] || dataInputs[y.id]) throw new GraphError(`${path}.ys[${i}]`, `sequence "${y.id}" is already defined`);
       sequences[y.id] = checked.shapes.get(y.value)!;
     });

@@ -69,8 +69,16 @@ function topologicalOrder(graph: StepGraph, prefix: string): Node[] {
   return order;
 }
 
+/** Checks that fixed dimensions are positive integers. */
+function checkDims(shape: Shape, path: string): void {
+  if (!shape.every((d) => d === "B" || (Number.isInteger(d) && d >= 1))) {
+    throw new GraphError(path, `dimensions must be positive integers or "B", got ${formatShape(shape)}`);
+  }
+}
+
 /** Checks that the batch axis comes first, and only there. */
 function checkBatchAxis(shape: Shape, path: string): void {
+  checkDims(shape, path);
   if (shape[0] !== "B" || shape.slice(1).includes("B")) {
     throw new GraphError(path, `per-step shapes start with "B" (the batch) and use it once, got ${formatShape(shape)}`);
   }
@@ -94,7 +102,11 @@ export function checkGraph(graph: StepGraph, prefix = ""): CheckedGraph {
     checkBatchAxis(x.shape, `${p}xs[${i}].shape`);
     declare(x.id, x.shape, `${p}xs[${i}]`);
   });
-  graph.params.forEach((w, i) => declare(w.id, w.shape, `${p}params[${i}]`));
+  graph.params.forEach((w, i) => {
+    checkDims(w.shape, `${p}params[${i}].shape`);
+    if (w.shape.includes("B" as never)) throw new GraphError(`${p}params[${i}].shape`, `parameters have no batch axis, got ${formatShape(w.shape)}`);
+    declare(w.id, w.shape, `${p}params[${i}]`);
+  });
   graph.carry.forEach((c, i) => {
     checkBatchAxis(c.shape, `${p}carry[${i}].shape`);
     declare(c.id, c.shape, `${p}carry[${i}]`);

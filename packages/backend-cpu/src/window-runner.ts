@@ -128,7 +128,8 @@ export class WindowRunner {
     }
     const outputs = seqs.get(this.program.program.output)!;
     const hasLoss = this.program.hasLoss;
-    const base = { outputs, states, finalState, lossRows, ...(hasLoss ? { loss: lossRows > 0 ? lossSum / lossRows : 0 } : {}) };
+    const divisor = req.lossRowsTotal ?? lossRows;
+    const base = { outputs, states, finalState, lossRows, ...(hasLoss ? { loss: divisor > 0 ? lossSum / divisor : 0 } : {}) };
     if (!req.gradients) return base;
 
     const grads: Record<string, Tensor> = {};
@@ -143,7 +144,7 @@ export class WindowRunner {
       }
       return gsum;
     };
-    const lossSeed = full([B], lossRows > 0 ? 1 / lossRows : 0, dtype);
+    const lossSeed = full([B], divisor > 0 ? 1 / divisor : 0, dtype);
     const noLossSeed = zeros([B], dtype);
     const initialStateGrads: Record<string, Tensor> = {};
 

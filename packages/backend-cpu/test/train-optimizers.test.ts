@@ -151,7 +151,7 @@ describe("gradient clipping", () => {
     // the other order (norm, then value) would give a different update
     const coefFirst = Math.min(1, clipNorm / (norm0 + 1e-6));
     const otherOrder = Object.entries(before).map(([name, b]) => b.data.map((v, i) => v - valueClipped(coefFirst * grads[name].data[i])));
-    const diff = Object.values(params).reduce((acc, p, k) => acc + p.data.reduce((s, v, i) => s + Math.abs(v - otherOrder[k][i]), 0), 0);
+    const diff = Object.values(params).reduce((acc, p, k) => acc + Array.from(p.data).reduce((s, v, i) => s + Math.abs(v - otherOrder[k][i]), 0), 0);
     expect(diff).toBeGreaterThan(1e-6);
   });
 });

@@ -52,14 +52,16 @@ export interface Plan {
 }
 
 /**
- * Unrolls T steps into windows. BPTT(k1, k2): updates after steps k1, 2·k1, …
- * (and T); each update's loss is that of its last k1 steps and its span the last
- * min(k2, steps so far) steps. Chunked truncation with K is BPTT(K, K); full BPTT
- * is one window.
+ * Unrolls T steps into windows. BPTT(k1, k2): updates after steps k1, 2·k1, …;
+ * each update's loss is that of its k1 steps and its span the last min(k2, steps
+ * so far) steps. When T is not a multiple of k1 the final window is cut short at
+ * T with the same rules: its span starts where a full window's would, so chunked
+ * truncation with K (which is BPTT(K, K)) ends with a short chunk, as in the usual
+ * detach-every-K recipe. Full BPTT is one window.
  *
  * ```
  * for i in 0..ceil(T/k1)-1:
- *   end = min((i+1)·k1, T); lossStart = i·k1; start = max(0, end - k2)
+ *   lossStart = i·k1; end = min(lossStart + k1, T); start = max(0, lossStart + k1 - k2)
  * ```
  */
 export function planWindows(steps: number, truncation: Truncation): Plan {
@@ -85,7 +87,7 @@ export function planWindows(steps: number, truncation: Truncation): Plan {
   const windows: PlanWindow[] = [];
   for (let lossStart = 0; lossStart < steps; lossStart += k1) {
     const end = Math.min(lossStart + k1, steps);
-    windows.push({ start: Math.max(0, end - k2), end, lossStart });
+    windows.push({ start: Math.max(0, lossStart + k1 - k2), end, lossStart });
   }
   return { steps, truncation, windows };
 }

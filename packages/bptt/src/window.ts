@@ -18,6 +18,12 @@ export interface WindowRequest {
   readonly mask?: Tensor;
   /** First step (relative to the window) whose loss counts; earlier steps only warm up the state. Default 0. */
   readonly lossFrom?: number;
+  /**
+   * Divide the loss (and so the gradients) by this many counted rows instead of
+   * the window's own count. A backend that splits the batch across workers passes
+   * the whole batch's count to each part, so the parts' results simply add up.
+   */
+  readonly lossRowsTotal?: number;
   /** Time of the window's first step within the whole sequence, for error messages. Default 0. */
   readonly firstStep?: number;
   /** Also run backward and return gradients. */

@@ -5,5 +5,7 @@
  */
 export { createCpuBackend, type CpuBackendOptions } from "./cpu-backend.js";
 export { cpuKernels, type Kernel, type KernelTable } from "./kernels/index.js";
-export { GraphRunner, type RunSite } from "./graph-runner.js";
+export { GraphRunner } from "./graph-runner.js";
+export { NodeRunner, type RunSite } from "./node-runner.js";
+export { ScanRunner, type ScanArgs, type ScanResult } from "./scan-runner.js";
 export { WindowRunner } from "./window-runner.js";

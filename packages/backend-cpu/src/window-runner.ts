@@ -3,6 +3,7 @@ import {
   maskGraph,
   MASK_ID,
   resolveShape,
+
   vjpGraph,
   zeros,
   type CheckedGraph,
@@ -11,51 +12,81 @@ import {
   type Tensor,
   type VjpGraph,
 } from "@unroll/ir";
-import { checkWindowRequest, type WindowRequest, type WindowResult } from "@unroll/bptt";
-import { GraphRunner } from "./graph-runner.js";
+import { checkWindowRequest, sliceSteps, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import type { KernelTable } from "./kernels/index.js";
+import type { RunSite } from "./node-runner.js";
+import { ScanRunner } from "./scan-runner.js";
 import { addInto, stepView, zeroSequence } from "./step-tensor.js";
 
-/** The forward and backward runners of one stage, for masked or unmasked data. */
-interface StageRunners {
-  readonly forward: GraphRunner;
-  readonly backward: GraphRunner;
+/** The forward and backward scans of one stage, for masked or unmasked data. */
+interface StageScans {
+  readonly graph: CheckedGraph;
+  readonly forward: ScanRunner;
+  readonly backward: ScanRunner;
   readonly vjp: VjpGraph;
 }
 
-/** Carries of one stage, by state name. */
-type Carries = Map<string, Tensor>;
+/** A `[L, B, ...]` buffer of the recurrent values entering each step, by id. */
+type Tape = Map<string, Tensor>;
 
 /**
  * Runs windows of a program with a kernel table: forward over the window's
  * steps stage by stage, keeping the carries that backward needs, then backward
  * from the last step to the first passing the carry gradient back
  * (`delta_t = local_t + delta_{t+1} · ∂carry_{t+1}/∂carry_t`), generalized to any
- * step graph by the IR's autodiff.
+ * step graph by the IR's autodiff. Each scan runs what does not depend on the
+ * recurrence once over all steps ({@link ScanRunner}).
  */
 export class WindowRunner {
-  private readonly runners = new Map<string, StageRunners>();
+  private readonly stages = new Map<string, StageScans>();
 
   constructor(
     private readonly program: CheckedProgram,
     private readonly kernels: KernelTable,
     private readonly dtype: Dtype,
+    private readonly log?: (message: string) => void,
   ) {}
 
-  private stage(s: number, masked: boolean): StageRunners {
+  private stage(s: number, masked: boolean): StageScans {
     const key = `${s}:${masked}`;
-    let r = this.runners.get(key);
+    let r = this.stages.get(key);
     if (!r) {
       const base = this.program.stages[s].checked;
-      const graph: CheckedGraph = masked ? maskGraph(base) : base;
+      const graph = masked ? maskGraph(base) : base;
+      const g = graph.graph;
       const later = new Set(this.program.stages.slice(s + 1).flatMap((st) => st.checked.graph.xs.map((x) => x.id)));
-      const vjp = vjpGraph(graph, { ysSeeds: graph.graph.ys.filter((y) => later.has(y.id)).map((y) => y.id) });
-      r = {
-        forward: new GraphRunner(graph, this.kernels, this.dtype),
-        backward: new GraphRunner(vjp.checked, this.kernels, this.dtype),
-        vjp,
-      };
-      this.runners.set(key, r);
+      const vjp = vjpGraph(graph, { ysSeeds: g.ys.filter((y) => later.has(y.id)).map((y) => y.id), constants: [MASK_ID] });
+      const forward = new ScanRunner(
+        graph,
+        {
+          recurrentInputs: g.carry.map((c) => c.id),
+          recurrentOutputs: g.carry.map((c) => g.update[c.id]),
+          outputs: [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss])])],
+        },
+        this.kernels,
+        this.dtype,
+      );
+      const backward = new ScanRunner(
+        vjp.checked,
+        {
+          recurrentInputs: g.carry.map((c) => vjp.seeds.carry[c.id]),
+          recurrentOutputs: g.carry.map((c) => vjp.grads.carry[c.id] ?? ""),
+          outputs: Object.entries(vjp.grads.xs).filter(([id]) => id !== MASK_ID).map(([, v]) => v),
+          summedOutputs: Object.values(vjp.grads.params),
+        },
+        this.kernels,
+        this.dtype,
+      );
+      for (const [pass, scan] of [["forward", forward], ["backward", backward]] as const) {
+        const sp = scan.split;
+        this.log?.(
+          sp.splittable
+            ? `stage ${s} ${pass}: ${sp.pre.length} nodes hoisted before the loop, ${sp.core.length} per step, ${sp.post.length} after`
+            : `stage ${s} ${pass}: every node runs per step (${sp.reason})`,
+        );
+      }
+      r = { graph, forward, backward, vjp };
+      this.stages.set(key, r);
     }
     return r;
   }
@@ -76,108 +107,131 @@ export class WindowRunner {
     const masked = req.mask !== undefined;
     const lossFrom = req.lossFrom ?? 0;
     const firstStep = req.firstStep ?? 0;
-    const every = req.checkpointEvery ?? 1;
+    const every = Math.min(req.checkpointEvery ?? L, L) === 1 ? L : Math.min(req.checkpointEvery ?? L, L);
     const collect = req.collectStates ?? true;
-    const maskAt = (t: number): Tensor => stepView(req.mask!, t);
+    const params = new Map(Object.entries(req.params));
     const seqs = new Map<string, Tensor>(Object.entries(req.sequences));
+    if (req.mask) seqs.set(MASK_ID, req.mask);
     const states: Record<string, Tensor> = {};
     const finalState: Record<string, Tensor> = {};
-    const tapes: Map<number, Carries>[] = [];
-    let lossSum = 0;
     let lossRows = 0;
     for (let t = lossFrom; t < L; t++) {
       if (!masked) lossRows += B;
-      else for (const v of maskAt(t).data) lossRows += v;
+      else for (const v of stepView(req.mask!, t).data) lossRows += v;
     }
+    const divisor = req.lossRowsTotal ?? lossRows;
+    const site = (s: number, pass: "forward" | "backward") => (check ? (t: number): RunSite => ({ step: firstStep + t, stage: s, pass }) : undefined);
+    // Segments of steps [t0, t1) scanned together: the whole window, or checkpoint-sized pieces.
+    const segments: [number, number][] = [];
+    for (let t0 = 0; t0 < L; t0 += every) segments.push([t0, Math.min(L, t0 + every)]);
+    const sequencesOf = (g: CheckedGraph, t0: number, t1: number): Map<string, Tensor> =>
+      new Map(g.graph.xs.map((x) => [x.id, sliceSteps(seqs.get(x.id)!, t0, t1)] as const));
 
-    // Steps of a stage in scan order: k = 0..L-1 visits t = k (forward) or L-1-k (reverse).
-    const timeOf = (s: number, k: number): number => (this.program.stages[s].reverse ? L - 1 - k : k);
-    const stepEnv = (s: number, t: number, carries: Carries): Map<string, Tensor> => {
-      const env = new Map<string, Tensor>(Object.entries(req.params));
-      for (const x of this.stage(s, masked).forward.checked.graph.xs) {
-        env.set(x.id, x.id === MASK_ID ? maskAt(t) : stepView(seqs.get(x.id)!, t));
-      }
-      for (const [id, v] of carries) env.set(id, v);
-      return env;
-    };
-    const nextCarries = (s: number, env: Map<string, Tensor>): Carries => {
-      const g = this.stage(s, masked).forward.checked.graph;
-      return new Map(g.carry.map((c) => [c.id, env.get(g.update[c.id])!] as const));
-    };
-
+    // Forward, stage by stage. Tapes hold the carries entering each step (all steps, or segment starts).
+    const tapes: Tape[] = [];
+    const checkpoints: Map<number, Map<string, Tensor>>[] = [];
+    let lossSum = 0;
     for (let s = 0; s < this.program.stages.length; s++) {
-      const { forward } = this.stage(s, masked);
-      const g = forward.checked.graph;
-      let carries: Carries = new Map(
-        g.carry.map((c) => [c.id, req.initialState[c.id] ?? full(resolveShape(c.shape, B), c.init ?? 0, dtype)] as const),
-      );
-      for (const y of g.ys) seqs.set(y.id, zeroSequence(L, resolveShape(forward.checked.shapes.get(y.value)!, B), dtype));
+      const { graph, forward } = this.stage(s, masked);
+      const g = graph.graph;
+      const reverse = this.program.stages[s].reverse;
+      let carries = new Map(g.carry.map((c) => [c.id, req.initialState[c.id] ?? full(resolveShape(c.shape, B), c.init ?? 0, dtype)] as const));
+      for (const y of g.ys) seqs.set(y.id, zeroSequence(L, resolveShape(graph.shapes.get(y.value)!, B), dtype));
       if (collect) for (const c of g.carry) states[c.id] = zeroSequence(L, resolveShape(c.shape, B), dtype);
-      const tape = new Map<number, Carries>();
+      const tape: Tape = new Map();
+      if (req.gradients && every === L) for (const c of g.carry) tape.set(c.id, zeroSequence(L, resolveShape(c.shape, B), dtype));
       tapes.push(tape);
-      for (let k = 0; k < L; k++) {
-        const t = timeOf(s, k);
-        if (req.gradients && k % every === 0) tape.set(k, carries);
-        const env = forward.run(stepEnv(s, t, carries), B, check ? { step: firstStep + t, stage: s, pass: "forward" } : undefined);
-        for (const y of g.ys) stepView(seqs.get(y.id)!, t).data.set(env.get(y.value)!.data);
-        carries = nextCarries(s, env);
-        if (collect) for (const [id, v] of carries) stepView(states[id], t).data.set(v.data);
-        if (g.loss !== undefined && t >= lossFrom) for (const v of env.get(g.loss)!.data) lossSum += v;
+      const marks = new Map<number, Map<string, Tensor>>();
+      checkpoints.push(marks);
+      const lossValues = zeroSequence(L, [B], dtype);
+      for (const [t0, t1] of reverse ? [...segments].reverse() : segments) {
+        if (req.gradients && every < L) marks.set(reverse ? t1 : t0, carries);
+        const r = forward.run({
+          steps: t1 - t0,
+          batch: B,
+          reverse,
+          constants: params,
+          sequences: sequencesOf(graph, t0, t1),
+          initial: carries,
+          beforeStep: tape.size ? (t, rec) => rec.forEach((v, id) => stepView(tape.get(id)!, t0 + t).data.set(v.data)) : undefined,
+          afterStep: collect ? (t, rec) => rec.forEach((v, id) => stepView(states[id], t0 + t).data.set(v.data)) : undefined,
+          site: site(s, "forward") && ((t) => site(s, "forward")!(t0 + t)),
+        });
+        for (const y of g.ys) sliceSteps(seqs.get(y.id)!, t0, t1).data.set(r.outputs.get(y.value)!.data);
+        if (g.loss !== undefined) sliceSteps(lossValues, t0, t1).data.set(r.outputs.get(g.loss)!.data);
+        carries = new Map(r.final);
       }
+      if (g.loss !== undefined) for (let i = lossFrom * B; i < L * B; i++) lossSum += lossValues.data[i];
       for (const [id, v] of carries) finalState[id] = v;
     }
     const outputs = seqs.get(this.program.program.output)!;
-    const hasLoss = this.program.hasLoss;
-    const divisor = req.lossRowsTotal ?? lossRows;
-    const base = { outputs, states, finalState, lossRows, ...(hasLoss ? { loss: divisor > 0 ? lossSum / divisor : 0 } : {}) };
+    const base = { outputs, states, finalState, lossRows, ...(this.program.hasLoss ? { loss: divisor > 0 ? lossSum / divisor : 0 } : {}) };
     if (!req.gradients) return base;
 
+    // Backward, stages in reverse order, each a scan of the carry gradient against the forward's direction.
     const grads: Record<string, Tensor> = {};
     for (const [name, shape] of Object.entries(this.program.params)) grads[name] = zeros(shape, dtype);
     const seqGrads = new Map<string, Tensor>();
     const seqGrad = (id: string): Tensor => {
       let gsum = seqGrads.get(id);
       if (!gsum) {
-        const seq = seqs.get(id)!;
-        gsum = zeroSequence(L, seq.shape.slice(1), dtype);
+        gsum = zeroSequence(L, seqs.get(id)!.shape.slice(1), dtype);
         seqGrads.set(id, gsum);
       }
       return gsum;
     };
-    const lossSeed = full([B], divisor > 0 ? 1 / divisor : 0, dtype);
-    const noLossSeed = zeros([B], dtype);
+    const lossSeed = zeroSequence(L, [B], dtype);
+    lossSeed.data.fill(divisor > 0 ? 1 / divisor : 0, lossFrom * B);
     const initialStateGrads: Record<string, Tensor> = {};
-
     for (let s = this.program.stages.length - 1; s >= 0; s--) {
-      const { forward, backward, vjp } = this.stage(s, masked);
-      const g = forward.checked.graph;
-      let carryGrads: Carries = new Map(g.carry.map((c) => [c.id, zeros(resolveShape(c.shape, B), dtype)] as const));
-      const tape = tapes[s];
-      for (let k0 = Math.floor((L - 1) / every) * every; k0 >= 0; k0 -= every) {
-        // carries entering each step of this segment, recomputed from its checkpoint
-        const prev: Carries[] = [tape.get(k0)!];
-        const end = Math.min(k0 + every, L);
-        for (let k = k0; k < end - 1; k++) prev.push(nextCarries(s, forward.run(stepEnv(s, timeOf(s, k), prev[prev.length - 1]), B)));
-        for (let k = end - 1; k >= k0; k--) {
-          const t = timeOf(s, k);
-          const env = stepEnv(s, t, prev[k - k0]);
-          for (const [id, seed] of Object.entries(vjp.seeds.carry)) env.set(seed, carryGrads.get(id)!);
-          for (const [id, seed] of Object.entries(vjp.seeds.ys)) env.set(seed, stepView(seqGrad(id), t));
-          if (vjp.seeds.loss) env.set(vjp.seeds.loss, t >= lossFrom ? lossSeed : noLossSeed);
-          backward.run(env, B, check ? { step: firstStep + t, stage: s, pass: "backward" } : undefined);
-          for (const [id, gid] of Object.entries(vjp.grads.params)) addInto(grads[id], env.get(gid)!);
-          for (const [id, gid] of Object.entries(vjp.grads.xs)) {
-            if (id !== MASK_ID) addInto(stepView(seqGrad(id), t), env.get(gid)!);
-          }
-          carryGrads = new Map(
-            g.carry.map((c) => [c.id, env.get(vjp.grads.carry[c.id] ?? "") ?? zeros(resolveShape(c.shape, B), dtype)] as const),
-          );
+      const { graph, forward, backward, vjp } = this.stage(s, masked);
+      const g = graph.graph;
+      const reverse = this.program.stages[s].reverse;
+      let carryGrads = new Map(g.carry.map((c) => [vjp.seeds.carry[c.id], zeros(resolveShape(c.shape, B), dtype)] as const));
+      for (const [t0, t1] of reverse ? segments : [...segments].reverse()) {
+        let tape = tapes[s];
+        if (!tape.size && g.carry.length) {
+          // recompute this segment's carries from its checkpoint
+          tape = new Map(g.carry.map((c) => [c.id, zeroSequence(t1 - t0, resolveShape(c.shape, B), dtype)] as const));
+          const local = tape;
+          forward.run({
+            steps: t1 - t0,
+            batch: B,
+            reverse,
+            constants: params,
+            sequences: sequencesOf(graph, t0, t1),
+            initial: checkpoints[s].get(reverse ? t1 : t0)!,
+            beforeStep: (t, rec) => rec.forEach((v, id) => stepView(local.get(id)!, t).data.set(v.data)),
+          });
+        } else {
+          tape = new Map([...tape].map(([id, v]) => [id, sliceSteps(v, t0, t1)] as const));
         }
+        const sequences = sequencesOf(graph, t0, t1);
+        for (const [id, v] of tape) sequences.set(id, v);
+        for (const [id, seed] of Object.entries(vjp.seeds.ys)) sequences.set(seed, sliceSteps(seqGrad(id), t0, t1));
+        if (vjp.seeds.loss) sequences.set(vjp.seeds.loss, sliceSteps(lossSeed, t0, t1));
+        const r = backward.run({
+          steps: t1 - t0,
+          batch: B,
+          reverse: !reverse,
+          constants: params,
+          sequences,
+          initial: carryGrads,
+          site: site(s, "backward") && ((t) => site(s, "backward")!(t0 + t)),
+        });
+        for (const [id, gid] of Object.entries(vjp.grads.params)) addInto(grads[id], r.summed.get(gid)!);
+        for (const [id, gid] of Object.entries(vjp.grads.xs)) {
+          if (id !== MASK_ID) addInto(sliceSteps(seqGrad(id), t0, t1), r.outputs.get(gid)!);
+        }
+        carryGrads = new Map(r.final);
       }
-      for (const [id, v] of carryGrads) initialStateGrads[id] = v;
+      for (const c of g.carry) initialStateGrads[c.id] = carryGrads.get(vjp.seeds.carry[c.id])!;
     }
     const inputGrads: Record<string, Tensor> = {};
-    for (const name of Object.keys(this.program.dataInputs)) inputGrads[name] = seqGrads.get(name) ?? zeros(seqs.get(name)!.shape, dtype);
+    for (const name of Object.keys(this.program.dataInputs)) {
+      const seq = seqs.get(name)!;
+      inputGrads[name] = seqGrads.get(name) ?? zeros(seq.shape, dtype);
+    }
     return { ...base, grads, inputGrads, initialStateGrads };
   }
 }
@@ -192,3 +246,4 @@ function isFiniteResult(r: WindowResult): boolean {
   if (r.loss !== undefined && !Number.isFinite(r.loss)) return false;
   return Object.values(r.grads ?? {}).every(allFinite);
 }
+

@@ -44,6 +44,8 @@ export interface VjpGrads {
 export interface VjpOptions {
   /** Output sequences (ys ids) whose gradient is seeded; e.g. those that feed a later stage. */
   readonly ysSeeds?: readonly string[];
+  /** Inputs (xs) whose gradient is not wanted, e.g. a mask. */
+  readonly constants?: readonly string[];
 }
 
 /** Keeps only the nodes that the graph's ys, updates and loss depend on. */
@@ -111,7 +113,9 @@ export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGr
     out[kind][id] = grad;
   };
   g.params.forEach((p) => expose("params", p.id));
-  g.xs.forEach((x) => expose("xs", x.id));
+  g.xs.forEach((x) => {
+    if (!options.constants?.includes(x.id)) expose("xs", x.id);
+  });
   g.carry.forEach((c) => expose("carry", c.id));
   const checked = checkGraph(pruneGraph(b.toGraph(g.name ? `${g.name} (backward)` : "backward")));
   return { checked, seeds: seeds.loss === undefined ? { ys: seeds.ys, carry: seeds.carry } : (seeds as VjpGraph["seeds"]), grads: out };

@@ -1,4 +1,5 @@
 import {
+  checkGraph,
   full,
   maskGraph,
   MASK_ID,
@@ -24,6 +25,26 @@ interface StageScans {
   readonly forward: ScanRunner;
   readonly backward: ScanRunner;
   readonly vjp: VjpGraph;
+  /** Forward values the backward scan reads, kept by the forward scan instead of recomputed. */
+  readonly residuals: readonly string[];
+}
+
+/**
+ * The backward graph without the forward nodes it would recompute: the batched
+ * forward values it reads (residuals) become inputs, kept from the forward pass.
+ */
+function withResiduals(forward: CheckedGraph, vjp: VjpGraph): { graph: CheckedGraph; residuals: string[] } {
+  const batched = new Set(forward.order.filter((n) => forward.shapes.get(n.id)![0] === "B").map((n) => n.id));
+  const kept = vjp.checked.order.filter((n) => !batched.has(n.id));
+  const residuals = [...new Set(kept.flatMap((n) => n.inputs.filter((i) => batched.has(i))))];
+  for (const y of vjp.checked.graph.ys) if (batched.has(y.value) && !residuals.includes(y.value)) residuals.push(y.value);
+  const g = vjp.checked.graph;
+  const graph = checkGraph({
+    ...g,
+    xs: [...g.xs, ...residuals.map((id) => ({ id, shape: [...forward.shapes.get(id)!] }))],
+    nodes: kept,
+  });
+  return { graph, residuals };
 }
 
 /** A `[L, B, ...]` buffer of the recurrent values entering each step, by id. */
@@ -56,18 +77,19 @@ export class WindowRunner {
       const g = graph.graph;
       const later = new Set(this.program.stages.slice(s + 1).flatMap((st) => st.checked.graph.xs.map((x) => x.id)));
       const vjp = vjpGraph(graph, { ysSeeds: g.ys.filter((y) => later.has(y.id)).map((y) => y.id), constants: [MASK_ID] });
+      const { graph: backwardGraph, residuals } = withResiduals(graph, vjp);
       const forward = new ScanRunner(
         graph,
         {
           recurrentInputs: g.carry.map((c) => c.id),
           recurrentOutputs: g.carry.map((c) => g.update[c.id]),
-          outputs: [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss])])],
+          outputs: [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss]), ...residuals])],
         },
         this.kernels,
         this.dtype,
       );
       const backward = new ScanRunner(
-        vjp.checked,
+        backwardGraph,
         {
           recurrentInputs: g.carry.map((c) => vjp.seeds.carry[c.id]),
           recurrentOutputs: g.carry.map((c) => vjp.grads.carry[c.id] ?? ""),
@@ -85,7 +107,7 @@ export class WindowRunner {
             : `stage ${s} ${pass}: every node runs per step (${sp.reason})`,
         );
       }
-      r = { graph, forward, backward, vjp };
+      r = { graph, forward, backward, vjp, residuals };
       this.stages.set(key, r);
     }
     return r;
@@ -129,6 +151,7 @@ export class WindowRunner {
 
     // Forward, stage by stage. Tapes hold the carries entering each step (all steps, or segment starts).
     const tapes: Tape[] = [];
+    const kept: Map<string, Tensor>[] = [];
     const checkpoints: Map<number, Map<string, Tensor>>[] = [];
     let lossSum = 0;
     for (let s = 0; s < this.program.stages.length; s++) {
@@ -143,6 +166,8 @@ export class WindowRunner {
       tapes.push(tape);
       const marks = new Map<number, Map<string, Tensor>>();
       checkpoints.push(marks);
+      const residualValues = new Map<string, Tensor>();
+      kept.push(residualValues);
       const lossValues = zeroSequence(L, [B], dtype);
       for (const [t0, t1] of reverse ? [...segments].reverse() : segments) {
         if (req.gradients && every < L) marks.set(reverse ? t1 : t0, carries);
@@ -159,6 +184,7 @@ export class WindowRunner {
         });
         for (const y of g.ys) sliceSteps(seqs.get(y.id)!, t0, t1).data.set(r.outputs.get(y.value)!.data);
         if (g.loss !== undefined) sliceSteps(lossValues, t0, t1).data.set(r.outputs.get(g.loss)!.data);
+        if (req.gradients && every === L) for (const id of this.stage(s, masked).residuals) residualValues.set(id, unstack(r.outputs.get(id)!, B));
         carries = new Map(r.final);
       }
       if (g.loss !== undefined) for (let i = lossFrom * B; i < L * B; i++) lossSum += lossValues.data[i];
@@ -184,17 +210,18 @@ export class WindowRunner {
     lossSeed.data.fill(divisor > 0 ? 1 / divisor : 0, lossFrom * B);
     const initialStateGrads: Record<string, Tensor> = {};
     for (let s = this.program.stages.length - 1; s >= 0; s--) {
-      const { graph, forward, backward, vjp } = this.stage(s, masked);
+      const { graph, forward, backward, vjp, residuals } = this.stage(s, masked);
       const g = graph.graph;
       const reverse = this.program.stages[s].reverse;
       let carryGrads = new Map(g.carry.map((c) => [vjp.seeds.carry[c.id], zeros(resolveShape(c.shape, B), dtype)] as const));
       for (const [t0, t1] of reverse ? segments : [...segments].reverse()) {
         let tape = tapes[s];
+        let residualValues = new Map([...kept[s]].map(([id, v]) => [id, sliceSteps(v, t0, t1)] as const));
         if (!tape.size && g.carry.length) {
-          // recompute this segment's carries from its checkpoint
+          // recompute this segment's carries and residuals from its checkpoint
           tape = new Map(g.carry.map((c) => [c.id, zeroSequence(t1 - t0, resolveShape(c.shape, B), dtype)] as const));
           const local = tape;
-          forward.run({
+          const again = forward.run({
             steps: t1 - t0,
             batch: B,
             reverse,
@@ -203,11 +230,13 @@ export class WindowRunner {
             initial: checkpoints[s].get(reverse ? t1 : t0)!,
             beforeStep: (t, rec) => rec.forEach((v, id) => stepView(local.get(id)!, t).data.set(v.data)),
           });
+          residualValues = new Map(residuals.map((id) => [id, unstack(again.outputs.get(id)!, B)] as const));
         } else {
           tape = new Map([...tape].map(([id, v]) => [id, sliceSteps(v, t0, t1)] as const));
         }
         const sequences = sequencesOf(graph, t0, t1);
         for (const [id, v] of tape) sequences.set(id, v);
+        for (const [id, v] of residualValues) sequences.set(id, v);
         for (const [id, seed] of Object.entries(vjp.seeds.ys)) sequences.set(seed, sliceSteps(seqGrad(id), t0, t1));
         if (vjp.seeds.loss) sequences.set(vjp.seeds.loss, sliceSteps(lossSeed, t0, t1));
         const r = backward.run({
@@ -234,6 +263,11 @@ export class WindowRunner {
     }
     return { ...base, grads, inputGrads, initialStateGrads };
   }
+}
+
+/** A stacked `[L·B, ...]` tensor as the time-major sequence `[L, B, ...]` it is (same memory). */
+function unstack(t: Tensor, batch: number): Tensor {
+  return { shape: [t.shape[0] / batch, batch, ...t.shape.slice(1)], data: t.data };
 }
 
 function allFinite(t: Tensor): boolean {

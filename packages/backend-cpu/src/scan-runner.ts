@@ -97,10 +97,11 @@ export class ScanRunner {
     const perStep = [...whole.keys()].filter((id) => !unbatched(id));
     const core = this.runner(key, split, "core");
     let recurrent = new Map(a.initial);
+    // one environment for every step: each step overwrites its per-step inputs and its core values
+    const env = new Map<string, Tensor>(whole);
     for (let k = 0; k < L; k++) {
       const t = a.reverse ? L - 1 - k : k;
       a.beforeStep?.(t, recurrent);
-      const env = new Map<string, Tensor>(whole);
       for (const id of perStep) env.set(id, stepRows(whole.get(id)!, t, B));
       for (const [id, v] of recurrent) env.set(id, v);
       core.run(env, B, a.site?.(t));

@@ -22,6 +22,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     capabilities: { dtypes: ["float32", "float64"], ops: opKinds },
     async load(program: CheckedProgram, { dtype }: LoadOptions): Promise<LoadedProgram> {
       if (disposed) throw new Error("the cpu backend has been disposed");
+      if (dtype !== "float32" && dtype !== "float64") throw new Error(`the cpu backend supports float32 and float64, not ${JSON.stringify(dtype)}`);
       const runner = new WindowRunner(program, kernels, dtype);
       return {
         async runWindow(request: WindowRequest): Promise<WindowResult> {

@@ -21,8 +21,7 @@ export class NodeRunner {
   private readonly resolved = new Map<number, number[][]>();
 
   constructor(
-    /** The nodes, each after its inputs. */
-    readonly nodes: readonly Node[],
+    private readonly nodes: readonly Node[],
     private readonly shapes: ReadonlyMap<string, Shape>,
     private readonly kernels: KernelTable,
     private readonly dtype: Dtype,

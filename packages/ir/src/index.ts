@@ -15,6 +15,7 @@ export * from "./builder.js";
 export * from "./autodiff.js";
 export * from "./mask.js";
 export * from "./scan-split.js";
+export * from "./batch-coupling.js";
 export { ops, opKinds, opOf, NodeSchema, type Node, type NodeOf, type OpKind, type OpTag } from "./ops/index.js";
 export type { NodeBase, OpDef, VjpBuilder, VjpContext } from "./ops/define.js";
 export * from "./cells/activation.js";

@@ -1,0 +1,157 @@
+import { describe, expect } from "vitest";
+import { loadProgram, type CheckedProgram } from "@unroll/ir";
+import type { LoadedProgram, WindowRequest, WindowResult } from "@unroll/bptt";
+import { castData, modelData } from "../models/model-data.js";
+import { expectNoMismatches, recordMismatches, scalarMismatches, tensorMismatches } from "../support/compare.js";
+import { rejection } from "../support/rejection.js";
+import { castAll, cloneAll, randomParams, rngFor } from "../support/tensors.js";
+import { itRunning, type SuiteContext } from "../suite-context.js";
+
+const T = 4;
+const lstm = loadProgram({ input: 3, layers: [{ cell: "lstm", hidden: 3 }], head: { units: 2, activation: "linear" }, loss: "mse" });
+const gru = loadProgram({ input: 2, layers: [{ cell: "gru", hidden: 2 }], head: { units: 3, activation: "softmax" }, loss: "cross_entropy" });
+
+/** A request with gradients for a program at a batch size, in the suite's primary dtype. */
+function request(ctx: SuiteContext, program: CheckedProgram, batch: number, seed: string): WindowRequest {
+  const rand = rngFor(`lifecycle/${seed}`);
+  const params = castAll(randomParams(program, rand), ctx.primary);
+  const data = castData(modelData(program, T, batch, rand), ctx.primary);
+  return { params, sequences: data.sequences, initialState: data.initialState, gradients: true };
+}
+
+/** A deep copy of what a window returned, to check later that nothing overwrote it. */
+function snapshot(r: WindowResult): WindowResult {
+  return {
+    outputs: cloneAll({ o: r.outputs }).o,
+    states: cloneAll(r.states),
+    finalState: cloneAll(r.finalState),
+    lossRows: r.lossRows,
+    ...(r.loss === undefined ? {} : { loss: r.loss }),
+    ...(r.grads ? { grads: cloneAll(r.grads) } : {}),
+    ...(r.inputGrads ? { inputGrads: cloneAll(r.inputGrads) } : {}),
+    ...(r.initialStateGrads ? { initialStateGrads: cloneAll(r.initialStateGrads) } : {}),
+  };
+}
+
+/** Every difference between two window results, exact (the same backend, inputs and dtype). */
+function differences(label: string, a: WindowResult, b: WindowResult): string[] {
+  const exact = { atol: 0, rtol: 0 };
+  return [
+    ...tensorMismatches(`${label}: outputs`, a.outputs, b.outputs, exact),
+    ...recordMismatches(`${label}: states`, a.states, b.states, exact),
+    ...recordMismatches(`${label}: finalState`, a.finalState, b.finalState, exact),
+    ...scalarMismatches(`${label}: loss`, a.loss, b.loss, exact),
+    ...(b.grads ? recordMismatches(`${label}: grads`, a.grads, b.grads, exact) : []),
+    ...(b.inputGrads ? recordMismatches(`${label}: inputGrads`, a.inputGrads, b.inputGrads, exact) : []),
+    ...(b.initialStateGrads ? recordMismatches(`${label}: initialStateGrads`, a.initialStateGrads, b.initialStateGrads, exact) : []),
+  ];
+}
+
+/**
+ * Load once, run many times: repeated and interleaved runs give the same
+ * results, requests are not modified, results are not overwritten by later runs,
+ * loaded programs are disposed one by one, an aborted window leaves the program
+ * usable, and a disposed backend rejects.
+ */
+export function describeLifecycle(ctx: SuiteContext): void {
+  describe(`dispose and reuse (${ctx.primary})`, () => {
+    itRunning(ctx, "a program runs many times, interleaved with another program and other batch sizes, with the same results", lstm, async () => {
+      const a = await ctx.backend.load(lstm, { dtype: ctx.primary });
+      const b = await ctx.backend.load(gru, { dtype: ctx.primary });
+      try {
+        const req = request(ctx, lstm, 2, "a");
+        const first = await a.runWindow(req);
+        const kept = snapshot(first);
+        const problems: string[] = [];
+        for (let round = 0; round < 4; round++) {
+          await b.runWindow(request(ctx, gru, 3, `b${round}`));
+          await a.runWindow(request(ctx, lstm, 1 + round, `a${round}`));
+          await a.runWindow({ ...request(ctx, lstm, 2, `fwd${round}`), gradients: false });
+          problems.push(...differences(`round ${round}`, await a.runWindow(req), kept));
+        }
+        // results already returned are not overwritten by later runs
+        problems.push(...differences("the first result, after later runs", first, kept));
+        expectNoMismatches(problems);
+      } finally {
+        await a.dispose();
+        await b.dispose();
+      }
+    });
+
+    itRunning(ctx, "runWindow leaves its request's tensors unchanged (the scheduler reuses them)", lstm, async () => {
+      const loaded = await ctx.backend.load(lstm, { dtype: ctx.primary });
+      try {
+        const req = request(ctx, lstm, 2, "unchanged");
+        const masked = { ...req, mask: castAll({ m: { shape: [T, 2], data: Float64Array.from([1, 1, 1, 1, 1, 0, 1, 0]) } }, ctx.primary).m };
+        const before = { params: cloneAll(req.params), sequences: cloneAll(req.sequences), initialState: cloneAll(req.initialState), mask: cloneAll({ m: masked.mask }).m };
+        await loaded.runWindow(masked);
+        const exact = { atol: 0, rtol: 0 };
+        expectNoMismatches([
+          ...recordMismatches("params", masked.params, before.params, exact),
+          ...recordMismatches("sequences", masked.sequences, before.sequences, exact),
+          ...recordMismatches("initialState", masked.initialState, before.initialState, exact),
+          ...tensorMismatches("mask", masked.mask, before.mask, exact),
+        ]);
+      } finally {
+        await loaded.dispose();
+      }
+    });
+
+    itRunning(ctx, "loaded programs are disposed independently; a program can be loaded again after", lstm, async () => {
+      const req = request(ctx, lstm, 2, "independent");
+      const one = await ctx.backend.load(lstm, { dtype: ctx.primary });
+      const two = await ctx.backend.load(lstm, { dtype: ctx.primary });
+      const other = await ctx.backend.load(gru, { dtype: ctx.primary });
+      let three: LoadedProgram | undefined;
+      try {
+        const expected = snapshot(await one.runWindow(req));
+        await one.dispose();
+        const otherReq = request(ctx, gru, 2, "other");
+        expect((await other.runWindow(otherReq)).grads).toBeDefined();
+        three = await ctx.backend.load(lstm, { dtype: ctx.primary });
+        expectNoMismatches([...differences("the second copy", await two.runWindow(req), expected), ...differences("a copy loaded after", await three.runWindow(req), expected)]);
+      } finally {
+        await two.dispose();
+        await other.dispose();
+        await three?.dispose();
+      }
+    });
+
+    itRunning(ctx, "an aborted signal rejects with an AbortError (or is ignored by a backend in the caller's thread); the program runs after", lstm, async () => {
+      const loaded = await ctx.backend.load(lstm, { dtype: ctx.primary });
+      try {
+        const req = request(ctx, lstm, 2, "abort");
+        const expected = snapshot(await loaded.runWindow(req));
+        const controller = new AbortController();
+        controller.abort();
+        const outcome = await loaded.runWindow({ ...req, signal: controller.signal }).then(
+          () => "completed",
+          (e: unknown) => (e instanceof Error ? e.name : String(e)),
+        );
+        expect(["completed", "AbortError"], `outcome: ${outcome}`).toContain(outcome);
+        expectNoMismatches(differences("after the aborted window", await loaded.runWindow(req), expected));
+      } finally {
+        await loaded.dispose();
+      }
+    });
+
+    itRunning(ctx, "after backend.dispose(), load and runWindow reject", lstm, async () => {
+      // a backend of its own, since this one is disposed
+      const backend = await ctx.factory();
+      let disposed = false;
+      try {
+        const loaded = await backend.load(lstm, { dtype: ctx.primary });
+        const req = request(ctx, lstm, 2, "disposed");
+        expect((await loaded.runWindow(req)).grads).toBeDefined();
+        disposed = true;
+        await backend.dispose();
+        const load = await rejection(() => backend.load(lstm, { dtype: ctx.primary }));
+        const run = await rejection(() => loaded.runWindow(req));
+        expect(load.message.length, "load rejects with a message").toBeGreaterThan(0);
+        expect(run.message.length, "runWindow rejects with a message").toBeGreaterThan(0);
+      } finally {
+        if (!disposed) await backend.dispose();
+      }
+    });
+  });
+}

@@ -50,6 +50,7 @@ export function dataFromJson(
       throw new Error(`field "${name}" has shape ${formatShape(t.shape)} but the model expects ${formatShape(expected)} (time-major [T][B]...)`);
     }
     if (steps < 1 || batch < 1) throw new Error(`field "${name}" needs at least one step and one row`);
+    if (perStep.length === 1) checkClassIds(name, t, program);
     sequences[name] = t;
   }
   let initialState: Record<string, Tensor> | undefined;
@@ -78,4 +79,17 @@ export function dataFromJson(
     lengths = doc.lengths as number[];
   }
   return { data: { sequences, ...(initialState ? { initialState } : {}), ...(lengths ? { lengths } : {}) }, hasTargets };
+}
+
+/** Class-id targets `[T][B]` must be integers from 0 to the number of classes (the output width) minus 1. */
+function checkClassIds(name: string, t: Tensor, program: CheckedProgram): void {
+  const out = program.sequences[program.program.output];
+  const classes = out[out.length - 1];
+  const batch = t.shape[1];
+  t.data.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0 || (typeof classes === "number" && v >= classes)) {
+      const where = `${name}[${Math.floor(i / batch)}][${i % batch}]`;
+      throw new Error(`${where} is ${v}, but class ids must be integers from 0 to ${typeof classes === "number" ? classes - 1 : "the number of classes - 1"}`);
+    }
+  });
 }

@@ -102,3 +102,28 @@ describe("unroll CLI", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith("trained.json") && f !== "trained.json")).toEqual([]);
   });
 });
+
+describe("unroll CLI errors beyond the input files", () => {
+  const ce = { input: 1, layers: [{ cell: "gru", hidden: 2, bidirectional: true }], head: { units: 3, activation: "softmax" }, loss: "cross_entropy" };
+
+  it("rejects class ids outside the classes, naming the entry", () => {
+    const data = file("ce-data.json", { x: [[[1]], [[2]]], y: [[0], [3]] });
+    const r = runCli(["train", "--model", file("ce.json", ce), "--seed", "1", "--data", data, "--save", file("ce-w.json"), "--optimizer", "sgd", "--lr", "0.1"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/y\[1\]\[0\] is 3, but class ids must be integers from 0 to 2/);
+  });
+
+  it("rejects truncation of a bidirectional model in one line", () => {
+    const data = file("ce-data2.json", { x: [[[1]], [[2]], [[3]]], y: [[0], [1], [2]] });
+    const r = runCli(["train", "--model", file("ce.json", ce), "--seed", "1", "--data", data, "--save", file("ce-w.json"), "--optimizer", "sgd", "--lr", "0.1", "--truncate", "2"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unroll: truncated BPTT needs a causal model/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 on an unknown option", () => {
+    const r = runCli(["run", "--model", "m.json", "--data", "d.json", "--weights", "w.json", "--out", "o.json", "--bogus"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--bogus'/);
+  });
+});

@@ -1,3 +1,4 @@
+import { InputError } from "./input-error.js";
 import { formatShape, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { WindowRequest } from "./window.js";
 
@@ -10,12 +11,12 @@ export interface WindowSize {
 }
 
 function expectShape(what: string, t: Tensor | undefined, expected: readonly number[]): void {
-  if (!t) throw new Error(`${what} is missing; expected shape ${formatShape(expected)}`);
+  if (!t) throw new InputError(`${what} is missing; expected shape ${formatShape(expected)}`);
   if (t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(`${what} has shape ${formatShape(t.shape)} but the program expects ${formatShape(expected)}`);
+    throw new InputError(`${what} has shape ${formatShape(t.shape)} but the program expects ${formatShape(expected)}`);
   }
   if (t.data.length !== expected.reduce((a, b) => a * b, 1)) {
-    throw new Error(`${what} holds ${t.data.length} numbers, not the ${formatShape(expected)} its shape says`);
+    throw new InputError(`${what} holds ${t.data.length} numbers, not the ${formatShape(expected)} its shape says`);
   }
 }
 
@@ -28,7 +29,7 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
   const names = Object.keys(program.dataInputs);
   const first = req.sequences[names[0]];
   if (!first || first.shape.length < 2) {
-    throw new Error(`sequence "${names[0]}" is missing or is not time-major [T, B, ...]`);
+    throw new InputError(`sequence "${names[0]}" is missing or is not time-major [T, B, ...]`);
   }
   const [steps, batch] = first.shape;
   for (const name of names) {
@@ -36,18 +37,18 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
   }
   for (const [name, shape] of Object.entries(program.params)) expectShape(`param "${name}"`, req.params[name], shape);
   for (const name of Object.keys(req.params)) {
-    if (!program.params[name]) throw new Error(`param "${name}" is not used by the program (params: ${Object.keys(program.params).join(", ")})`);
+    if (!program.params[name]) throw new InputError(`param "${name}" is not used by the program (params: ${Object.keys(program.params).join(", ")})`);
   }
   for (const [name, info] of Object.entries(program.states)) {
     if (req.initialState[name]) expectShape(`initial state "${name}"`, req.initialState[name], resolveShape(info.shape, batch));
   }
   for (const name of Object.keys(req.initialState)) {
-    if (!program.states[name]) throw new Error(`initial state "${name}" is not a state of the program (states: ${Object.keys(program.states).join(", ")})`);
+    if (!program.states[name]) throw new InputError(`initial state "${name}" is not a state of the program (states: ${Object.keys(program.states).join(", ")})`);
   }
   if (req.mask) expectShape("mask", req.mask, [steps, batch]);
   const lossFrom = req.lossFrom ?? 0;
-  if (!(Number.isInteger(lossFrom) && lossFrom >= 0 && lossFrom <= steps)) throw new Error(`lossFrom ${lossFrom} is outside the window of ${steps} steps`);
+  if (!(Number.isInteger(lossFrom) && lossFrom >= 0 && lossFrom <= steps)) throw new InputError(`lossFrom ${lossFrom} is outside the window of ${steps} steps`);
   const every = req.checkpointEvery ?? 1;
-  if (!(Number.isInteger(every) && every >= 1)) throw new Error(`checkpointEvery must be a positive integer, got ${every}`);
+  if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`checkpointEvery must be a positive integer, got ${every}`);
   return { steps, batch };
 }

@@ -1,3 +1,4 @@
+import { InputError } from "./input-error.js";
 import type { WindowSize } from "./check-request.js";
 import { allocate, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 
@@ -22,7 +23,7 @@ export function maskOfLengths(lengths: readonly number[], steps: number, dtype: 
   const batch = lengths.length;
   lengths.forEach((len, b) => {
     if (!(Number.isInteger(len) && len >= 0 && len <= steps)) {
-      throw new Error(`lengths[${b}] is ${len}; lengths must be integers from 0 to the sequence length ${steps}`);
+      throw new InputError(`lengths[${b}] is ${len}; lengths must be integers from 0 to the sequence length ${steps}`);
     }
   });
   const data = allocate(dtype, steps * batch);
@@ -34,13 +35,13 @@ export function maskOfLengths(lengths: readonly number[], steps: number, dtype: 
 export function dataSize(program: CheckedProgram, data: SequenceData): WindowSize {
   const names = Object.keys(program.dataInputs);
   for (const name of names) {
-    if (!data.sequences[name]) throw new Error(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
+    if (!data.sequences[name]) throw new InputError(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
   }
   const first = data.sequences[names[0]];
-  if (first.shape.length < 2) throw new Error(`sequence "${names[0]}" must be time-major [T, B, ...]`);
+  if (first.shape.length < 2) throw new InputError(`sequence "${names[0]}" must be time-major [T, B, ...]`);
   const [steps, batch] = first.shape;
   if (data.lengths && data.lengths.length !== batch) {
-    throw new Error(`lengths has ${data.lengths.length} entries but the batch has ${batch} rows`);
+    throw new InputError(`lengths has ${data.lengths.length} entries but the batch has ${batch} rows`);
   }
   return { steps, batch };
 }

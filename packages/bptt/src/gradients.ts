@@ -1,3 +1,4 @@
+import { InputError } from "./input-error.js";
 import { zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
@@ -83,7 +84,7 @@ export async function computeGradients(
   const dtype = Object.values(params)[0]?.data instanceof Float64Array ? "float64" : "float32";
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   if (plan.windows.length > 1 && program.stages.some((s) => s.reverse)) {
-    throw new Error("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
+    throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
   }
   const forward = await loaded.runWindow({
     params,

@@ -14,3 +14,4 @@ export * from "./optim/index.js";
 export * from "./init.js";
 export * from "./rows.js";
 export * from "./trainer.js";
+export * from "./input-error.js";

@@ -1,3 +1,4 @@
+import { InputError } from "./input-error.js";
 /**
  * How gradients are cut along time:
  * - `full`: backpropagate through the whole sequence;
@@ -65,7 +66,7 @@ export interface Plan {
  * ```
  */
 export function planWindows(steps: number, truncation: Truncation): Plan {
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`a sequence needs at least one step, got ${steps}`);
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new InputError(`a sequence needs at least one step, got ${steps}`);
   let k1: number;
   let k2: number;
   switch (truncation.kind) {
@@ -79,10 +80,10 @@ export function planWindows(steps: number, truncation: Truncation): Plan {
       break;
   }
   for (const [name, v] of [["k1", k1], ["k2", k2]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name} must be a positive integer, got ${v}`);
+    if (!(Number.isInteger(v) && v >= 1)) throw new InputError(`${name} must be a positive integer, got ${v}`);
   }
   if (k2 < k1) {
-    throw new Error(`BPTT(k1=${k1}, k2=${k2}): k2 must be at least k1, or the loss of the earliest steps of each update would get no gradient`);
+    throw new InputError(`BPTT(k1=${k1}, k2=${k2}): k2 must be at least k1, or the loss of the earliest steps of each update would get no gradient`);
   }
   const windows: PlanWindow[] = [];
   for (let lossStart = 0; lossStart < steps; lossStart += k1) {

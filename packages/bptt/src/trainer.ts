@@ -1,3 +1,4 @@
+import { InputError } from "./input-error.js";
 import { full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
@@ -93,10 +94,10 @@ export class Trainer {
     const { steps: T, batch: B } = dataSize(this.program, data);
     const plan = planWindows(T, this.options.truncation ?? { kind: "full" });
     if (plan.windows.length > 1 && this.program.stages.some((s) => s.reverse)) {
-      throw new Error("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
+      throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
     }
     const size = this.options.batchSize ?? B;
-    if (!(Number.isInteger(size) && size >= 1)) throw new Error(`batchSize must be a positive integer, got ${size}`);
+    if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);
     const dtype = Object.values(data.sequences)[0].data instanceof Float64Array ? "float64" : "float32";
     const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
     const overlapping = plan.windows.some((w, i) => i > 0 && w.start < plan.windows[i - 1].end);

@@ -35,6 +35,12 @@ export interface WindowRequest {
    * many steps and recompute the rest during backward. Default 1 (keep all).
    */
   readonly checkpointEvery?: number;
+  /**
+   * Cancels the window. A backend that runs elsewhere (e.g. in workers) stops
+   * it and rejects with an error named `"AbortError"`; one that runs
+   * synchronously in the caller's thread may ignore it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a window computed. */

@@ -31,7 +31,11 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
       states: recordToJson(r.forward.states),
       finalState: recordToJson(r.forward.finalState),
       grads: recordToJson(r.grads),
-      inputGrads: { x: toNested(r.inputGrads.x), ...recordToJson(fullInitialGrads(r.initialStateGrads, r.forward.finalState)) },
+      // the gradient with respect to every input sequence but the targets, and each initial state
+      inputGrads: {
+        ...recordToJson(Object.fromEntries(Object.entries(r.inputGrads).filter(([name]) => name !== "y"))),
+        ...recordToJson(fullInitialGrads(r.initialStateGrads, r.forward.finalState)),
+      },
       ...(truncation.kind === "full" ? {} : { windows: r.windows.map((w) => ({ start: w.start, end: w.end, lossStart: w.lossStart, loss: w.loss, grads: recordToJson(w.grads) })) }),
     });
   } finally {

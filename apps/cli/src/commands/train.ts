@@ -21,6 +21,8 @@ export interface TrainCommandOptions extends CommonOptions, TruncationOptions {
   readonly beta1?: string;
   /** Adam β2. */
   readonly beta2?: string;
+  /** RMSprop smoothing constant. */
+  readonly alpha?: string;
   /** Adam/RMSprop ε. */
   readonly eps?: string;
   /** L2 weight decay. */
@@ -65,7 +67,7 @@ function makeOptimizer(o: TrainCommandOptions): Optimizer {
     case "adam":
       return adam({ lr, beta1: num("--beta1", o.beta1) ?? 0.9, beta2: num("--beta2", o.beta2) ?? 0.999, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
     case "rmsprop":
-      return rmsprop({ lr, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
+      return rmsprop({ lr, alpha: num("--alpha", o.alpha, (n) => n >= 0 && n < 1) ?? 0.99, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
     default:
       throw new UserError(`--optimizer must be sgd, momentum, adam or rmsprop, got "${o.optimizer}"`);
   }

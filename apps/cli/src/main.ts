@@ -1,9 +1,10 @@
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { GraphError } from "@unroll/ir";
-import { NonFiniteError } from "@unroll/bptt";
+import { InputError, NonFiniteError } from "@unroll/bptt";
 import { gradCommand } from "./commands/grad.js";
 import { runCommand } from "./commands/run.js";
 import { trainCommand } from "./commands/train.js";
+import { withWorkers } from "./backends.js";
 import { UserError } from "./user-error.js";
 
 /** Adds the options that run, grad and train share. */
@@ -12,7 +13,8 @@ function common(cmd: Command, weightsRequired: boolean): Command {
   if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
   return cmd
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
-    .option("--backend <name>", "backend", "cpu");
+    .option("--backend <name>", "backend: cpu, or workers (a pool of worker threads splitting the batch)", "cpu")
+    .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)");
 }
 
 /** Adds the truncation options. */
@@ -24,7 +26,13 @@ function truncation(cmd: Command): Command {
     .option("--checkpoint <N>", "keep the state every N steps and recompute the rest in backward (saves memory)");
 }
 
-const program = new Command("unroll").description("train and run recurrent networks described as dataflow graphs").showHelpAfterError();
+const program = new Command("unroll").description("train and run recurrent networks described as dataflow graphs").showHelpAfterError().exitOverride();
+
+// --workers N travels to the commands inside the backend spec: `workers:N`
+program.hook("preAction", (_, command) => {
+  const { backend, workers } = command.opts<{ backend?: string; workers?: string }>();
+  if (workers !== undefined && backend !== undefined) command.setOptionValue("backend", withWorkers(backend, workers));
+});
 
 common(program.command("run").description("run a model forward over a sequence"), true)
   .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
@@ -44,6 +52,7 @@ truncation(common(program.command("train").description("train a model and save i
   .option("--beta1 <b>", "Adam β1 (default 0.9)")
   .option("--beta2 <b>", "Adam β2 (default 0.999)")
   .option("--eps <e>", "Adam/RMSprop ε (default 1e-8)")
+  .option("--alpha <a>", "RMSprop smoothing constant (default 0.99)")
   .option("--weight-decay <w>", "L2 penalty added to the gradient")
   .option("--clip-value <v>", "clamp gradient elements to ±v (applied first)")
   .option("--clip-norm <c>", "rescale gradients to a global norm of at most c")
@@ -57,7 +66,10 @@ truncation(common(program.command("train").description("train a model and save i
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof UserError || e instanceof GraphError || e instanceof NonFiniteError) {
+  if (e instanceof CommanderError) {
+    // commander has printed the problem (or the help) already
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UserError || e instanceof GraphError || e instanceof InputError || e instanceof NonFiniteError) {
     process.stderr.write(`unroll: ${e.message}\n`);
     process.exitCode = e instanceof NonFiniteError ? 1 : 2;
   } else {

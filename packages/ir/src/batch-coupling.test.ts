@@ -19,15 +19,26 @@ describe("batchCoupling", () => {
   };
 
   it("names a reduction over the batch", () => {
-    expect(withNode((b, x) => b.mean(x, { axes: [0] }))).toMatch(/reduces over the batch/);
-    expect(withNode((b, x) => b.matmul(x, b.matmul(x, x, { transposeA: true })))).toMatch(/reduces over the batch/);
+    expect(withNode((b, x) => b.mean(x, { axes: [0] }))).toMatch(/combines batch rows/);
+    expect(withNode((b, x) => b.matmul(x, b.matmul(x, x, { transposeA: true })))).toMatch(/combines batch rows/);
   });
 
   it("names a batch axis moved away from the front", () => {
-    expect(withNode((b, x) => b.reshape(b.reshape(x, [3, "B"]), ["B", 3]))).toMatch(/moves the batch axis/);
+    expect(withNode((b, x) => b.reshape(b.reshape(x, [3, "B"]), ["B", 3]))).toMatch(/combines batch rows/);
   });
 
   it("accepts row-wise broadcasting of parameters", () => {
     expect(withNode((b) => b.param("bias", [3]))).toBeUndefined();
   });
+});
+
+it("counting along a feature axis does not couple rows, counting along the batch does", () => {
+  const count = (axes: number[] | undefined): string | undefined => {
+    const b = new GraphBuilder();
+    const x = b.input("x", ["B", 3]);
+    b.output("y", b.div(x, b.countOf(x, axes)));
+    return batchCouplingOfGraph(b.build());
+  };
+  expect(count([1])).toBeUndefined();
+  expect(count(undefined)).toMatch(/combines batch rows/);
 });

@@ -1,32 +1,98 @@
 import type { CheckedProgram } from "./check-program.js";
+import { maskGraph } from "./mask.js";
+import type { Node, OpKind } from "./ops/index.js";
 import type { Shape } from "./shape.js";
 import type { CheckedGraph } from "./validate.js";
 
-const hasBatch = (s: Shape): boolean => s.includes("B");
-
 /**
- * Why the rows of a batch interact in this step graph, or `undefined` when each
- * row's values depend only on that row (so the batch can be split across
- * workers and the parts' gradients added). Rows interact when a value is reduced
- * over the batch (a sum or mean over axis 0, a product contracting over it, a
- * count of rows) or when the batch axis moves away from the front. (Last-axis
- * ops cannot mix rows: their shape rules need a fixed last dimension.)
+ * How an op's output depends on the batch rows of its inputs:
+ * - `rowwise`: row i of the output depends only on row i of each input, as
+ *   long as the output keeps the batch axis leading (and nowhere else); an op
+ *   that combines rows then necessarily drops or moves that axis (a sum over
+ *   the batch, `W · xᵀ`, a reshape across rows), which the check sees;
+ * - `shape`: the output depends on its input's shape only (a count), so on
+ *   the batch size only if it counts the batch axis.
  */
-export function batchCouplingOfGraph(checked: CheckedGraph): string | undefined {
-  for (const n of checked.order) {
-    const out = checked.shapes.get(n.id)!;
-    const ins = n.inputs.map((i) => checked.shapes.get(i)!);
-    if (hasBatch(out) && out[0] !== "B") return `node "${n.id}" (${n.op}) moves the batch axis away from the front`;
-    if (ins.some(hasBatch) && !hasBatch(out)) return `node "${n.id}" (${n.op}) reduces over the batch`;
-  }
-  return undefined;
+type BatchRule = "rowwise" | "shape";
+
+/** The batch rule of every op; the type makes a new op without one a compile error. */
+const batchRules: { readonly [K in OpKind]: BatchRule } = {
+  matmul: "rowwise",
+  add: "rowwise",
+  sub: "rowwise",
+  mul: "rowwise",
+  div: "rowwise",
+  neg: "rowwise",
+  tanh: "rowwise",
+  sigmoid: "rowwise",
+  relu: "rowwise",
+  step: "rowwise",
+  exp: "rowwise",
+  log: "rowwise",
+  softmax: "rowwise",
+  logSoftmax: "rowwise",
+  concat: "rowwise",
+  slice: "rowwise",
+  pad: "rowwise",
+  sum: "rowwise",
+  mean: "rowwise",
+  sumTo: "rowwise",
+  broadcastTo: "rowwise",
+  reshape: "rowwise",
+  countOf: "shape",
+  constant: "rowwise",
+  identity: "rowwise",
+  oneHot: "rowwise",
+  mse: "rowwise",
+  softmaxCrossEntropy: "rowwise",
+};
+
+/** What a value depends on: nothing per-row (params, constants), its own row only, or several rows. */
+type Dependence = "const" | "row" | "mixed";
+
+const batchLeading = (s: Shape): boolean => s[0] === "B" && s.slice(1).every((d) => d !== "B");
+
+/** True when a `countOf` node counts along the batch axis. */
+function countsBatch(node: Node, input: Shape): boolean {
+  const axes = (node.attrs as { axes?: number[] } | undefined)?.axes;
+  return input.some((d, i) => d === "B" && (axes === undefined || axes.some((a) => (a < 0 ? a + input.length : a) === i)));
 }
 
-/** {@link batchCouplingOfGraph} for every stage of a program, naming the stage. */
+/** Why one step graph's rows are not independent, or undefined when they are; see {@link batchCoupling}. */
+export function batchCouplingOfGraph(checked: CheckedGraph): string | undefined {
+  const g = checked.graph;
+  const dep = new Map<string, Dependence>();
+  for (const x of g.xs) dep.set(x.id, "row");
+  for (const c of g.carry) dep.set(c.id, "row");
+  for (const p of g.params) dep.set(p.id, "const");
+  let culprit: string | undefined;
+  for (const node of checked.order) {
+    const ins = node.inputs.map((id) => dep.get(id) ?? "mixed");
+    const shape = checked.shapes.get(node.id)!;
+    let d: Dependence;
+    if (batchRules[node.op] === "shape") d = countsBatch(node, checked.shapes.get(node.inputs[0])!) ? "mixed" : "const";
+    else if (ins.every((i) => i === "const")) d = "const";
+    else if (ins.includes("mixed")) d = "mixed";
+    else d = batchLeading(shape) ? "row" : "mixed";
+    if (d === "mixed" && !ins.includes("mixed")) culprit ??= `node "${node.id}" (${node.op}) combines batch rows`;
+    dep.set(node.id, d);
+  }
+  const outs = [...g.ys.map((y) => y.value), ...Object.values(g.update), ...(g.loss !== undefined ? [g.loss] : [])];
+  return outs.some((id) => dep.get(id) !== "row" && dep.get(id) !== "const") ? culprit ?? "an output is not per-row" : undefined;
+}
+
+/**
+ * Why a program cannot be split over the batch, or undefined when it can:
+ * when every stage's outputs, carries and loss depend on their own batch row
+ * only (with or without a mask), running rows apart and adding the slices'
+ * losses and gradients gives the whole batch's.
+ */
 export function batchCoupling(program: CheckedProgram): string | undefined {
   for (const [s, stage] of program.stages.entries()) {
-    const why = batchCouplingOfGraph(stage.checked);
-    if (why) return program.stages.length > 1 ? `stage ${s}: ${why}` : why;
+    for (const graph of [stage.checked, maskGraph(stage.checked)]) {
+      const why = batchCouplingOfGraph(graph);
+      if (why) return `stage ${s}: ${why}`;
+    }
   }
   return undefined;
 }

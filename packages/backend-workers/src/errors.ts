@@ -1,0 +1,46 @@
+import { NonFiniteError } from "@unroll/bptt";
+import type { WireError } from "./protocol.js";
+
+/** How a worker failed: it threw inside a call, or it died (exited, crashed, was cancelled). */
+export type WorkerFailure = "threw" | "died";
+
+/** A call on a pool worker failed; the message names the worker and the cause. */
+export class WorkerError extends Error {
+  /** Index of the worker in the pool. */
+  readonly worker: number;
+  /** Whether the worker threw (it is still usable) or died (the pool replaces it). */
+  readonly failure: WorkerFailure;
+
+  constructor(worker: number, failure: WorkerFailure, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WorkerError";
+    this.worker = worker;
+    this.failure = failure;
+  }
+}
+
+/** The error a cancelled call rejects with: named `AbortError`, the signal's reason as its cause. */
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name !== "AbortError" ? `: ${reason.message}` : "";
+  const e = new Error(`the window was cancelled${why}`, { cause: reason });
+  e.name = "AbortError";
+  return e;
+}
+
+/**
+ * An error a worker reported from inside a call, brought back to life: a
+ * `NonFiniteError` stays one (with its site), so callers can handle it as on
+ * the CPU backend; anything else becomes a {@link WorkerError}. Both name the
+ * worker and its rows.
+ */
+export function reviveWorkerError(worker: number, where: string, wire: WireError): Error {
+  const prefix = `worker ${worker} (${where})`;
+  const cause = Object.assign(new Error(wire.message), { name: wire.name, ...(wire.stack !== undefined ? { stack: wire.stack } : {}) });
+  if (wire.name === "NonFiniteError" && wire.site) {
+    const e = new NonFiniteError(wire.site, NaN);
+    e.message = `${prefix}: ${wire.message}`;
+    return e;
+  }
+  return new WorkerError(worker, "threw", `${prefix} failed: ${wire.message}`, { cause });
+}

@@ -1,0 +1,156 @@
+import { wrap, type Remote } from "comlink";
+import type { Dtype, Program } from "@unroll/ir";
+import { abortError, WorkerError } from "./errors.js";
+import type { WorkerApi } from "./protocol.js";
+import type { WorkerHandle, WorkerSpawner } from "./worker-handle.js";
+
+/** One place in the pool and the worker currently filling it. */
+interface Slot {
+  readonly index: number;
+  readonly handle: WorkerHandle;
+  readonly api: Remote<WorkerApi>;
+  /** Settles once the worker has started and loaded every registered program. */
+  ready: Promise<void>;
+  /** Why the worker died, once it has. */
+  dead?: Error;
+  /** Calls in flight, told of the worker's death. */
+  readonly watchers: Set<(cause: Error) => void>;
+  /** Calls in flight, to keep the process alive only while there are some. */
+  busy: number;
+  /** True once the worker has answered: a worker that dies before is not respawned eagerly. */
+  started: boolean;
+}
+
+/**
+ * A fixed number of workers driven with comlink. Every call is raced against
+ * the worker's death (comlink alone would wait forever for a dead worker) and
+ * an optional abort signal; a worker that dies or is cancelled is terminated
+ * and replaced by a fresh one that gets every loaded program again.
+ */
+export class WorkerPool {
+  private readonly slots: (Slot | undefined)[];
+  private readonly programs = new Map<number, { readonly program: Program; readonly dtype: Dtype }>();
+  private disposed = false;
+
+  constructor(
+    private readonly spawner: WorkerSpawner,
+    /** Number of workers. */
+    readonly size: number,
+    private readonly log: (message: string) => void,
+  ) {
+    this.slots = Array.from({ length: size }, () => undefined);
+  }
+
+  /** Loads a program on every worker, and on every worker started later. */
+  async load(id: number, program: Program, dtype: Dtype): Promise<void> {
+    for (let i = 0; i < this.size; i++) this.ensure(i);
+    this.programs.set(id, { program, dtype });
+    try {
+      await Promise.all(this.slots.map((_, i) => this.call(i, "load", (api) => api.load(id, program, dtype))));
+    } catch (e) {
+      await this.unload(id);
+      throw e;
+    }
+  }
+
+  /** Forgets a program on every live worker. */
+  async unload(id: number): Promise<void> {
+    if (!this.programs.delete(id)) return;
+    await Promise.allSettled(this.slots.map((s, i) => (s && !s.dead ? this.call(i, "unload", (api) => api.unload(id)) : undefined)));
+  }
+
+  /**
+   * Calls worker `index` (starting it first if needed). Rejects with a
+   * {@link WorkerError} if the worker throws or dies, or with an `AbortError`
+   * when `signal` aborts, in which case the worker is terminated and replaced.
+   */
+  async call<T>(index: number, what: string, fn: (api: Remote<WorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.disposed) throw new Error("the workers backend has been disposed");
+    const slot = this.ensure(index);
+    await this.invoke(slot, what, () => slot.ready, signal);
+    return this.invoke(slot, what, fn, signal);
+  }
+
+  /** Terminates every worker; pending calls reject. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const live = this.slots.filter((s): s is Slot => s !== undefined);
+    this.slots.fill(undefined);
+    for (const s of live) this.died(s, new Error("was terminated: the backend was disposed"));
+    await Promise.all(live.map((s) => s.handle.terminate().catch(() => {})));
+  }
+
+  private ensure(index: number): Slot {
+    const existing = this.slots[index];
+    if (existing) return existing;
+    const handle = this.spawner.spawn(index);
+    const slot: Slot = { index, handle, api: wrap<WorkerApi>(handle.endpoint), ready: Promise.resolve(), watchers: new Set(), busy: 0, started: false };
+    this.slots[index] = slot;
+    handle.onDeath((cause) => this.died(slot, cause));
+    const programs = [...this.programs];
+    slot.ready = this.invoke(slot, "startup", async (api) => {
+      await api.ping();
+      for (const [id, { program, dtype }] of programs) await api.load(id, program, dtype);
+      slot.started = true;
+    });
+    slot.ready.catch(() => {}); // reported to the call that awaits it
+    this.log(`started worker ${index} (${this.spawner.kind})${programs.length ? `, loading ${programs.length} program(s)` : ""}`);
+    return slot;
+  }
+
+  /** Runs one comlink call, settling on its answer, the worker's death or the signal, whichever comes first. */
+  private invoke<T>(slot: Slot, what: string, fn: (api: Remote<WorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (slot.dead) return reject(this.deathError(slot, what, slot.dead));
+      if (signal?.aborted) return reject(abortError(signal));
+      let done = false;
+      const finish = (): boolean => {
+        if (done) return false;
+        done = true;
+        slot.watchers.delete(onDeath);
+        signal?.removeEventListener("abort", onAbort);
+        if (--slot.busy === 0 && !slot.dead) slot.handle.unref();
+        return true;
+      };
+      const onDeath = (cause: Error): void => {
+        if (finish()) reject(this.deathError(slot, what, cause));
+      };
+      const onAbort = (): void => {
+        if (!finish()) return;
+        reject(abortError(signal!));
+        this.died(slot, new Error(`was terminated: ${what} was cancelled`));
+      };
+      slot.watchers.add(onDeath);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (slot.busy++ === 0) slot.handle.ref();
+      Promise.resolve()
+        .then(() => fn(slot.api))
+        .then(
+          (value) => {
+            if (finish()) resolve(value);
+          },
+          (e: unknown) => {
+            if (finish()) reject(new WorkerError(slot.index, "threw", `worker ${slot.index} failed during ${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+          },
+        );
+    });
+  }
+
+  private deathError(slot: Slot, what: string, cause: Error): WorkerError {
+    const next = this.disposed ? "" : "; the pool replaces it";
+    return new WorkerError(slot.index, "died", `worker ${slot.index} ${cause.message} during ${what}${next}`, { cause });
+  }
+
+  /** Marks the worker dead, fails its calls, stops it and (unless disposing) starts its replacement. */
+  private died(slot: Slot, cause: Error): void {
+    if (slot.dead) return;
+    slot.dead = cause;
+    if (this.slots[slot.index] === slot) this.slots[slot.index] = undefined;
+    for (const w of [...slot.watchers]) w(cause);
+    slot.handle.terminate().catch(() => {});
+    if (this.disposed) return;
+    this.log(`worker ${slot.index} ${cause.message}; ${slot.started ? "replacing it" : "it will be restarted at the next call"}`);
+    if (slot.started) this.ensure(slot.index);
+  }
+}

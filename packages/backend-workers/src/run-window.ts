@@ -1,0 +1,196 @@
+import { allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
+import { checkWindowRequest, selectRows, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import { transfer } from "comlink";
+import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
+import type { WorkerPool } from "./pool.js";
+import type { RowRange, SliceJob, SliceReply, SliceTensors } from "./protocol.js";
+import { recordToShared, sharedZeros, toShared, zerosIn } from "./shared-memory.js";
+import { countedRows, describeRows, splitRows } from "./split.js";
+import { writeRows } from "./row-copy.js";
+
+/** A program loaded on a pool, and how to run it. */
+export interface PoolProgram {
+  /** The workers. */
+  readonly pool: WorkerPool;
+  /** The program's id in every worker. */
+  readonly id: number;
+  /** The program, checked on the main thread. */
+  readonly program: CheckedProgram;
+  /** Precision of the results. */
+  readonly dtype: Dtype;
+  /** Why the program's batch rows depend on each other (then each window runs on one worker), if they do. */
+  readonly coupling: string | undefined;
+  /** Share tensors through `SharedArrayBuffer` (else transfer copies). */
+  readonly shared: boolean;
+  /** Debug log. */
+  readonly log: (message: string) => void;
+}
+
+/** Whole-batch result tensors of one window (the per-worker parameter gradients are apart). */
+interface BatchResults {
+  readonly outputs: Tensor;
+  readonly states: Record<string, Tensor>;
+  readonly finalState: Record<string, Tensor>;
+  readonly inputGrads: Record<string, Tensor>;
+  readonly initialStateGrads: Record<string, Tensor>;
+}
+
+/**
+ * Runs one window data-parallel over the batch: rows split into contiguous
+ * slices, one call per busy worker, each running the CPU window runner on its
+ * rows with the whole window's counted rows as the loss divisor (a program
+ * whose rows depend on each other runs whole on worker 0). Outputs,
+ * states and input/state gradients land in the whole-batch buffers at the
+ * slice's rows; parameter gradients and losses are summed in worker order, so
+ * a pool of a given size gives bitwise the same result every run.
+ */
+export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): Promise<WindowResult> {
+  const { steps: L, batch: B } = checkWindowRequest(p.program, request);
+  const signal = request.signal;
+  if (signal?.aborted) throw abortError(signal);
+  const slices = p.coupling === undefined ? splitRows(B, p.pool.size) : [{ from: 0, to: B }];
+  if (p.coupling === undefined && B < p.pool.size) p.log(`batch ${B} < ${p.pool.size} workers: running on ${slices.length} worker${slices.length === 1 ? "" : "s"}`);
+  const firstStep = request.firstStep ?? 0;
+  p.log(
+    `window of ${L} steps from step ${firstStep}, batch ${B}${request.gradients ? ", with gradients" : ""}: ` +
+      `${slices.map((s, k) => `worker ${k} ${describeRows(s)}`).join(", ")}${p.shared ? "" : " (transferred copies)"}`,
+  );
+  const lossFrom = request.lossFrom ?? 0;
+  const settings = {
+    programId: p.id,
+    lossFrom,
+    lossRowsTotal: request.lossRowsTotal ?? countedRows(L, B, lossFrom, request.mask),
+    firstStep,
+    gradients: request.gradients,
+    collectStates: request.collectStates ?? true,
+    checkpointEvery: request.checkpointEvery ?? 1,
+  };
+  const full = allocateResults(p, L, B, settings.collectStates, settings.gradients);
+  const paramShapes = Object.entries(p.program.params);
+  const sliceGrads: Record<string, Tensor>[] = [];
+  let run: (k: number, slice: RowRange) => SliceJob;
+  if (p.shared) {
+    // one copy per call into shared memory (none for tensors already there); workers read it in place
+    const inputs = {
+      params: recordToShared(request.params),
+      sequences: recordToShared(request.sequences),
+      initialState: recordToShared(request.initialState),
+      ...(request.mask ? { mask: toShared(request.mask) } : {}),
+    };
+    run = (k, rows) => {
+      const grads = settings.gradients ? Object.fromEntries(paramShapes.map(([name, shape]) => [name, sharedZeros(shape, p.dtype)])) : undefined;
+      if (grads) sliceGrads[k] = grads;
+      return { ...settings, ...inputs, rows, out: { ...full, ...(grads ? { grads } : {}) } };
+    };
+  } else {
+    run = (_, rows) => {
+      const copies: ArrayBuffer[] = [];
+      const cut = (t: Tensor, axis: number): Tensor => {
+        const c = selectRows(t, rows.from, rows.to, axis);
+        copies.push(c.data.buffer as ArrayBuffer);
+        return c;
+      };
+      const cutAll = (ts: Readonly<Record<string, Tensor>>, axis: number): Record<string, Tensor> => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, cut(t, axis)]));
+      const job: SliceJob = {
+        ...settings,
+        params: request.params,
+        sequences: cutAll(request.sequences, 1),
+        initialState: cutAll(request.initialState, 0),
+        ...(request.mask ? { mask: cut(request.mask, 1) } : {}),
+        rows: { from: 0, to: rows.to - rows.from },
+      };
+      return transfer(job, copies);
+    };
+  }
+  const replies = await settleInOrder(
+    slices.map((rows, k) => {
+      const job = run(k, rows);
+      return p.pool.call(k, `runWindow (${describeRows(rows)})`, (api) => api.run(job) as Promise<SliceReply>, signal).then((reply) => {
+        if (!reply.ok) throw reviveWorkerError(k, describeRows(rows), reply.error);
+        if (reply.results) gather(full, sliceGrads, k, rows, reply.results);
+        return reply;
+      });
+    }),
+  );
+
+  let loss = 0;
+  let lossRows = 0;
+  for (const r of replies) {
+    loss += r.loss ?? 0;
+    lossRows += r.lossRows;
+  }
+  const base = { outputs: full.outputs, states: full.states, finalState: full.finalState, lossRows, ...(p.program.hasLoss ? { loss } : {}) };
+  if (!settings.gradients) return base;
+  const grads: Record<string, Tensor> = {};
+  for (const [name, shape] of paramShapes) {
+    const sum: Tensor = { shape: [...shape], data: allocate(p.dtype, sizeOf(shape)) };
+    for (const part of sliceGrads) addInto(sum, part[name]); // worker 0 + worker 1 + …, always in this order
+    grads[name] = sum;
+  }
+  return { ...base, grads, inputGrads: full.inputGrads, initialStateGrads: full.initialStateGrads };
+}
+
+/** Whole-batch result buffers, in shared memory when the workers write them directly. */
+function allocateResults(p: PoolProgram, L: number, B: number, collect: boolean, gradients: boolean): BatchResults {
+  const make = (shape: readonly number[]): Tensor => zerosIn(p.shared, shape, p.dtype);
+  const each = (names: Readonly<Record<string, Shape>>, seq: boolean): Record<string, Tensor> =>
+    Object.fromEntries(Object.entries(names).map(([k, shape]) => [k, make(seq ? [L, ...resolveShape(shape, B)] : resolveShape(shape, B))]));
+  const stateShapes = Object.fromEntries(Object.entries(p.program.states).map(([k, info]) => [k, info.shape]));
+  return {
+    outputs: make([L, ...resolveShape(p.program.sequences[p.program.program.output], B)]),
+    states: collect ? each(stateShapes, true) : {},
+    finalState: each(stateShapes, false),
+    inputGrads: gradients ? each(p.program.dataInputs, true) : {},
+    initialStateGrads: gradients ? each(stateShapes, false) : {},
+  };
+}
+
+/** Puts a slice's returned results (no shared memory) into the whole-batch buffers at its rows. */
+function gather(full: BatchResults, sliceGrads: Record<string, Tensor>[], k: number, rows: RowRange, r: SliceTensors): void {
+  const put = (dst: Record<string, Tensor>, src: Readonly<Record<string, Tensor>> | undefined, axis: number): void => {
+    for (const [name, t] of Object.entries(src ?? {})) if (dst[name]) writeRows(dst[name], t, rows.from, axis);
+  };
+  writeRows(full.outputs, r.outputs, rows.from, 1);
+  put(full.states, r.states, 1);
+  put(full.finalState, r.finalState, 0);
+  put(full.inputGrads, r.inputGrads, 1);
+  put(full.initialStateGrads, r.initialStateGrads, 0);
+  if (r.grads) sliceGrads[k] = { ...r.grads };
+}
+
+function addInto(target: Tensor, source: Tensor): void {
+  for (let i = 0; i < target.data.length; i++) target.data[i] += source.data[i];
+}
+
+/** True for failures that end the window at once: a dead worker or a cancellation. */
+function isPrompt(e: unknown): boolean {
+  return (e instanceof WorkerError && e.failure === "died") || (e instanceof Error && e.name === "AbortError");
+}
+
+/**
+ * All the slices' results in worker order. A dead worker or an abort rejects
+ * at once; errors thrown inside workers wait for the other slices, so the one
+ * reported (the lowest worker's) does not depend on timing.
+ */
+function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const values: T[] = new Array<T>(calls.length);
+    const errors = new Map<number, unknown>();
+    let pending = calls.length;
+    calls.forEach((call, k) => {
+      call
+        .then(
+          (v) => void (values[k] = v),
+          (e: unknown) => {
+            errors.set(k, e);
+            if (isPrompt(e)) reject(e);
+          },
+        )
+        .finally(() => {
+          if (--pending > 0) return;
+          if (errors.size === 0) resolve(values);
+          else reject(errors.get(Math.min(...errors.keys())));
+        });
+    });
+  });
+}

@@ -1,0 +1,88 @@
+import { batchCoupling, opKinds, type CheckedProgram } from "@unroll/ir";
+import type { Backend, LoadedProgram, LoadOptions, WindowRequest, WindowResult } from "@unroll/bptt";
+import { WorkerPool } from "./pool.js";
+import { runWindowOnPool, type PoolProgram } from "./run-window.js";
+import { sharedMemoryAvailable } from "./shared-memory.js";
+import type { WorkerSpawner } from "./worker-handle.js";
+
+/** Options of `createWorkerBackend`. */
+export interface WorkerBackendOptions {
+  /**
+   * Number of workers. Default: the machine's parallelism
+   * (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a browser).
+   */
+  readonly workers?: number;
+  /** Debug log: workers started, died and replaced, and how each window was split. */
+  readonly log?: (message: string) => void;
+  /**
+   * How workers are started. Default: `worker_threads` in Node and module Web
+   * Workers elsewhere (the `@unroll/backend-workers/web` entry never loads the
+   * Node code).
+   */
+  readonly spawner?: WorkerSpawner;
+  /**
+   * Share tensors with the workers through `SharedArrayBuffer`. Default: when
+   * available. `false` transfers copies of each worker's rows instead.
+   */
+  readonly sharedMemory?: boolean;
+}
+
+/**
+ * The worker-pool backend over a given default spawner; `createWorkerBackend`
+ * (Node or browser) and the `/web` entry differ only in that default, which
+ * is looked up when the first program is loaded.
+ */
+export function createPoolBackend(options: WorkerBackendOptions, defaultSpawner: () => WorkerSpawner | Promise<WorkerSpawner>): Backend {
+  const { workers } = options;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be a positive integer, got ${workers}`);
+  const log = options.log ?? (() => {});
+  const available = sharedMemoryAvailable();
+  if (options.sharedMemory === true && !available) throw new Error("sharedMemory: true, but SharedArrayBuffer is not available here (a browser page must be cross-origin isolated)");
+  const shared = options.sharedMemory ?? available;
+  if (!available) log("SharedArrayBuffer is not available (the page is not cross-origin isolated): transferring copies of the buffers instead");
+  let pool: Promise<WorkerPool> | undefined;
+  let disposed = false;
+  let nextId = 1;
+  const getPool = (): Promise<WorkerPool> =>
+    (pool ??= (async () => {
+      const spawner = options.spawner ?? (await defaultSpawner());
+      const n = workers ?? Math.max(1, spawner.defaultWorkers());
+      log(`pool of ${n} ${spawner.kind} worker${n === 1 ? "" : "s"}, ${shared ? "shared memory" : "transferred copies"}`);
+      return new WorkerPool(spawner, n, log);
+    })());
+  const checkAlive = (): void => {
+    if (disposed) throw new Error("the workers backend has been disposed");
+  };
+  return {
+    name: "workers",
+    capabilities: { dtypes: ["float32", "float64"], ops: opKinds },
+    async load(program: CheckedProgram, { dtype }: LoadOptions): Promise<LoadedProgram> {
+      checkAlive();
+      const p = await getPool();
+      const id = nextId++;
+      await p.load(id, program.program, dtype);
+      const coupling = batchCoupling(program);
+      if (coupling !== undefined) log(`program ${id} cannot be split over the batch (${coupling}): each window runs on one worker`);
+      const ctx: PoolProgram = { pool: p, id, program, dtype, coupling, shared, log };
+      let unloaded = false;
+      return {
+        async runWindow(request: WindowRequest): Promise<WindowResult> {
+          checkAlive();
+          if (unloaded) throw new Error("this program has been disposed");
+          return runWindowOnPool(ctx, request);
+        },
+        async dispose() {
+          if (unloaded) return;
+          unloaded = true;
+          if (!disposed) await p.unload(id);
+        },
+      };
+    },
+    async dispose() {
+      disposed = true;
+      const p = pool;
+      pool = undefined;
+      if (p) await (await p.catch(() => undefined))?.dispose();
+    },
+  };
+}

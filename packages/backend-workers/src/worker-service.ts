@@ -1,0 +1,108 @@
+import { checkProgram, type Dtype, type Program, type Tensor } from "@unroll/ir";
+import { NonFiniteError, type WindowResult } from "@unroll/bptt";
+import { cpuKernels, WindowRunner } from "@unroll/backend-cpu";
+import type { SliceJob, SliceOutputs, SliceReply, SliceTensors, WireError, WorkerApi } from "./protocol.js";
+import { rowsOf, writeRows } from "./row-copy.js";
+
+/**
+ * The worker side of the pool: one CPU `WindowRunner` per loaded program,
+ * run on the worker's rows of each window. It touches no worker API itself, so
+ * the Node and browser worker entries only differ in how they expose it.
+ */
+export class WorkerService implements WorkerApi {
+  private readonly runners = new Map<number, WindowRunner>();
+
+  /** Answers once the worker has started. */
+  ping(): string {
+    return "ready";
+  }
+
+  /** Re-checks the program here (it crossed the thread as plain JSON) and keeps a runner for it. */
+  load(id: number, program: Program, dtype: Dtype): void {
+    this.runners.set(id, new WindowRunner(checkProgram(program), cpuKernels, dtype));
+  }
+
+  /** Forgets a program. */
+  unload(id: number): void {
+    this.runners.delete(id);
+  }
+
+  /** Runs the job's rows through the CPU window runner and writes the results where the job says. */
+  run(job: SliceJob): SliceReply {
+    try {
+      const runner = this.runners.get(job.programId);
+      if (!runner) throw new Error(`program ${job.programId} is not loaded in this worker (loaded: ${[...this.runners.keys()].join(", ") || "none"})`);
+      const rows = job.rows;
+      const pick = (ts: Readonly<Record<string, Tensor>>, axis: number): Record<string, Tensor> =>
+        Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, rowsOf(t, rows, axis)]));
+      const r = runner.run({
+        params: job.params,
+        sequences: pick(job.sequences, 1),
+        initialState: pick(job.initialState, 0),
+        ...(job.mask ? { mask: rowsOf(job.mask, rows, 1) } : {}),
+        lossFrom: job.lossFrom,
+        lossRowsTotal: job.lossRowsTotal,
+        firstStep: job.firstStep,
+        gradients: job.gradients,
+        collectStates: job.collectStates,
+        checkpointEvery: job.checkpointEvery,
+      });
+      const head = { ok: true as const, lossRows: r.lossRows, ...(r.loss !== undefined ? { loss: r.loss } : {}) };
+      if (!job.out) return { ...head, results: sliceTensors(r) };
+      writeResults(job.out, r, rows.from);
+      return head;
+    } catch (e) {
+      return { ok: false, error: toWireError(e) };
+    }
+  }
+}
+
+function sliceTensors(r: WindowResult): SliceTensors {
+  return {
+    outputs: r.outputs,
+    states: r.states,
+    finalState: r.finalState,
+    ...(r.grads ? { grads: r.grads, inputGrads: r.inputGrads!, initialStateGrads: r.initialStateGrads! } : {}),
+  };
+}
+
+/** Writes a slice's results into the shared whole-batch buffers at row `at`. */
+function writeResults(out: SliceOutputs, r: WindowResult, at: number): void {
+  const put = (what: string, dst: Readonly<Record<string, Tensor>> | undefined, src: Readonly<Record<string, Tensor>> | undefined, axis: number | "all"): void => {
+    for (const [name, t] of Object.entries(src ?? {})) {
+      const target = dst?.[name];
+      if (!target) throw new Error(`no shared result buffer for ${what} "${name}"`);
+      if (axis === "all") target.data.set(t.data);
+      else writeRows(target, t, at, axis);
+    }
+  };
+  writeRows(out.outputs, r.outputs, at, 1);
+  put("states", out.states, r.states, 1);
+  put("finalState", out.finalState, r.finalState, 0);
+  put("grads", out.grads, r.grads, "all");
+  put("inputGrads", out.inputGrads, r.inputGrads, 1);
+  put("initialStateGrads", out.initialStateGrads, r.initialStateGrads, 0);
+}
+
+/** An error as plain data, keeping a {@link NonFiniteError}'s site. */
+function toWireError(e: unknown): WireError {
+  if (!(e instanceof Error)) return { name: "Error", message: String(e) };
+  return {
+    name: e.name,
+    message: e.message,
+    ...(e.stack !== undefined ? { stack: e.stack } : {}),
+    ...(e instanceof NonFiniteError ? { site: e.site } : {}),
+  };
+}
+
+/** Every array buffer behind a slice's results, for comlink's transfer list. */
+export function transferables(t: SliceTensors | undefined): ArrayBuffer[] {
+  if (!t) return [];
+  const buffers = new Set<ArrayBuffer>();
+  const add = (r: Readonly<Record<string, Tensor>> | undefined): void => {
+    for (const v of Object.values(r ?? {})) if (v.data.buffer instanceof ArrayBuffer) buffers.add(v.data.buffer);
+  };
+  add({ outputs: t.outputs });
+  for (const r of [t.states, t.finalState, t.grads, t.inputGrads, t.initialStateGrads]) add(r);
+  return [...buffers];
+}

@@ -3,7 +3,7 @@
  * typed arrays, float32 and float64.
  * @packageDocumentation
  */
-export { createCpuBackend, type CpuBackendOptions } from "./cpu-backend.js";
+export { createCpuBackend, fastKernels, type CpuBackendOptions } from "./cpu-backend.js";
 export { cpuKernels, type Kernel, type KernelTable } from "./kernels/index.js";
 export { GraphRunner } from "./graph-runner.js";
 export { NodeRunner, type RunSite } from "./node-runner.js";

@@ -1,5 +1,6 @@
 import { allocate, resolveShape, sizeOf, type Dtype, type Node, type Shape, type Tensor } from "@unroll/ir";
 import { NonFiniteError } from "@unroll/bptt";
+import { planFusion, type ExecStep } from "./fusion.js";
 import type { KernelTable } from "./kernels/index.js";
 
 /** Where nodes run, for error messages about non-finite values. */
@@ -19,18 +20,29 @@ export interface RunSite {
  */
 export class NodeRunner {
   private readonly resolved = new Map<number, number[][]>();
+  private readonly steps: readonly ExecStep[];
 
+  /**
+   * @param fuseExcept with it, chains of elementwise nodes run as single fused
+   * loops; it names the values that must still be materialized (read elsewhere)
+   */
   constructor(
-    private readonly nodes: readonly Node[],
+    nodes: readonly Node[],
     private readonly shapes: ReadonlyMap<string, Shape>,
     private readonly kernels: KernelTable,
     private readonly dtype: Dtype,
-  ) {}
+    fuseExcept?: ReadonlySet<string>,
+  ) {
+    this.steps = fuseExcept ? planFusion(nodes, shapes, fuseExcept, dtype) : nodes.map((node) => ({ node }));
+  }
 
   private shapesFor(batch: number): number[][] {
     let s = this.resolved.get(batch);
     if (!s) {
-      s = this.nodes.map((n) => resolveShape(this.shapes.get(n.id)!, batch));
+      s = this.steps.map((st) => {
+        const id = "node" in st ? st.node.id : st.group.members[st.group.members.length - 1].id;
+        return resolveShape(this.shapes.get(id)!, batch);
+      });
       this.resolved.set(batch, s);
     }
     return s;
@@ -39,11 +51,19 @@ export class NodeRunner {
   /** Runs every node; with `site`, each output is checked for NaN/Infinity. */
   run(env: Map<string, Tensor>, batch: number, site?: RunSite): Map<string, Tensor> {
     const shapes = this.shapesFor(batch);
-    const nodes = this.nodes;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
-      const inputs = node.inputs.map((id) => env.get(id)!);
+    const steps = this.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const st = steps[i];
       const out: Tensor = { shape: shapes[i], data: allocate(this.dtype, sizeOf(shapes[i])) };
+      if ("group" in st) {
+        const { group } = st;
+        const period = group.tileShape ? sizeOf(resolveShape(group.tileShape, batch)) : out.data.length;
+        group.run(group.inputs.map((id) => env.get(id)!.data), out.data, out.data.length, period);
+        env.set(group.members[group.members.length - 1].id, out);
+        continue;
+      }
+      const node = st.node;
+      const inputs = node.inputs.map((id) => env.get(id)!);
       (this.kernels[node.op] as (n: Node, i: readonly Tensor[], o: Tensor) => void)(node, inputs, out);
       if (site) {
         const d = out.data;

@@ -58,6 +58,7 @@ export class ScanRunner {
     private readonly io: ScanInterface,
     private readonly kernels: KernelTable,
     private readonly dtype: Dtype,
+    private readonly fuse = false,
   ) {
     this.split = splitScan(checked, io);
     this.whole = { ...this.split, splittable: false, pre: [], core: checked.order, post: [], stored: [...io.outputs, ...(io.summedOutputs ?? [])] };
@@ -68,7 +69,14 @@ export class ScanRunner {
     const k = `${key}:${part}`;
     let r = this.runners.get(k);
     if (!r) {
-      r = new NodeRunner(split[part], this.checked.shapes, this.kernels, this.dtype);
+      let keep: Set<string> | undefined;
+      if (this.fuse && split.splittable) {
+        // values read outside this part must stay materialized
+        const mine = new Set(split[part].map((n) => n.id));
+        keep = new Set([...this.io.outputs, ...(this.io.summedOutputs ?? []), ...this.io.recurrentOutputs, ...split.stored]);
+        for (const n of this.checked.order) if (!mine.has(n.id)) n.inputs.forEach((i) => keep!.add(i));
+      }
+      r = new NodeRunner(split[part], this.checked.shapes, this.kernels, this.dtype, keep);
       this.runners.set(k, r);
     }
     return r;

@@ -66,6 +66,8 @@ export class WindowRunner {
     private readonly kernels: KernelTable,
     private readonly dtype: Dtype,
     private readonly log?: (message: string) => void,
+    /** Fuse chains of elementwise nodes into single loops (only with the built-in kernels, which fusion replaces). */
+    private readonly fuse = false,
   ) {}
 
   private stage(s: number, masked: boolean): StageScans {
@@ -87,6 +89,7 @@ export class WindowRunner {
         },
         this.kernels,
         this.dtype,
+        this.fuse,
       );
       const backward = new ScanRunner(
         backwardGraph,
@@ -98,6 +101,7 @@ export class WindowRunner {
         },
         this.kernels,
         this.dtype,
+        this.fuse,
       );
       for (const [pass, scan] of [["forward", forward], ["backward", backward]] as const) {
         const sp = scan.split;

@@ -1,0 +1,7 @@
+/**
+ * `@unroll/kernels-wasm`: float32 matrix products as WebAssembly SIMD kernels
+ * (AssemblyScript, 4×8 register tile, relaxed-SIMD FMA where available).
+ * @packageDocumentation
+ */
+export { createGemm, type Gemm, type GemmOptions, type MatmulOptions } from "./gemm.js";
+export type { GemmVariant } from "./variant.js";

@@ -1,16 +1,19 @@
 import { checkProgram, type Dtype, type Program, type Tensor } from "@unroll/ir";
 import { NonFiniteError, type WindowResult } from "@unroll/bptt";
-import { cpuKernels, WindowRunner } from "@unroll/backend-cpu";
+import { fastKernels, WindowRunner, type KernelTable } from "@unroll/backend-cpu";
 import type { SliceJob, SliceOutputs, SliceReply, SliceTensors, WireError, WorkerApi } from "./protocol.js";
 import { rowsOf, writeRows } from "./row-copy.js";
 
 /**
- * The worker side of the pool: one CPU `WindowRunner` per loaded program,
+ * The worker side of the pool: one CPU `WindowRunner` per loaded program, with
+ * the CPU backend's fast kernels (WebAssembly GEMM, fused elementwise loops),
  * run on the worker's rows of each window. It touches no worker API itself, so
  * the Node and browser worker entries only differ in how they expose it.
  */
 export class WorkerService implements WorkerApi {
   private readonly runners = new Map<number, WindowRunner>();
+  // one WebAssembly GEMM (and its memory) per worker, shared by its programs
+  private readonly kernels: KernelTable = fastKernels();
 
   /** Answers once the worker has started. */
   ping(): string {
@@ -19,7 +22,7 @@ export class WorkerService implements WorkerApi {
 
   /** Re-checks the program here (it crossed the thread as plain JSON) and keeps a runner for it. */
   load(id: number, program: Program, dtype: Dtype): void {
-    this.runners.set(id, new WindowRunner(checkProgram(program), cpuKernels, dtype));
+    this.runners.set(id, new WindowRunner(checkProgram(program), this.kernels, dtype, undefined, true));
   }
 
   /** Forgets a program. */

@@ -9,6 +9,12 @@ import type { WindowResult } from "./window.js";
 export interface RunOptions {
   /** Keep the state only every this many steps and recompute the rest in backward (time checkpointing). */
   readonly checkpointEvery?: number;
+  /**
+   * Return every step's state in `forward.states` (default true). Full BPTT on a
+   * long stream needs only the final state: turning this off keeps memory to
+   * what backward needs. Truncated plans always keep them (windows start there).
+   */
+  readonly collectStates?: boolean;
 }
 
 /** One window of a truncated gradient computation. */
@@ -92,6 +98,7 @@ export async function computeGradients(
     initialState: data.initialState ?? {},
     ...(mask ? { mask } : {}),
     gradients: plan.windows.length === 1,
+    collectStates: plan.windows.length > 1 || (options.collectStates ?? true),
     ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
   });
   if (plan.windows.length === 1) {

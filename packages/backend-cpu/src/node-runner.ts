@@ -1,4 +1,4 @@
-import { allocate, resolveShape, sizeOf, type Dtype, type Node, type Shape, type Tensor } from "@unroll/ir";
+import { allocate, resolveShape, sizeOf, type Dtype, type FloatArray, type Node, type Shape, type Tensor } from "@unroll/ir";
 import { NonFiniteError } from "@unroll/bptt";
 import { planFusion, type ExecStep } from "./fusion.js";
 import type { KernelTable } from "./kernels/index.js";
@@ -21,6 +21,7 @@ export interface RunSite {
 export class NodeRunner {
   private readonly resolved = new Map<number, number[][]>();
   private readonly steps: readonly ExecStep[];
+  private readonly slots = new Map<string, FloatArray[]>();
 
   /**
    * @param fuseExcept with it, chains of elementwise nodes run as single fused
@@ -48,13 +49,28 @@ export class NodeRunner {
     return s;
   }
 
-  /** Runs every node; with `site`, each output is checked for NaN/Infinity. */
-  run(env: Map<string, Tensor>, batch: number, site?: RunSite): Map<string, Tensor> {
+  /**
+   * Runs every node; with `site`, each output is checked for NaN/Infinity. With
+   * `slot`, outputs go to buffers kept for that slot and reused by the next run
+   * with the same slot and batch (a loop alternating two slots lets step t+1
+   * read step t's values while step t+2 overwrites step t's), so a step
+   * allocates nothing.
+   */
+  run(env: Map<string, Tensor>, batch: number, site?: RunSite, slot?: number): Map<string, Tensor> {
     const shapes = this.shapesFor(batch);
     const steps = this.steps;
+    let buffers: FloatArray[] | undefined;
+    if (slot !== undefined) {
+      const key = `${batch}:${slot}`;
+      buffers = this.slots.get(key);
+      if (!buffers) {
+        buffers = shapes.map((s) => allocate(this.dtype, sizeOf(s)));
+        this.slots.set(key, buffers);
+      }
+    }
     for (let i = 0; i < steps.length; i++) {
       const st = steps[i];
-      const out: Tensor = { shape: shapes[i], data: allocate(this.dtype, sizeOf(shapes[i])) };
+      const out: Tensor = { shape: shapes[i], data: buffers ? buffers[i] : allocate(this.dtype, sizeOf(shapes[i])) };
       if ("group" in st) {
         const { group } = st;
         const period = group.tileShape ? sizeOf(resolveShape(group.tileShape, batch)) : out.data.length;

@@ -112,7 +112,7 @@ export class ScanRunner {
       a.beforeStep?.(t, recurrent);
       for (const id of perStep) env.set(id, stepRows(whole.get(id)!, t, B));
       for (const [id, v] of recurrent) env.set(id, v);
-      core.run(env, B, a.site?.(t));
+      core.run(env, B, a.site?.(t), a.site ? undefined : k % 2);
       for (const [id, buf] of stored) stepView(buf, t).data.set(env.get(id)!.data);
       for (const id of summedInCore) addInto(summed.get(id)!, env.get(id)!);
       const next = new Map<string, Tensor>();
@@ -128,7 +128,10 @@ export class ScanRunner {
     for (const id of this.io.summedOutputs ?? []) {
       if (!summed.has(id)) summed.set(id, whole.get(id)!);
     }
-    return { outputs, summed, final: recurrent };
+    // the loop's buffers are reused by the next run: hand out copies of what leaves it
+    const final = new Map<string, Tensor>();
+    for (const [id, v] of recurrent) final.set(id, { shape: v.shape, data: v.data.slice() });
+    return { outputs, summed, final };
   }
 }
 

@@ -1,0 +1,93 @@
+import type { Tensor } from "@unroll/ir";
+import type { Trainer } from "@unroll/bptt";
+import type { StreamSource } from "./streams.js";
+
+/** How long to train: a number of optimizer steps, or a wall-clock time. */
+export type Budget = { readonly kind: "steps"; readonly steps: number } | { readonly kind: "time"; readonly seconds: number };
+
+/**
+ * Where a run over streams stands. With the weights and the optimizer's state
+ * it is everything needed to continue exactly where training stopped.
+ */
+export interface LoopPosition {
+  /** Optimizer steps done so far. */
+  readonly step: number;
+  /** Next step of the streams to read. */
+  readonly position: number;
+  /** Completed passes over the streams. */
+  readonly epoch: number;
+  /** The state entering `position`, per state name `[B, ...]`; absent: zeros (start of a pass). */
+  readonly state?: Readonly<Record<string, Tensor>>;
+}
+
+/** Options of {@link trainStreams}. */
+export interface LoopOptions {
+  /** A stateful trainer with chunked truncation of `window` steps. */
+  readonly trainer: Trainer;
+  /** The data, read as parallel streams. */
+  readonly source: StreamSource;
+  /** Truncation window K: steps per optimizer step. */
+  readonly window: number;
+  /** When to stop. */
+  readonly budget: Budget;
+  /** Windows handed to one `Trainer.fit` call at most (default 4); results do not depend on it. */
+  readonly windowsPerFit?: number;
+  /** Call `onPause` whenever the step count reaches a multiple of this. */
+  readonly pauseEvery?: number;
+  /** After every optimizer step: the step count, the window's loss and the seconds since the start. */
+  readonly onStep?: (step: number, loss: number, seconds: number) => void;
+  /** At every multiple of `pauseEvery` steps, e.g. to print a sample. */
+  readonly onPause?: (at: LoopPosition) => void | Promise<void>;
+  /** Stop early, between two `fit` calls, once this is aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Truncated BPTT over streams: windows of K steps read in order, the state
+ * carried from one to the next, one optimizer step per window. When a window
+ * no longer fits in what is left of the streams, a new pass starts at step 0
+ * from a zero state. The steps budget counts this run's steps only; an
+ * aborted `signal` ends the run early, between two windows.
+ *
+ * ```
+ * while budget left:
+ *   if position + K > L: position = 0; state = zeros; epoch += 1
+ *   loss, grads, state = window(params, steps [position, position + K), state)
+ *   params = optimizer(params, clip(grads)); position += K; step += 1
+ * ```
+ */
+export async function trainStreams(start: LoopPosition, options: LoopOptions): Promise<LoopPosition> {
+  const { trainer, source, window: K, budget } = options;
+  const perEpoch = Math.floor(source.length / K);
+  if (perEpoch < 1) {
+    throw new Error(`each of the ${source.batch} streams has ${source.length} steps, fewer than one window of ${K}: use fewer streams or a shorter window`);
+  }
+  const t0 = performance.now();
+  const seconds = (): number => (performance.now() - t0) / 1000;
+  let { step, position, epoch, state } = start;
+  trainer.resetState();
+  for (;;) {
+    const done = step - start.step;
+    if (options.signal?.aborted || (budget.kind === "steps" ? done >= budget.steps : seconds() >= budget.seconds)) break;
+    if (position + K > source.length) {
+      position = 0;
+      state = undefined;
+      epoch++;
+      trainer.resetState();
+    }
+    let windows = Math.min(options.windowsPerFit ?? 4, Math.floor((source.length - position) / K));
+    if (budget.kind === "steps") windows = Math.min(windows, budget.steps - done);
+    if (options.pauseEvery) windows = Math.min(windows, options.pauseEvery - (step % options.pauseEvery));
+    const data = source.slice(position, position + windows * K);
+    await trainer.fit({ ...data, ...(state ? { initialState: state } : {}) }, (r) => {
+      step++;
+      options.onStep?.(step, r.loss, seconds());
+    });
+    position += windows * K;
+    state = trainer.carriedState()[0];
+    if (options.pauseEvery && step % options.pauseEvery === 0) await options.onPause?.({ step, position, epoch, state });
+    // a backend in this thread never waits: yield to the event loop so that timers and Ctrl-C get through
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { step, position, epoch, ...(state ? { state } : {}) };
+}

@@ -9,13 +9,16 @@ interface Project {
   readonly name: string;
   readonly dir: string;
   readonly tag: string;
+  /** Public entry points declared in `exports` ("" for the index, "web" for "./web"). */
+  readonly entries: readonly string[];
 }
 
 function projects(): Project[] {
   return ["packages", "apps", "tools"].flatMap((group) =>
     readdirSync(join(root, group)).map((d) => {
       const pkg = JSON.parse(readFileSync(join(root, group, d, "package.json"), "utf8"));
-      return { name: pkg.name as string, dir: join(root, group, d), tag: (pkg.nx?.tags ?? [])[0] as string };
+      const entries = Object.keys(pkg.exports ?? { ".": "" }).map((k) => k.replace(/^\.\/?/, ""));
+      return { name: pkg.name as string, dir: join(root, group, d), tag: (pkg.nx?.tags ?? [])[0] as string, entries };
     }),
   );
 }
@@ -50,7 +53,10 @@ describe("package boundaries", () => {
           if (spec.startsWith("@unroll/")) {
             const [scope, name, ...rest] = spec.split("/");
             const target = byName.get(`${scope}/${name}`);
-            if (rest.length) problems.push(`${where}: deep import "${spec}"; import "${scope}/${name}" (its index.ts)`);
+            const entry = rest.join("/").replace(/\?.*$/, "");
+            if (rest.length && !target?.entries.includes(entry)) {
+              problems.push(`${where}: deep import "${spec}"; import "${scope}/${name}" (its index.ts) or an entry its package.json exports`);
+            }
             if (target && target !== p && !allowed.includes(target.tag)) {
               problems.push(`${where}: ${p.tag}${inTests ? " (test/)" : ""} may not import ${target.tag} ("${spec}")`);
             }

@@ -1,0 +1,62 @@
+// The trainer worker: owns the model and runs the training loop, so the page
+// never waits on it. It trains on the CPU backend in this thread or on a pool
+// of Web Workers it starts, and posts progress, samples and the end of the run.
+import { createCpuBackend } from "@unroll/backend-cpu";
+// the package's browser entry: the same pool with Web Workers and no Node code for the bundler
+import { createWorkerBackend } from "@unroll/backend-workers/web";
+import type { Backend } from "@unroll/bptt";
+import type { FromTrainer, ToTrainer } from "./protocol.js";
+import type { TrainSettings } from "./settings.js";
+import { StopFlag } from "./stop-flag.js";
+import { trainUntilStopped } from "./train-loop.js";
+
+/** This worker's global scope, as far as it is used (the app's types come from the DOM lib). */
+const scope = self as unknown as {
+  postMessage(message: FromTrainer): void;
+  addEventListener(type: "message", listener: (e: MessageEvent<ToTrainer>) => void): void;
+};
+const post = (message: FromTrainer): void => scope.postMessage(message);
+
+let stop = new StopFlag();
+let temperature = 0;
+let started = false;
+
+/** The pool's log lines worth showing: how it shares memory, and workers that died; not the per-window split. */
+const NOTABLE = /^(pool of|SharedArrayBuffer|worker \d)/;
+
+function createBackend(settings: TrainSettings): Backend {
+  if (settings.backend === "cpu") return createCpuBackend();
+  return createWorkerBackend({ workers: settings.workers, log: (message) => NOTABLE.test(message) && post({ type: "log", message }) });
+}
+
+async function run(settings: TrainSettings, text: string): Promise<void> {
+  const backend = createBackend(settings);
+  const sampler = createCpuBackend(); // T = 1, B = 1 steps: one thread beats any round trip
+  try {
+    const steps = await trainUntilStopped(text, settings, backend, sampler, {
+      post,
+      stopRequested: () => stop.raised,
+      temperature: () => temperature,
+      pause: () => new Promise((resolve) => setTimeout(resolve)),
+    });
+    post({ type: "stopped", step: steps });
+  } catch (e) {
+    post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    await Promise.all([backend.dispose(), sampler.dispose()]);
+  }
+}
+
+scope.addEventListener("message", (e) => {
+  const m = e.data;
+  if (m.type === "start" && !started) {
+    started = true; // one run per worker: the page starts a new worker for the next
+    stop = new StopFlag(m.stop);
+    temperature = m.settings.temperature;
+    void run(m.settings, m.text);
+  } else if (m.type === "stop") {
+    stop.raise();
+  } else if (m.type === "temperature") {
+    temperature = m.value;
+  }
+});

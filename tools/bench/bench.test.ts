@@ -1,0 +1,47 @@
+import { createCpuBackend } from "@unroll/backend-cpu";
+import { describe, expect, it } from "vitest";
+import { makeProblem } from "./src/data.js";
+import { stepFlops } from "./src/flops.js";
+import { median, relativeDifference } from "./src/stats.js";
+import { createTfjsRunner } from "./src/tfjs-runner.js";
+import { createUnrollRunner } from "./src/unroll-runner.js";
+import { selectWorkloads, workloadById } from "./src/workloads.js";
+
+describe("bench harness", () => {
+  it("counts W1 as the issue does: 1.2 GFLOP per training step", () => {
+    expect(stepFlops(workloadById("W1", false))).toBe(3 * 64 * 2 * 32 * (64 * 256 + 256 * 256 + 256 * 64));
+    expect(stepFlops(workloadById("W1", false)) / 1e9).toBeCloseTo(1.208, 3);
+  });
+
+  it("selects workloads by name or case id and rejects unknown names", () => {
+    expect(selectWorkloads(["W3"]).map((w) => w.id)).toEqual(["W3-rnn", "W3-lstm"]);
+    expect(selectWorkloads(["W1", "W6-full"]).map((w) => w.id)).toEqual(["W1", "W6-full"]);
+    expect(() => selectWorkloads(["W9"])).toThrow(/unknown workload "W9"/);
+  });
+
+  it("takes medians", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  // the TF.js models must compute unroll's function, or the timings compare different work
+  for (const id of ["W4", "W2", "W3-lstm", "W6-trunc64"]) {
+    it(`TF.js computes unroll's loss and gradient norm on ${id} (quick sizes, 4 rows)`, async () => {
+      const quick = workloadById(id, true);
+      const w = { ...quick, batch: Math.min(4, quick.batch) };
+      const unroll = await createUnrollRunner(createCpuBackend(), w, makeProblem(w));
+      const tfjs = await createTfjsRunner("cpu", w, makeProblem(w), { gradNorm: true });
+      try {
+        for (let step = 0; step < 2; step++) {
+          const [a, b] = [await unroll.step(), await tfjs.step()];
+          expect(relativeDifference(a.loss, b.loss), `loss at step ${step}`).toBeLessThan(1e-5);
+          if (w.mode === "train") expect(relativeDifference(a.gradNorm!, b.gradNorm!), `grad norm at step ${step}`).toBeLessThan(1e-4);
+          expect(a.windowMs?.length ?? 1).toBe(b.windowMs?.length ?? 1);
+        }
+      } finally {
+        await unroll.dispose();
+        await tfjs.dispose();
+      }
+    });
+  }
+});

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench -- [--quick] [--json] [--check] [--only W1,W4]`: runs every
+ * selected (system, workload case) pair in its own child process, unroll's
+ * backends first, and prints a table (and JSON lines). See ../README.md.
+ */
+import { cpus, totalmem } from "node:os";
+import { parseBenchArgs, USAGE, type BenchArgs } from "./args.js";
+import { runChecks } from "./check.js";
+import { toRecord, type BenchRecord } from "./record.js";
+import { runChild } from "./run-child.js";
+import { REFERENCE, selectSystems } from "./systems.js";
+import { caseName, formatLegend, formatTable, systemName } from "./table.js";
+import { selectWorkloads, workloadById } from "./workloads.js";
+
+/** Time allowed for one unroll step: unroll is what we measure, so only a runaway is stopped. */
+const UNROLL_BUDGET_MS = 600_000;
+
+async function main(args: BenchArgs): Promise<number> {
+  // with --json, stdout carries only JSON lines
+  const say = (line: string): void => void (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const cases = selectWorkloads(args.only).map((w) => workloadById(w.id, args.quick));
+  const systems = selectSystems(args.systems, args.quick);
+  say(`unroll bench: ${args.quick ? "quick" : "full"} run, ${args.warmup} warm-up + ${args.repeats} timed steps per pair, peers capped at ${args.budgetMs / 1000} s/step`);
+  say(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  say(`cases: ${cases.map((w) => w.id).join(", ")}; systems: ${systems.map((s) => s.label).join(", ")}`);
+
+  if (args.check) {
+    say("");
+    say("checked mode: same weights and data, one step per system");
+    if (!(await runChecks(cases, systems, args.quick, args.budgetMs, say))) {
+      say("check FAILED (✗ above): not timing");
+      return 1;
+    }
+    say("check passed: every system computes unroll's loss and gradient norm at the same weights");
+  }
+
+  say("");
+  const records: BenchRecord[] = [];
+  let errors = 0;
+  for (const w of cases) {
+    let reference: BenchRecord | undefined;
+    for (const s of systems) {
+      const started = performance.now();
+      const result = await runChild({
+        system: s.label,
+        case: w.id,
+        quick: args.quick,
+        warmup: args.warmup,
+        warmupMs: args.warmupMs,
+        repeats: args.repeats,
+        minTimeMs: args.minTimeMs,
+        budgetMs: s.peer ? args.budgetMs : UNROLL_BUDGET_MS,
+        gradNorm: false,
+      });
+      const record = toRecord(w, s, result, args.quick, reference);
+      if (s.label === REFERENCE) reference = record;
+      if (record.status === "error") errors++;
+      records.push(record);
+      if (args.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+      const took = ((performance.now() - started) / 1000).toFixed(1);
+      const what = record.median_ms === null ? `${record.status}: ${record.reason}` : `${record.median_ms.toFixed(1)} ms/step`;
+      process.stderr.write(`  ${caseName(record)} ${systemName(record)}: ${what} (${took} s)\n`);
+    }
+  }
+
+  say("");
+  say(formatLegend(cases));
+  say("");
+  say(formatTable(records));
+  say("");
+  say(`ms/step: median over timed steps (one sequence each); ms/window: per truncation window (one SGD update)`);
+  say(`GFLOP/s: matmul FLOPs (2·M·N·K forward, twice that backward) over the median step`);
+  say(`× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower); peak RSS: each pair's own process`);
+  if (errors) say(`${errors} pair(s) failed`);
+  return errors ? 1 : 0;
+}
+
+let args: BenchArgs | undefined;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`${(e as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (!args) {
+  console.log(USAGE);
+  process.exit(0);
+}
+try {
+  process.exitCode = await main(args);
+} catch (e) {
+  console.error((e as Error).message);
+  process.exitCode = 2;
+}

@@ -1,0 +1,94 @@
+import { stepFlops } from "./flops.js";
+import type { ChildResult } from "./protocol.js";
+import { gflops, median, range } from "./stats.js";
+import type { SystemEntry } from "./systems.js";
+import type { Workload } from "./workloads.js";
+
+/** One output row: a (system, workload case) pair, as printed by `--json` (one line each). */
+export interface BenchRecord {
+  /** `"unroll"`, `"tfjs-cpu"` or `"tfjs-wasm"`. */
+  readonly system: string;
+  /** Backend name (unroll's, or TF.js's `cpu` / `wasm`). */
+  readonly backend: string;
+  /** Workers of the unroll backend, null when it has none. */
+  readonly workers: number | null;
+  /** `"W1"`…`"W6"`. */
+  readonly workload: string;
+  /** The case within the workload (`"rnn"`, `"lstm"`, `"trunc64"`, `"full"`, `"ckpt64"`, or `""`). */
+  readonly variant: string;
+  /** `rnn` or `lstm`. */
+  readonly cell: string;
+  /** `train` or `infer`. */
+  readonly mode: string;
+  /** Sizes actually run (smaller under `--quick` for W5 and W6). */
+  readonly batch: number;
+  readonly steps: number;
+  readonly input: number;
+  readonly hidden: number;
+  readonly output: number;
+  /** Truncation window, null for full BPTT. */
+  readonly window: number | null;
+  /** Time checkpointing interval, null when off. */
+  readonly checkpoint_every: number | null;
+  /** True under `--quick`. */
+  readonly quick: boolean;
+  /** `ok`, or why there is no measurement: `skipped`, `n/a`, `unavailable`, `error`. */
+  readonly status: string;
+  /** The reason, when not ok. */
+  readonly reason: string | null;
+  /** Median ms per step (per sequence, for truncated BPTT). */
+  readonly median_ms: number | null;
+  /** Fastest and slowest timed step. */
+  readonly min_ms: number | null;
+  readonly max_ms: number | null;
+  /** Number of timed steps. */
+  readonly repeats: number;
+  /** Median ms per truncation window (one optimizer step), truncated BPTT only. */
+  readonly window_median_ms: number | null;
+  /** Model matmul FLOPs per step / median time. */
+  readonly gflops: number | null;
+  /** Peak RSS of the pair's own process, MB. */
+  readonly peak_rss_mb: number | null;
+  /** RSS after imports, before the workload was set up, MB. */
+  readonly base_rss_mb: number | null;
+  /** median_ms / unroll-cpu's median_ms on the same case (> 1: slower than unroll on cpu). */
+  readonly ratio_to_unroll_cpu: number | null;
+  /** Loss at the seeded weights (first window of the first step). */
+  readonly loss: number | null;
+}
+
+/** The row of one pair; `reference` is unroll-cpu's row of the same case, for the ratio (absent for that row itself). */
+export function toRecord(w: Workload, s: SystemEntry, r: ChildResult, quick: boolean, reference?: BenchRecord): BenchRecord {
+  const ok = r.status === "ok" ? r : undefined;
+  const med = ok && ok.timesMs.length ? median(ok.timesMs) : null;
+  const spread = ok && ok.timesMs.length ? range(ok.timesMs) : undefined;
+  return {
+    system: s.system,
+    backend: s.backend,
+    workers: s.workers ?? null,
+    workload: w.workload,
+    variant: w.variant,
+    cell: w.cell,
+    mode: w.mode,
+    batch: w.batch,
+    steps: w.steps,
+    input: w.input,
+    hidden: w.hidden,
+    output: w.output,
+    window: w.window ?? null,
+    checkpoint_every: w.checkpointEvery ?? null,
+    quick,
+    status: r.status,
+    reason: ok ? null : (r as { reason: string }).reason,
+    median_ms: med,
+    min_ms: spread?.min ?? null,
+    max_ms: spread?.max ?? null,
+    repeats: ok?.timesMs.length ?? 0,
+    window_median_ms: ok && ok.windowMs.length ? median(ok.windowMs) : null,
+    gflops: med === null ? null : gflops(stepFlops(w), med),
+    peak_rss_mb: ok?.peakRssMb ?? null,
+    base_rss_mb: ok?.baseRssMb ?? null,
+    ratio_to_unroll_cpu: med === null ? null : reference ? (reference.median_ms ? med / reference.median_ms : null) : 1,
+    loss: ok?.loss ?? null,
+  };
+}

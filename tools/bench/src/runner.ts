@@ -1,0 +1,17 @@
+/** What one timed step reports besides its time. */
+export interface StepOutcome {
+  /** Loss of the step's first window, at the parameters entering the step. */
+  readonly loss: number;
+  /** Global L2 norm of that window's gradients (training, and only when asked). */
+  readonly gradNorm?: number;
+  /** Milliseconds of each window of the step (truncated BPTT), in order. */
+  readonly windowMs?: readonly number[];
+}
+
+/** One system set up on one workload: runs a step (a sequence) per call. */
+export interface Runner {
+  /** Runs one step: a training step (forward, backward, SGD updates) or a forward pass. */
+  step(): Promise<StepOutcome>;
+  /** Frees what the runner holds (workers, tensors). */
+  dispose(): Promise<void>;
+}

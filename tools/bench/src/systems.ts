@@ -1,0 +1,67 @@
+import { unrollBackends, type UnrollBackendEntry } from "./backends.js";
+import type { Workload } from "./workloads.js";
+
+/** Which implementation a row measures. */
+export type SystemName = "unroll" | "tfjs-cpu" | "tfjs-wasm";
+
+/** One system configuration: an unroll backend, or a TensorFlow.js peer. */
+export interface SystemEntry {
+  /** Unique label, e.g. `"unroll/workers×2"` or `"tfjs-wasm"`; `--systems` matches it or `system`. */
+  readonly label: string;
+  /** The system, as in the JSON output. */
+  readonly system: SystemName;
+  /** The backend (unroll's backend name, or TF.js's `"cpu"` / `"wasm"`). */
+  readonly backend: string;
+  /** Workers of an unroll backend that has them. */
+  readonly workers?: number;
+  /** A peer is compared with unroll and capped by the time budget. */
+  readonly peer: boolean;
+  /** False: skipped under `--quick`. */
+  readonly quick: boolean;
+  /** Why this system cannot run a case (reported "n/a" without starting a process), or undefined. */
+  readonly unsupported?: (w: Workload) => string | undefined;
+  /** The unroll backend, for unroll entries. */
+  readonly unroll?: UnrollBackendEntry;
+}
+
+function unrollLabel(b: UnrollBackendEntry): string {
+  return b.workers === undefined ? `unroll/${b.backend}` : `unroll/${b.backend}×${b.workers}`;
+}
+
+function tfjsUnsupported(w: Workload): string | undefined {
+  return w.checkpointEvery ? TFJS_NO_CHECKPOINTING : undefined;
+}
+
+/** Why TF.js does not run the checkpointed case. */
+export const TFJS_NO_CHECKPOINTING = "TF.js has no time checkpointing";
+
+/** Every system in table order: the unroll backends first (the reference is the first, cpu), then the peers. */
+export const systems: readonly SystemEntry[] = [
+  ...unrollBackends.map((b) => ({ label: unrollLabel(b), system: "unroll" as const, backend: b.backend, workers: b.workers, peer: false, quick: b.quick ?? true, unroll: b })),
+  { label: "tfjs-cpu", system: "tfjs-cpu", backend: "cpu", peer: true, quick: true, unsupported: tfjsUnsupported },
+  { label: "tfjs-wasm", system: "tfjs-wasm", backend: "wasm", peer: true, quick: true, unsupported: tfjsUnsupported },
+];
+
+/** The reference every ratio is taken against: unroll on its CPU backend. */
+export const REFERENCE = systems[0].label;
+
+/** The system with this label. */
+export function systemByLabel(label: string): SystemEntry {
+  const s = systems.find((e) => e.label === label);
+  if (!s) throw new Error(`unknown system "${label}"; known: ${systems.map((e) => e.label).join(", ")}`);
+  return s;
+}
+
+/**
+ * The systems picked by `--systems` (labels or system names); when absent all,
+ * less those marked not for `--quick` in a quick run. The reference always runs.
+ */
+export function selectSystems(only: readonly string[] | undefined, quick: boolean): SystemEntry[] {
+  if (!only || only.length === 0) return systems.filter((s) => s.quick || !quick);
+  for (const name of only) {
+    if (!systems.some((s) => s.label === name || s.system === name)) {
+      throw new Error(`--systems: unknown system "${name}"; known: ${systems.map((s) => s.label).join(", ")}, unroll`);
+    }
+  }
+  return systems.filter((s) => s.label === REFERENCE || only.includes(s.label) || only.includes(s.system));
+}

@@ -1,0 +1,117 @@
+/** The recurrent cell of a workload. */
+export type Cell = "rnn" | "lstm";
+
+/** What one timed step of a workload does. */
+export type Mode =
+  /** Forward, full or truncated BPTT, and an SGD update per window. */
+  | "train"
+  /** Forward only (with the loss), no gradients. */
+  | "infer";
+
+/** Sizes of one model and batch. */
+export interface Shape {
+  /** Batch rows B. */
+  readonly batch: number;
+  /** Sequence length T. */
+  readonly steps: number;
+  /** Input width I. */
+  readonly input: number;
+  /** Hidden size H. */
+  readonly hidden: number;
+  /** Output width O of the linear head. */
+  readonly output: number;
+}
+
+/**
+ * One benchmark case: a workload of the issue (`W1`…`W6`) in one variant
+ * (a cell for W3, a BPTT scheme for W6).
+ */
+export interface Workload extends Shape {
+  /** Unique id, e.g. `"W3-lstm"` or `"W6-trunc64"`; `--only` accepts it or the workload name. */
+  readonly id: string;
+  /** The workload of the issue, `"W1"`…`"W6"`. */
+  readonly workload: string;
+  /** What distinguishes this case from its siblings (`""` when it has none). */
+  readonly variant: string;
+  /** The recurrent cell. */
+  readonly cell: Cell;
+  /** Training step or forward-only inference. */
+  readonly mode: Mode;
+  /** Truncated BPTT window (chunked); absent for full BPTT. */
+  readonly window?: number;
+  /** Time checkpointing: keep the state only every this many steps. */
+  readonly checkpointEvery?: number;
+  /** Sizes used by `--quick` instead, so the whole quick run stays short. */
+  readonly quick?: Partial<Shape>;
+  /** One line for the table. */
+  readonly description: string;
+}
+
+const w1: Shape = { batch: 32, steps: 64, input: 64, hidden: 256, output: 64 };
+const w6: Shape = { batch: 8, steps: 4096, input: 32, hidden: 128, output: 32 };
+// --quick keeps every model and batch size but shortens the sequences; W6 keeps
+// several truncation windows and checkpoint segments
+const w1Quick: Partial<Shape> = { steps: 4 };
+const w6Quick: Partial<Shape> = { steps: 128 };
+
+/** Every case, in the order they run and print. */
+export const workloads: readonly Workload[] = [
+  { id: "W1", workload: "W1", variant: "", cell: "rnn", mode: "train", ...w1, quick: w1Quick, description: "rnn train, full BPTT" },
+  { id: "W2", workload: "W2", variant: "", cell: "lstm", mode: "train", ...w1, quick: w1Quick, description: "lstm train, full BPTT" },
+  { id: "W3-rnn", workload: "W3", variant: "rnn", cell: "rnn", mode: "infer", ...w1, quick: w1Quick, description: "rnn forward only" },
+  { id: "W3-lstm", workload: "W3", variant: "lstm", cell: "lstm", mode: "infer", ...w1, quick: w1Quick, description: "lstm forward only" },
+  { id: "W4", workload: "W4", variant: "", cell: "rnn", mode: "train", batch: 1, steps: 32, input: 16, hidden: 32, output: 16, description: "tiny rnn train (overhead)" },
+  {
+    id: "W5",
+    workload: "W5",
+    variant: "",
+    cell: "rnn",
+    mode: "train",
+    batch: 64,
+    steps: 128,
+    input: 256,
+    hidden: 512,
+    output: 256,
+    quick: { steps: 2 },
+    description: "large rnn train, full BPTT",
+  },
+  { id: "W6-trunc64", workload: "W6", variant: "trunc64", cell: "rnn", mode: "train", ...w6, window: 64, quick: w6Quick, description: "long rnn, truncated BPTT (64)" },
+  { id: "W6-full", workload: "W6", variant: "full", cell: "rnn", mode: "train", ...w6, quick: w6Quick, description: "long rnn, full BPTT" },
+  {
+    id: "W6-ckpt64",
+    workload: "W6",
+    variant: "ckpt64",
+    cell: "rnn",
+    mode: "train",
+    ...w6,
+    checkpointEvery: 64,
+    quick: w6Quick,
+    description: "long rnn, full BPTT, checkpoint every 64",
+  },
+];
+
+/** The case with this id, with its `--quick` sizes applied when `quick`. */
+export function workloadById(id: string, quick: boolean): Workload {
+  const w = workloads.find((c) => c.id === id);
+  if (!w) throw new Error(`unknown workload case "${id}"; known: ${workloads.map((c) => c.id).join(", ")}`);
+  return quick && w.quick ? { ...w, ...w.quick } : w;
+}
+
+/**
+ * The cases picked by `--only`: each name is a workload (`W3`, all its cases)
+ * or a case id (`W3-lstm`). Unknown names are an error, not silently ignored.
+ */
+export function selectWorkloads(only: readonly string[] | undefined): Workload[] {
+  if (!only || only.length === 0) return [...workloads];
+  for (const name of only) {
+    if (!workloads.some((w) => w.workload === name || w.id === name)) {
+      throw new Error(`--only: unknown workload "${name}"; known: ${[...new Set(workloads.flatMap((w) => [w.workload, w.id]))].join(", ")}`);
+    }
+  }
+  return workloads.filter((w) => only.includes(w.workload) || only.includes(w.id));
+}
+
+/** Windows of one sequence: what one timed step runs as optimizer steps. */
+export function windowsPerStep(w: Workload): number {
+  return w.mode === "train" && w.window ? Math.ceil(w.steps / w.window) : 1;
+}

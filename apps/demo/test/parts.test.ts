@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "@unroll/ir";
-import { createRng, initParams, sgd, Trainer } from "@unroll/bptt";
+import { createRng, initParams, sampleCategorical as sampleIndex, sgd, Trainer } from "@unroll/bptt";
 import { createCpuBackend } from "@unroll/backend-cpu";
 import { CharVocab } from "../src/char-vocab.js";
 import { charModelSpec } from "../src/char-model.js";
-import { sampleIndex } from "../src/sampler.js";
 import { TextStreams } from "../src/streams.js";
 import { lineChart, niceTicks } from "../src/svg-chart.js";
 import { trainStreams } from "../src/train-loop.js";

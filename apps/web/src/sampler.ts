@@ -1,22 +1,7 @@
-import { runForward, type LoadedProgram } from "@unroll/bptt";
+import { runForward, sampleCategorical, type LoadedProgram } from "@unroll/bptt";
 import type { CheckedProgram, Tensor } from "@unroll/ir";
 import type { CharVocab } from "./char-vocab.js";
 
-/**
- * Draws a class from probabilities sharpened by a temperature τ:
- * `p_i^(1/τ) / Σ_j p_j^(1/τ)`, i.e. the softmax of the logits divided by τ.
- */
-export function sampleIndex(probs: ArrayLike<number>, temperature: number, rng: () => number): number {
-  if (!(temperature > 0)) throw new Error(`the temperature must be positive, got ${temperature}`);
-  let max = -Infinity;
-  for (let i = 0; i < probs.length; i++) max = Math.max(max, Math.log(probs[i]));
-  const w = new Float64Array(probs.length);
-  let sum = 0;
-  for (let i = 0; i < probs.length; i++) sum += w[i] = Math.exp((Math.log(probs[i]) - max) / temperature);
-  let u = rng() * sum;
-  for (let i = 0; i < w.length; i++) if ((u -= w[i]) < 0) return i;
-  return w.length - 1;
-}
 
 /** What {@link sampleText} runs and how. */
 export interface SampleOptions {
@@ -64,7 +49,7 @@ export async function sampleText(options: SampleOptions): Promise<string> {
   for (const id of prime.slice(1)) probs = await feed(id);
   let out = "";
   for (let i = 0; i < options.length && !options.cancelled?.(); i++) {
-    const id = sampleIndex(probs, options.temperature, options.rng);
+    const id = sampleCategorical(probs, options.temperature, options.rng);
     out += vocab.chars[id];
     if (i + 1 < options.length) probs = await feed(id);
   }

@@ -6,7 +6,7 @@ import { CharVocab } from "../src/char-vocab.js";
 import { layoutGraph } from "../src/graph-layout.js";
 import { renderGraphSvg } from "../src/graph-svg.js";
 import type { FromTrainer } from "../src/protocol.js";
-import { sampleIndex } from "../src/sampler.js";
+import { sampleCategorical as sampleIndex } from "@unroll/bptt";
 import { charModelSpec, defaultSettings } from "../src/settings.js";
 import { StopFlag } from "../src/stop-flag.js";
 import { TextStreams } from "../src/text-streams.js";

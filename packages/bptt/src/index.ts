@@ -15,3 +15,4 @@ export * from "./init.js";
 export * from "./rows.js";
 export * from "./trainer.js";
 export * from "./input-error.js";
+export * from "./sample.js";

@@ -1,5 +1,6 @@
 import { loadProgram, type CheckedProgram, type Tensor } from "@unroll/ir";
 import { createRng, initParams } from "@unroll/bptt";
+import { customCellProgram } from "./custom-cells.js";
 import type { Workload } from "./workloads.js";
 
 /** Seed of the parameters; the data uses the next one. */
@@ -47,7 +48,7 @@ function uniform(shape: [number, number, number], rng: () => number): Sequence3 
 
 /** Builds the workload's problem, identical bit for bit on every run and system. */
 export function makeProblem(w: Workload): Problem {
-  const program = loadProgram(modelSpec(w));
+  const program = w.custom ? customCellProgram(w) : loadProgram(modelSpec(w));
   const params = initParams(program, SEED, "float32");
   const rng = createRng(SEED + 1);
   const x = uniform([w.steps, w.batch, w.input], rng);

@@ -29,6 +29,7 @@ function unrollLabel(b: UnrollBackendEntry): string {
 }
 
 function tfjsUnsupported(w: Workload): string | undefined {
+  if (w.custom) return "the same computation as the built-in case";
   return w.checkpointEvery ? TFJS_NO_CHECKPOINTING : undefined;
 }
 

@@ -37,6 +37,8 @@ export interface Workload extends Shape {
   readonly cell: Cell;
   /** Training step or forward-only inference. */
   readonly mode: Mode;
+  /** Build the cell by hand from primitive ops instead of the model spec (same math and weights). */
+  readonly custom?: boolean;
   /** Truncated BPTT window (chunked); absent for full BPTT. */
   readonly window?: number;
   /** Time checkpointing: keep the state only every this many steps. */
@@ -58,6 +60,8 @@ const w6Quick: Partial<Shape> = { steps: 128 };
 export const workloads: readonly Workload[] = [
   { id: "W1", workload: "W1", variant: "", cell: "rnn", mode: "train", ...w1, quick: w1Quick, description: "rnn train, full BPTT" },
   { id: "W2", workload: "W2", variant: "", cell: "lstm", mode: "train", ...w1, quick: w1Quick, description: "lstm train, full BPTT" },
+  { id: "W1-custom", workload: "W1", variant: "custom", cell: "rnn", mode: "train", custom: true, ...w1, quick: w1Quick, description: "rnn train, hand-composed cell" },
+  { id: "W2-custom", workload: "W2", variant: "custom", cell: "lstm", mode: "train", custom: true, ...w1, quick: w1Quick, description: "lstm train, hand-composed cell" },
   { id: "W3-rnn", workload: "W3", variant: "rnn", cell: "rnn", mode: "infer", ...w1, quick: w1Quick, description: "rnn forward only" },
   { id: "W3-lstm", workload: "W3", variant: "lstm", cell: "lstm", mode: "infer", ...w1, quick: w1Quick, description: "lstm forward only" },
   { id: "W4", workload: "W4", variant: "", cell: "rnn", mode: "train", batch: 1, steps: 32, input: 16, hidden: 32, output: 16, description: "tiny rnn train (overhead)" },

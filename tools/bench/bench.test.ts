@@ -15,7 +15,8 @@ describe("bench harness", () => {
 
   it("selects workloads by name or case id and rejects unknown names", () => {
     expect(selectWorkloads(["W3"]).map((w) => w.id)).toEqual(["W3-rnn", "W3-lstm"]);
-    expect(selectWorkloads(["W1", "W6-full"]).map((w) => w.id)).toEqual(["W1", "W6-full"]);
+    expect(selectWorkloads(["W1", "W6-full"]).map((w) => w.id)).toEqual(["W1", "W1-custom", "W6-full"]);
+    expect(selectWorkloads(["W1-custom"]).map((w) => w.id)).toEqual(["W1-custom"]);
     expect(() => selectWorkloads(["W9"])).toThrow(/unknown workload "W9"/);
   });
 

@@ -1,4 +1,4 @@
-import { zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { dtypeOf, zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
 import { runForward, sampleCategorical, type LoadedProgram } from "@unroll/bptt";
 import type { CharVocab } from "./char-vocab.js";
 
@@ -40,7 +40,7 @@ export interface SampleOptions {
 export async function sampleText(model: CharModel, options: SampleOptions): Promise<string> {
   const { loaded, program, params, vocab } = model;
   const V = vocab.size;
-  const dtype = Object.values(params)[0].data instanceof Float64Array ? "float64" : "float32";
+  const dtype = dtypeOf(Object.values(params)[0].data);
   const x = zeros([1, 1, V], dtype);
   const y = zeros([1, 1], dtype);
   let state: Readonly<Record<string, Tensor>> = {};

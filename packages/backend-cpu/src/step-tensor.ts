@@ -11,10 +11,3 @@ export function stepView(seq: Tensor, t: number): Tensor {
 export function zeroSequence(steps: number, shape: readonly number[], dtype: Dtype): Tensor {
   return { shape: [steps, ...shape], data: allocate(dtype, steps * sizeOf(shape)) };
 }
-
-/** `target += source`, elementwise. */
-export function addInto(target: Tensor, source: Tensor): void {
-  const a = target.data;
-  const b = source.data;
-  for (let i = 0; i < a.length; i++) a[i] += b[i];
-}

@@ -1,4 +1,5 @@
 import {
+  addInto,
   checkGraph,
   full,
   maskGraph,
@@ -17,7 +18,7 @@ import { checkWindowRequest, sliceSteps, type WindowRequest, type WindowResult }
 import type { KernelTable } from "./kernels/index.js";
 import type { RunSite } from "./node-runner.js";
 import { ScanRunner } from "./scan-runner.js";
-import { addInto, stepView, zeroSequence } from "./step-tensor.js";
+import { stepView, zeroSequence } from "./step-tensor.js";
 
 /** The forward and backward scans of one stage, for masked or unmasked data. */
 interface StageScans {

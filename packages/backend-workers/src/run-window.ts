@@ -1,4 +1,4 @@
-import { allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
+import { addInto, allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
 import { checkWindowRequest, selectRows, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import { transfer } from "comlink";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
@@ -156,10 +156,6 @@ function gather(full: BatchResults, sliceGrads: Record<string, Tensor>[], k: num
   put(full.inputGrads, r.inputGrads, 1);
   put(full.initialStateGrads, r.initialStateGrads, 0);
   if (r.grads) sliceGrads[k] = { ...r.grads };
-}
-
-function addInto(target: Tensor, source: Tensor): void {
-  for (let i = 0; i < target.data.length; i++) target.data[i] += source.data[i];
 }
 
 /** True for failures that end the window at once: a dead worker or a cancellation. */

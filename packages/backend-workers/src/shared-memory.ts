@@ -1,4 +1,4 @@
-import { allocate, sizeOf, type Dtype, type FloatArray, type Tensor } from "@unroll/ir";
+import { allocate, dtypeOf, sizeOf, type Dtype, type FloatArray, type Tensor } from "@unroll/ir";
 
 /**
  * True when buffers can be shared with workers: `SharedArrayBuffer` exists
@@ -26,7 +26,7 @@ export function sharedZeros(shape: readonly number[], dtype: Dtype): Tensor {
 /** The tensor in shared memory: itself when it already is, else a copy (same dtype). */
 export function toShared(t: Tensor): Tensor {
   if (isShared(t.data)) return t;
-  const s = sharedZeros(t.shape, t.data instanceof Float64Array ? "float64" : "float32");
+  const s = sharedZeros(t.shape, dtypeOf(t.data));
   s.data.set(t.data);
   return s;
 }

@@ -1,5 +1,5 @@
 import { InputError } from "./input-error.js";
-import { zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { addInto, dtypeOf, zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
 import { planWindows, type Plan, type Truncation } from "./plan.js";
@@ -52,7 +52,7 @@ export interface GradientResult {
 /** Runs the program forward over the whole sequence: outputs, states, final state and loss. */
 export async function runForward(loaded: LoadedProgram, params: Readonly<Record<string, Tensor>>, data: SequenceData, program: CheckedProgram): Promise<WindowResult> {
   const { steps } = dataSize(program, data);
-  const dtype = Object.values(data.sequences)[0].data instanceof Float64Array ? "float64" : "float32";
+  const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   return loaded.runWindow({
     params,
     sequences: data.sequences,
@@ -87,7 +87,7 @@ export async function computeGradients(
 ): Promise<GradientResult> {
   const { steps } = dataSize(program, data);
   const plan = planWindows(steps, truncation);
-  const dtype = Object.values(params)[0]?.data instanceof Float64Array ? "float64" : "float32";
+  const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   if (plan.windows.length > 1 && program.stages.some((s) => s.reverse)) {
     throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
@@ -146,8 +146,4 @@ export async function computeGradients(
     }
   }
   return { loss, forward, grads, inputGrads, initialStateGrads, plan, windows };
-}
-
-function addInto(target: Tensor, source: Tensor): void {
-  for (let i = 0; i < target.data.length; i++) target.data[i] += source.data[i];
 }

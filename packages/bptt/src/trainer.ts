@@ -1,5 +1,5 @@
 import { InputError } from "./input-error.js";
-import { full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
 import { clipGradNorm, clipGradValue } from "./optim/clip.js";
@@ -98,7 +98,7 @@ export class Trainer {
     }
     const size = this.options.batchSize ?? B;
     if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);
-    const dtype = Object.values(data.sequences)[0].data instanceof Float64Array ? "float64" : "float32";
+    const dtype = dtypeOf(Object.values(data.sequences)[0].data);
     const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
     const overlapping = plan.windows.some((w, i) => i > 0 && w.start < plan.windows[i - 1].end);
     const reports: StepReport[] = [];

@@ -27,6 +27,13 @@ export function dtypeOf(data: FloatArray): Dtype {
   return data instanceof Float64Array ? "float64" : "float32";
 }
 
+/** `target += source`, elementwise (same length). */
+export function addInto(target: Tensor, source: Tensor): void {
+  const a = target.data;
+  const b = source.data;
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+}
+
 /** A zero tensor of the given shape. */
 export function zeros(shape: readonly number[], dtype: Dtype): Tensor {
   return { shape: [...shape], data: allocate(dtype, sizeOf(shape)) };

@@ -2,7 +2,7 @@ import { InputError } from "./input-error.js";
 import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
-import { clipGradNorm, clipGradValue } from "./optim/clip.js";
+import { clipGradNorm, clipGradValue, globalGradNorm } from "./optim/clip.js";
 import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
 import { selectRows } from "./rows.js";
@@ -45,12 +45,6 @@ export interface FitResult {
   readonly loss: number;
   /** Every step's report. */
   readonly steps: readonly StepReport[];
-}
-
-function globalNorm(grads: Readonly<Record<string, Tensor>>): number {
-  let sq = 0;
-  for (const g of Object.values(grads)) for (const v of g.data) sq += v * v;
-  return Math.sqrt(sq);
 }
 
 /**
@@ -129,9 +123,10 @@ export class Trainer {
           ...(this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),
         });
         const grads = r.grads!;
-        const gradNorm = globalNorm(grads);
+        const gradNorm = globalGradNorm(grads);
         if (this.options.clipValue !== undefined) clipGradValue(grads, this.options.clipValue);
-        if (this.options.clipNorm !== undefined) clipGradNorm(grads, this.options.clipNorm);
+        // value clipping changes the norm; otherwise the one just measured is still right
+        if (this.options.clipNorm !== undefined) clipGradNorm(grads, this.options.clipNorm, this.options.clipValue === undefined ? gradNorm : undefined);
         this.options.optimizer.step(this.params, grads);
         this.updates++;
         if (overlapping) {

@@ -7,7 +7,7 @@ import { sizeOf, type FloatArray, type Tensor } from "@unroll/ir";
  * covers `run` consecutive elements (it broadcasts along trailing axes, as `[B, 1]` does);
  * `general` anything else.
  */
-type Layout = { kind: "full" } | { kind: "tile"; period: number } | { kind: "repeat"; run: number } | { kind: "general" };
+export type Layout = { kind: "full" } | { kind: "tile"; period: number } | { kind: "repeat"; run: number } | { kind: "general" };
 
 /** The operand's shape with leading 1s added up to `rank`. */
 function aligned(shape: readonly number[], rank: number): number[] {
@@ -15,7 +15,7 @@ function aligned(shape: readonly number[], rank: number): number[] {
 }
 
 /** Classifies how `shape` broadcasts to `outShape` (which it is known to broadcast to). */
-function layoutOf(shape: readonly number[], outShape: readonly number[]): Layout {
+export function layoutOf(shape: readonly number[], outShape: readonly number[]): Layout {
   const size = sizeOf(shape);
   if (size === sizeOf(outShape)) return { kind: "full" };
   const s = aligned(shape, outShape.length);

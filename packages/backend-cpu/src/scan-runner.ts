@@ -21,6 +21,8 @@ export interface ScanArgs {
   readonly beforeStep?: (t: number, recurrent: ReadonlyMap<string, Tensor>) => void;
   /** Called after each step with the recurrent values it produced. */
   readonly afterStep?: (t: number, recurrent: ReadonlyMap<string, Tensor>) => void;
+  /** The per-step outputs to return: a subset of the scan's outputs (default all of them). */
+  readonly outputs?: readonly string[];
   /** With a site, every value is checked for NaN/Infinity and steps are run one at a time. */
   readonly site?: (t: number) => RunSite;
 }
@@ -93,9 +95,11 @@ export class ScanRunner {
     for (const [id, seq] of a.sequences) whole.set(id, stacked(seq));
     this.runner(key, split, "pre").run(whole, L * B);
 
-    // per-step values that post or the outputs read: core values, and recurrent inputs output as they are
+    // per-step values that post or the wanted outputs read: core values, and recurrent inputs output as they are
+    const wanted = a.outputs ?? this.io.outputs;
+    const readByPost = new Set(split.post.flatMap((n) => n.inputs));
     const stored = new Map<string, Tensor>();
-    for (const id of new Set([...split.stored, ...this.io.outputs])) {
+    for (const id of new Set([...split.stored.filter((v) => readByPost.has(v)), ...wanted])) {
       if (split.core.some((n) => n.id === id) || this.updates.has(id)) {
         stored.set(id, zeroSequence(L, resolveShape(shapes.get(id)!, B), this.dtype));
       }
@@ -124,7 +128,7 @@ export class ScanRunner {
     for (const [id, buf] of stored) whole.set(id, stacked(buf));
     this.runner(key, split, "post").run(whole, L * B);
     const outputs = new Map<string, Tensor>();
-    for (const id of this.io.outputs) outputs.set(id, whole.get(id)!);
+    for (const id of wanted) outputs.set(id, whole.get(id)!);
     for (const id of this.io.summedOutputs ?? []) {
       if (!summed.has(id)) summed.set(id, whole.get(id)!);
     }

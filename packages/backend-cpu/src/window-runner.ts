@@ -86,7 +86,7 @@ export class WindowRunner {
         {
           recurrentInputs: g.carry.map((c) => c.id),
           recurrentOutputs: g.carry.map((c) => g.update[c.id]),
-          outputs: [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss]), ...residuals])],
+          outputs: [...new Set([...forwardOutputs(g), ...residuals])],
         },
         this.kernels,
         this.dtype,
@@ -134,7 +134,8 @@ export class WindowRunner {
     const masked = req.mask !== undefined;
     const lossFrom = req.lossFrom ?? 0;
     const firstStep = req.firstStep ?? 0;
-    const every = Math.min(req.checkpointEvery ?? L, L) === 1 ? L : Math.min(req.checkpointEvery ?? L, L);
+    // checkpoint segments: 1 (the default) keeps every state, which is one segment of the whole window
+    const every = req.checkpointEvery === undefined || req.checkpointEvery === 1 ? L : Math.min(req.checkpointEvery, L);
     const collect = req.collectStates ?? true;
     const params = new Map(Object.entries(req.params));
     const seqs = new Map<string, Tensor>(Object.entries(req.sequences));
@@ -147,7 +148,9 @@ export class WindowRunner {
       else for (const v of stepView(req.mask!, t).data) lossRows += v;
     }
     const divisor = req.lossRowsTotal ?? lossRows;
-    const site = (s: number, pass: "forward" | "backward") => (check ? (t: number): RunSite => ({ step: firstStep + t, stage: s, pass }) : undefined);
+    // with checking on, where step t of a segment starting at t0 sits in the whole sequence
+    const site = (s: number, pass: "forward" | "backward", t0: number) =>
+      check ? (t: number): RunSite => ({ step: firstStep + t0 + t, stage: s, pass }) : undefined;
     // Segments of steps [t0, t1) scanned together: the whole window, or checkpoint-sized pieces.
     const segments: [number, number][] = [];
     for (let t0 = 0; t0 < L; t0 += every) segments.push([t0, Math.min(L, t0 + every)]);
@@ -185,7 +188,9 @@ export class WindowRunner {
           initial: carries,
           beforeStep: tape.size ? (t, rec) => rec.forEach((v, id) => stepView(tape.get(id)!, t0 + t).data.set(v.data)) : undefined,
           afterStep: collect ? (t, rec) => rec.forEach((v, id) => stepView(states[id], t0 + t).data.set(v.data)) : undefined,
-          site: site(s, "forward") && ((t) => site(s, "forward")!(t0 + t)),
+          site: site(s, "forward", t0),
+          // the backward pass keeps residuals only from one whole-window segment; checkpointed ones are recomputed
+          ...(req.gradients && every === L ? {} : { outputs: forwardOutputs(g) }),
         });
         for (const y of g.ys) sliceSteps(seqs.get(y.id)!, t0, t1).data.set(r.outputs.get(y.value)!.data);
         if (g.loss !== undefined) sliceSteps(lossValues, t0, t1).data.set(r.outputs.get(g.loss)!.data);
@@ -251,7 +256,7 @@ export class WindowRunner {
           constants: params,
           sequences,
           initial: carryGrads,
-          site: site(s, "backward") && ((t) => site(s, "backward")!(t0 + t)),
+          site: site(s, "backward", t0),
         });
         for (const [id, gid] of Object.entries(vjp.grads.params)) addInto(grads[id], r.summed.get(gid)!);
         for (const [id, gid] of Object.entries(vjp.grads.xs)) {
@@ -268,6 +273,11 @@ export class WindowRunner {
     }
     return { ...base, grads, inputGrads, initialStateGrads };
   }
+}
+
+/** The forward scan's outputs without its residuals: the ys values and the loss. */
+function forwardOutputs(g: CheckedGraph["graph"]): string[] {
+  return [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss])])];
 }
 
 /** A stacked `[L·B, ...]` tensor as the time-major sequence `[L, B, ...]` it is (same memory). */

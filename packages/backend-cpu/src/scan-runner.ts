@@ -1,7 +1,8 @@
 import { addInto, resolveShape, sizeOf, splitScan, zeros, type CheckedGraph, type Dtype, type ScanInterface, type ScanSplit, type Tensor } from "@unroll/ir";
+import { stepView } from "@unroll/bptt";
 import type { KernelTable } from "./kernels/index.js";
 import { NodeRunner, type RunSite } from "./node-runner.js";
-import { stepView, zeroSequence } from "./step-tensor.js";
+import { zeroSequence } from "./step-tensor.js";
 
 /** One run of a scan over a span of L consecutive steps. */
 export interface ScanArgs {

@@ -14,11 +14,11 @@ import {
   type Tensor,
   type VjpGraph,
 } from "@unroll/ir";
-import { checkWindowRequest, sliceSteps, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import { checkWindowRequest, sliceSteps, stepView, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import type { KernelTable } from "./kernels/index.js";
 import type { RunSite } from "./node-runner.js";
 import { ScanRunner } from "./scan-runner.js";
-import { stepView, zeroSequence } from "./step-tensor.js";
+import { zeroSequence } from "./step-tensor.js";
 
 /** The forward and backward scans of one stage, for masked or unmasked data. */
 interface StageScans {

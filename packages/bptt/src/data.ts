@@ -18,6 +18,13 @@ export function sliceSteps(t: Tensor, start: number, end: number): Tensor {
   return { shape: [end - start, ...t.shape.slice(1)], data: t.data.subarray(start * n, end * n) };
 }
 
+/** Step `t` of a time-major tensor `[T, ...rest]`, as a view `[...rest]` sharing its memory. */
+export function stepView(seq: Tensor, t: number): Tensor {
+  const rest = seq.shape.slice(1);
+  const n = sizeOf(rest);
+  return { shape: rest, data: seq.data.subarray(t * n, (t + 1) * n) };
+}
+
 /** The `[T, B]` mask of per-row lengths: 1 for steps inside a row's sequence, 0 past its end. */
 export function maskOfLengths(lengths: readonly number[], steps: number, dtype: Dtype): Tensor {
   const batch = lengths.length;

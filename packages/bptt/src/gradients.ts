@@ -1,7 +1,7 @@
 import { InputError } from "./input-error.js";
 import { addInto, dtypeOf, zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
-import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
+import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { planWindows, type Plan, type Truncation } from "./plan.js";
 import type { WindowResult } from "./window.js";
 
@@ -65,10 +65,7 @@ export async function runForward(loaded: LoadedProgram, params: Readonly<Record<
 /** The state entering step `t`: the initial state at 0, else the state after step t-1. */
 function stateEntering(program: CheckedProgram, forward: WindowResult, data: SequenceData, t: number): Record<string, Tensor> {
   if (t === 0) return { ...(data.initialState ?? {}) };
-  const out: Record<string, Tensor> = {};
-  for (const name of Object.keys(program.states)) out[name] = sliceSteps(forward.states[name], t - 1, t);
-  for (const [name, s] of Object.entries(out)) out[name] = { shape: s.shape.slice(1), data: s.data };
-  return out;
+  return Object.fromEntries(Object.keys(program.states).map((name) => [name, stepView(forward.states[name], t - 1)]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InputError } from "./input-error.js";
 import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
-import { dataSize, maskOfLengths, sliceSteps, type SequenceData } from "./data.js";
+import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { clipGradNorm, clipGradValue, globalGradNorm } from "./optim/clip.js";
 import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
@@ -133,8 +133,7 @@ export class Trainer {
           for (let t = w.start; t < w.end; t++) {
             const s: Record<string, Tensor> = {};
             for (const [name, seq] of Object.entries(r.states)) {
-              const v = sliceSteps(seq, t - w.start, t - w.start + 1);
-              s[name] = { shape: v.shape.slice(1), data: v.data };
+              s[name] = stepView(seq, t - w.start);
             }
             after.set(t, s);
           }

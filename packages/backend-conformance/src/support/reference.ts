@@ -1,4 +1,5 @@
 import { allocate, full, resolveShape, sizeOf, type CheckedGraph, type CheckedProgram, type Node, type Tensor } from "@unroll/ir";
+import { stepView } from "@unroll/bptt";
 import { cpuKernels } from "@unroll/backend-cpu";
 import { cast } from "./tensors.js";
 
@@ -10,12 +11,6 @@ export interface ReferenceResult {
   readonly finalState: Readonly<Record<string, Tensor>>;
   /** Mean per-row loss over all T·B (step, row) pairs, when the program has a loss. */
   readonly loss?: number;
-}
-
-/** Step t of a time-major tensor, as a view. */
-function stepOf(seq: Tensor, t: number): Tensor {
-  const n = sizeOf(seq.shape.slice(1));
-  return { shape: seq.shape.slice(1), data: seq.data.subarray(t * n, (t + 1) * n) };
 }
 
 /** Runs one step: every node in order with the CPU kernels in float64, each value added to `env`. */
@@ -59,10 +54,10 @@ export function referenceForward(
     for (let k = 0; k < T; k++) {
       const t = stage.reverse ? T - 1 - k : k;
       const env = new Map<string, Tensor>(Object.entries(params).map(([id, p]) => [id, cast(p, "float64")]));
-      for (const x of g.xs) env.set(x.id, stepOf(seqs.get(x.id)!, t));
+      for (const x of g.xs) env.set(x.id, stepView(seqs.get(x.id)!, t));
       for (const [id, v] of carry) env.set(id, v);
       runStep(stage.checked, env, B);
-      for (const y of g.ys) stepOf(ys.get(y.id)!, t).data.set(env.get(y.value)!.data);
+      for (const y of g.ys) stepView(ys.get(y.id)!, t).data.set(env.get(y.value)!.data);
       if (g.loss !== undefined) for (const v of env.get(g.loss)!.data) lossSum += v;
       carry = new Map(g.carry.map((c) => [c.id, env.get(g.update[c.id])!] as const));
     }

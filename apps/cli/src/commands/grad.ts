@@ -1,5 +1,5 @@
 import { computeGradients } from "@unroll/bptt";
-import { toNested } from "@unroll/ir";
+import { dtypeOf, toNested, zeros, type Tensor } from "@unroll/ir";
 import { createBackend } from "../backends.js";
 import { writeJsonAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
@@ -44,13 +44,6 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
 }
 
 /** Initial-state gradients for every state; zero for states no window starting at step 0 reached. */
-function fullInitialGrads<T extends { shape: readonly number[]; data: Float32Array | Float64Array }>(
-  grads: Readonly<Record<string, T>>,
-  like: Readonly<Record<string, T>>,
-): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const [name, t] of Object.entries(like)) {
-    out[name] = grads[name] ?? ({ shape: t.shape, data: new (t.data.constructor as Float64ArrayConstructor)(t.data.length) } as T);
-  }
-  return out;
+function fullInitialGrads(grads: Readonly<Record<string, Tensor>>, like: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(like).map(([name, t]) => [name, grads[name] ?? zeros(t.shape, dtypeOf(t.data))]));
 }

@@ -21,7 +21,6 @@ export function maskGraph(checked: CheckedGraph): CheckedGraph {
     update[c.id] = b.add(c.id, b.mul(rowMask(c.shape.length), b.sub(g.update[c.id], c.id)));
   }
   const ys = g.ys.map((y) => ({ id: y.id, value: b.mul(y.value, rowMask(b.shape(y.value).length)) }));
-  const built = b.toGraph(g.name);
   const loss = g.loss === undefined ? {} : { loss: b.mul(g.loss, m) };
-  return checkGraph({ ...b.toGraph(g.name), ys, update, ...loss, xs: built.xs });
+  return checkGraph({ ...b.toGraph(g.name), ys, update, ...loss });
 }

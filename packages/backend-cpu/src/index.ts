@@ -1,11 +1,10 @@
 /**
  * `@unroll/backend-cpu`: the reference backend, plain TypeScript kernels on
- * typed arrays, float32 and float64.
+ * typed arrays, float32 and float64, as a device under the shared executor of
+ * `@unroll/bptt`.
  * @packageDocumentation
  */
 export { createCpuBackend, fastKernels, type CpuBackendOptions } from "./cpu-backend.js";
+export { cpuDevice, type CpuDeviceOptions } from "./cpu-device.js";
 export { cpuKernels, type Kernel, type KernelTable } from "./kernels/index.js";
 export { GraphRunner } from "./graph-runner.js";
-export { NodeRunner, type RunSite } from "./node-runner.js";
-export { ScanRunner, type ScanArgs, type ScanResult } from "./scan-runner.js";
-export { WindowRunner } from "./window-runner.js";

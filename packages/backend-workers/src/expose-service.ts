@@ -12,8 +12,8 @@ export function exposeWorkerService(endpoint?: Endpoint, service: WorkerApi = ne
     ping: () => service.ping(),
     load: (id, program, dtype) => service.load(id, program, dtype),
     unload: (id) => service.unload(id),
-    run: (job) => {
-      const reply = service.run(job);
+    run: async (job) => {
+      const reply = await service.run(job);
       return reply.ok && reply.results ? transfer(reply, transferables(reply.results)) : reply;
     },
   };

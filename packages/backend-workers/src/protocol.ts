@@ -121,5 +121,5 @@ export interface WorkerApi {
   /** Forgets program `id`. */
   unload(id: number): void;
   /** Runs one slice of a window. */
-  run(job: SliceJob): SliceReply;
+  run(job: SliceJob): Promise<SliceReply>;
 }

@@ -1,19 +1,19 @@
 import { checkProgram, type Dtype, type Program, type Tensor } from "@unroll/ir";
-import { NonFiniteError, type WindowResult } from "@unroll/bptt";
-import { fastKernels, WindowRunner, type KernelTable } from "@unroll/backend-cpu";
+import { NonFiniteError, WindowExecutor, type Device, type WindowResult } from "@unroll/bptt";
+import { cpuDevice, fastKernels } from "@unroll/backend-cpu";
 import type { SliceJob, SliceOutputs, SliceReply, SliceTensors, WireError, WorkerApi } from "./protocol.js";
 import { rowsOf, writeRows } from "./row-copy.js";
 
 /**
- * The worker side of the pool: one CPU `WindowRunner` per loaded program, with
- * the CPU backend's fast kernels (WebAssembly GEMM, fused elementwise loops),
+ * The worker side of the pool: one shared-executor `WindowExecutor` per loaded
+ * program on the CPU device, with the CPU backend's fast kernels (WebAssembly GEMM, fused elementwise loops),
  * run on the worker's rows of each window. It touches no worker API itself, so
  * the Node and browser worker entries only differ in how they expose it.
  */
 export class WorkerService implements WorkerApi {
-  private readonly runners = new Map<number, WindowRunner>();
+  private readonly runners = new Map<number, WindowExecutor<Tensor>>();
   // one WebAssembly GEMM (and its memory) per worker, shared by its programs
-  private readonly kernels: KernelTable = fastKernels();
+  private readonly device: Device<Tensor> = cpuDevice({ kernels: fastKernels(), fuse: true });
 
   /** Answers once the worker has started. */
   ping(): string {
@@ -22,23 +22,24 @@ export class WorkerService implements WorkerApi {
 
   /** Re-checks the program here (it crossed the thread as plain JSON) and keeps a runner for it. */
   load(id: number, program: Program, dtype: Dtype): void {
-    this.runners.set(id, new WindowRunner(checkProgram(program), this.kernels, dtype, undefined, true));
+    this.runners.set(id, new WindowExecutor(this.device, checkProgram(program), dtype));
   }
 
   /** Forgets a program. */
   unload(id: number): void {
+    this.runners.get(id)?.dispose();
     this.runners.delete(id);
   }
 
-  /** Runs the job's rows through the CPU window runner and writes the results where the job says. */
-  run(job: SliceJob): SliceReply {
+  /** Runs the job's rows through the shared executor on the CPU device and writes the results where the job says. */
+  async run(job: SliceJob): Promise<SliceReply> {
     try {
       const runner = this.runners.get(job.programId);
       if (!runner) throw new Error(`program ${job.programId} is not loaded in this worker (loaded: ${[...this.runners.keys()].join(", ") || "none"})`);
       const rows = job.rows;
       const pick = (ts: Readonly<Record<string, Tensor>>, axis: number): Record<string, Tensor> =>
         Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, rowsOf(t, rows, axis)]));
-      const r = runner.run({
+      const r = await runner.run({
         params: job.params,
         sequences: pick(job.sequences, 1),
         initialState: pick(job.initialState, 0),

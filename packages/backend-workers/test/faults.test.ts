@@ -94,8 +94,8 @@ describe("a worker that throws inside a call", () => {
     expect(e.message).toBe(`worker 1 (rows 3–4): ${cpu.message}`);
   });
 
-  it("an unknown program id is reported by the worker service, not thrown at it", () => {
-    const reply = new WorkerService().run({ ...request, programId: 42, rows: { from: 0, to: 5 }, lossFrom: 0, lossRowsTotal: 30, firstStep: 0, collectStates: true, checkpointEvery: 1 });
+  it("an unknown program id is reported by the worker service, not thrown at it", async () => {
+    const reply = await new WorkerService().run({ ...request, programId: 42, rows: { from: 0, to: 5 }, lossFrom: 0, lossRowsTotal: 30, firstStep: 0, collectStates: true, checkpointEvery: 1 });
     expect(reply).toMatchObject({ ok: false, error: { name: "Error", message: "program 42 is not loaded in this worker (loaded: none)" } });
   });
 });

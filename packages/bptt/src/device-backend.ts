@@ -1,0 +1,44 @@
+import type { CheckedProgram } from "@unroll/ir";
+import type { Backend, LoadedProgram, LoadOptions } from "./backend.js";
+import type { Device } from "./device.js";
+import { WindowExecutor } from "./executor/window-executor.js";
+import type { WindowRequest, WindowResult } from "./window.js";
+
+/**
+ * A {@link Backend} made of a {@link Device}: the shared executor runs every
+ * window program (full and truncated BPTT, masks, checkpointing, NaN location)
+ * with the device's memory and kernels, so a device gets training with no code
+ * of its own about time. A window is one `runWindow` call, in the caller's
+ * thread or wherever the device's owner runs it (a worker runs one of these
+ * per window).
+ */
+export function deviceBackend<Buf>(device: Device<Buf>): Backend {
+  let disposed = false;
+  const { name, capabilities } = device;
+  const alive = (): void => {
+    if (disposed) throw new Error(`the ${name} backend has been disposed`);
+  };
+  return {
+    name,
+    capabilities,
+    async load(program: CheckedProgram, { dtype }: LoadOptions): Promise<LoadedProgram> {
+      alive();
+      if (!capabilities.dtypes.includes(dtype)) {
+        throw new Error(`the ${name} backend supports ${capabilities.dtypes.join(" and ")}, not ${JSON.stringify(dtype)}`);
+      }
+      const executor = new WindowExecutor(device, program, dtype);
+      return {
+        async runWindow(request: WindowRequest): Promise<WindowResult> {
+          alive();
+          return executor.run(request);
+        },
+        async dispose() {
+          executor.dispose();
+        },
+      };
+    },
+    async dispose() {
+      disposed = true;
+    },
+  };
+}

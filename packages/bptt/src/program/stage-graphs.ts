@@ -1,0 +1,80 @@
+import { checkGraph, maskGraph, MASK_ID, splitScan, vjpGraph, type CheckedGraph, type CheckedProgram, type ScanInterface, type ScanSplit, type VjpGraph } from "@unroll/ir";
+
+/** A step graph run as a scan, with what it feeds back and reports, and how it splits around the recurrence. */
+export interface ScanGraph {
+  /** A label for listings, e.g. `"stage 0 backward (masked)"`. */
+  readonly label: string;
+  /** The step graph. */
+  readonly graph: CheckedGraph;
+  /** Recurrent inputs and outputs, per-step and summed outputs. */
+  readonly io: ScanInterface;
+  /** What runs before the loop (all steps stacked), per step, and after it ({@link splitScan}). */
+  readonly split: ScanSplit;
+}
+
+/** The step graphs of one stage: its forward scan, its backward scan and the residuals between them. */
+export interface StageGraphs {
+  /** The forward step graph (masked when the data has lengths). */
+  readonly forward: ScanGraph;
+  /** The backward step graph: the VJP of the forward one, reading residuals instead of recomputing them. */
+  readonly backward: ScanGraph;
+  /** The autodiff result: seed and gradient ids. */
+  readonly vjp: VjpGraph;
+  /** Forward values the backward scan reads (batched, per step), kept by the forward scan. */
+  readonly residuals: readonly string[];
+  /** The forward scan's outputs without residuals: its ys values and its loss. */
+  readonly forwardOutputs: readonly string[];
+}
+
+/**
+ * The backward graph without the forward nodes it would recompute: the batched
+ * forward values it reads (residuals) become inputs, kept from the forward pass.
+ */
+function withResiduals(forward: CheckedGraph, vjp: VjpGraph): { graph: CheckedGraph; residuals: string[] } {
+  const batched = new Set(forward.order.filter((n) => forward.shapes.get(n.id)![0] === "B").map((n) => n.id));
+  const kept = vjp.checked.order.filter((n) => !batched.has(n.id));
+  const residuals = [...new Set(kept.flatMap((n) => n.inputs.filter((i) => batched.has(i))))];
+  for (const y of vjp.checked.graph.ys) if (batched.has(y.value) && !residuals.includes(y.value)) residuals.push(y.value);
+  const g = vjp.checked.graph;
+  const graph = checkGraph({
+    ...g,
+    xs: [...g.xs, ...residuals.map((id) => ({ id, shape: [...forward.shapes.get(id)!] }))],
+    nodes: kept,
+  });
+  return { graph, residuals };
+}
+
+function scanGraph(label: string, graph: CheckedGraph, io: ScanInterface): ScanGraph {
+  return { label, graph, io, split: splitScan(graph, io) };
+}
+
+/**
+ * Builds the forward and backward step graphs of stage `s` of a program: the
+ * masked variant when `masked`, its VJP (seeding the outputs a later stage
+ * reads, with the mask a constant), and the residuals the backward graph reads.
+ * Pure and deterministic: a scheduler caches it per (stage, masked).
+ */
+export function stageGraphs(program: CheckedProgram, s: number, masked: boolean): StageGraphs {
+  const base = program.stages[s].checked;
+  const graph = masked ? maskGraph(base) : base;
+  const g = graph.graph;
+  const later = new Set(program.stages.slice(s + 1).flatMap((st) => st.checked.graph.xs.map((x) => x.id)));
+  const vjp = vjpGraph(graph, { ysSeeds: g.ys.filter((y) => later.has(y.id)).map((y) => y.id), constants: [MASK_ID] });
+  const { graph: backwardGraph, residuals } = withResiduals(graph, vjp);
+  const forwardOutputs = [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss])])];
+  const suffix = masked ? " (masked)" : "";
+  const forward = scanGraph(`stage ${s} forward${suffix}`, graph, {
+    recurrentInputs: g.carry.map((c) => c.id),
+    recurrentOutputs: g.carry.map((c) => g.update[c.id]),
+    outputs: [...new Set([...forwardOutputs, ...residuals])],
+  });
+  const backward = scanGraph(`stage ${s} backward${suffix}`, backwardGraph, {
+    recurrentInputs: g.carry.map((c) => vjp.seeds.carry[c.id]),
+    recurrentOutputs: g.carry.map((c) => vjp.grads.carry[c.id] ?? ""),
+    outputs: Object.entries(vjp.grads.xs)
+      .filter(([id]) => id !== MASK_ID)
+      .map(([, v]) => v),
+    summedOutputs: Object.values(vjp.grads.params),
+  });
+  return { forward, backward, vjp, residuals, forwardOutputs };
+}

@@ -23,3 +23,5 @@ export * from "./program/window-program.js";
 export * from "./program/compile-window.js";
 export * from "./executor/scan-executor.js";
 export * from "./executor/window-executor.js";
+export * from "./program/memory-estimate.js";
+export * from "./program/format-window.js";

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { GraphError } from "@unroll/ir";
 import { InputError, NonFiniteError } from "@unroll/bptt";
 import { gradCommand } from "./commands/grad.js";
+import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
 import { trainCommand } from "./commands/train.js";
 import { withWorkers } from "./backends.js";
@@ -41,6 +42,13 @@ common(program.command("run").description("run a model forward over a sequence")
 truncation(common(program.command("grad").description("loss and exact gradients (full or truncated BPTT), no update"), true))
   .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
   .action(gradCommand);
+
+truncation(program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"))
+  .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+  .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
+  .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
+  .option("--json", "print the same as one JSON document")
+  .action(planCommand);
 
 truncation(common(program.command("train").description("train a model and save its weights"), false))
   .option("--weights <file>", "starting parameters")

@@ -68,6 +68,13 @@ function stateEntering(program: CheckedProgram, forward: WindowResult, data: Seq
   return Object.fromEntries(Object.keys(program.states).map((name) => [name, stepView(forward.states[name], t - 1)]));
 }
 
+/** Throws when a plan truncates a program that reads the future (a bidirectional layer), which truncation cannot serve. */
+export function checkTruncatable(program: CheckedProgram, plan: Plan): void {
+  if (plan.windows.length > 1 && program.stages.some((s) => s.reverse)) {
+    throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
+  }
+}
+
 /**
  * Gradients of the loss over a whole sequence, without updating anything. With
  * truncation, each window of the plan backpropagates from its own loss through its
@@ -86,9 +93,7 @@ export async function computeGradients(
   const plan = planWindows(steps, truncation);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
-  if (plan.windows.length > 1 && program.stages.some((s) => s.reverse)) {
-    throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
-  }
+  checkTruncatable(program, plan);
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,

@@ -25,3 +25,5 @@ export * from "./executor/scan-executor.js";
 export * from "./executor/window-executor.js";
 export * from "./program/memory-estimate.js";
 export * from "./program/format-window.js";
+export * from "./program/run-memory.js";
+export * from "./program/window-program-json.js";

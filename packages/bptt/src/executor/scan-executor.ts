@@ -1,7 +1,7 @@
 import { resolveShape, sizeOf, type Dtype, type Node, type Shape } from "@unroll/ir";
 import { unfused, type Device, type Executable } from "../device.js";
 import { NonFiniteError } from "../non-finite-error.js";
-import type { ScanGraph } from "../program/stage-graphs.js";
+import { liveValues, type ScanGraph } from "../program/stage-graphs.js";
 
 /** Where a scan's nodes run, for naming the first non-finite value. */
 export interface ScanSite {
@@ -98,15 +98,11 @@ export class ScanExecutor<Buf> {
   private prepare(scan: ScanGraph): PreparedScan<Buf> {
     let p = this.prepared.get(scan);
     if (!p) {
-      const { split, io, graph } = scan;
+      const { split, graph } = scan;
       const shapes = graph.shapes;
       const part = (nodes: readonly Node[]): PreparedPart => {
         if (!split.splittable) return new PreparedPart(unfused(nodes), shapes);
-        // values read outside this part must stay materialized
-        const mine = new Set(nodes.map((n) => n.id));
-        const live = new Set([...io.outputs, ...(io.summedOutputs ?? []), ...io.recurrentOutputs, ...split.stored]);
-        for (const n of graph.order) if (!mine.has(n.id)) n.inputs.forEach((i) => live.add(i));
-        return new PreparedPart(this.device.prepare(nodes, { shapes, live, dtype: this.dtype }), shapes);
+        return new PreparedPart(this.device.prepare(nodes, { shapes, live: liveValues(scan, nodes), dtype: this.dtype }), shapes);
       };
       p = { pre: part(split.pre), core: part(split.core), post: part(split.post), checked: new PreparedPart(unfused(graph.order), shapes), slots: new Map() };
       this.prepared.set(scan, p);

@@ -1,5 +1,6 @@
-import { resolveShape, sizeOf, type Node, type Shape } from "@unroll/ir";
-import type { ScanGraph } from "./stage-graphs.js";
+import { resolveShape, sizeOf, type Dtype, type Node, type Shape } from "@unroll/ir";
+import type { Device } from "../device.js";
+import { liveValues, type ScanGraph } from "./stage-graphs.js";
 import type { BufferSpec, ScanInstruction, WindowProgram } from "./window-program.js";
 
 /**
@@ -8,6 +9,11 @@ import type { BufferSpec, ScanInstruction, WindowProgram } from "./window-progra
  * is materialized (an upper bound for a fusing device).
  */
 export type MaterializedValues = (scan: ScanGraph, part: "pre" | "core" | "post", nodes: readonly Node[]) => readonly string[];
+
+/** The values `device` materializes in each scan part, as its {@link Device.prepare} groups them. */
+export function materializedBy(device: Pick<Device<unknown>, "prepare">, dtype: Dtype): MaterializedValues {
+  return (scan, _part, nodes) => device.prepare(nodes, { shapes: scan.graph.shapes, live: liveValues(scan, nodes), dtype }).map((e) => e.nodes[e.nodes.length - 1].id);
+}
 
 /** What a window program needs in memory, in bytes, before it runs. */
 export interface WindowMemory {

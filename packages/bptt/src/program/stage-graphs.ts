@@ -1,4 +1,4 @@
-import { checkGraph, maskGraph, MASK_ID, splitScan, vjpGraph, type CheckedGraph, type CheckedProgram, type ScanInterface, type ScanSplit, type VjpGraph } from "@unroll/ir";
+import { checkGraph, maskGraph, MASK_ID, splitScan, vjpGraph, type Node, type CheckedGraph, type CheckedProgram, type ScanInterface, type ScanSplit, type VjpGraph } from "@unroll/ir";
 
 /** A step graph run as a scan, with what it feeds back and reports, and how it splits around the recurrence. */
 export interface ScanGraph {
@@ -42,6 +42,20 @@ function withResiduals(forward: CheckedGraph, vjp: VjpGraph): { graph: CheckedGr
     nodes: kept,
   });
   return { graph, residuals };
+}
+
+/**
+ * The values a part of a scan (its pre, core or post nodes) must materialize
+ * because something outside the part reads them: the scan's outputs and
+ * recurrent outputs, the per-step values stored for after the loop, and every
+ * input of a node of another part. Inside a part a device may fuse the rest.
+ */
+export function liveValues(scan: ScanGraph, nodes: readonly Node[]): Set<string> {
+  const { io, split, graph } = scan;
+  const mine = new Set(nodes.map((n) => n.id));
+  const live = new Set([...io.outputs, ...(io.summedOutputs ?? []), ...io.recurrentOutputs, ...split.stored]);
+  for (const n of graph.order) if (!mine.has(n.id)) n.inputs.forEach((i) => live.add(i));
+  return live;
 }
 
 function scanGraph(label: string, graph: CheckedGraph, io: ScanInterface): ScanGraph {

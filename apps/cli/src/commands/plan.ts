@@ -1,0 +1,98 @@
+import {
+  checkTruncatable,
+  dataSize,
+  estimateRunMemory,
+  formatBytes,
+  formatPlan,
+  formatWindowProgram,
+  planWindows,
+  windowProgramToJson,
+  WindowCompiler,
+  materializedBy,
+} from "@unroll/bptt";
+import { cpuDevice, cpuKernels } from "@unroll/backend-cpu";
+import { loadProgram } from "@unroll/ir";
+import { dataFromJson } from "../data-file.js";
+import { readJson } from "../files.js";
+import { parseDtype } from "../load-inputs.js";
+import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
+import { blameFile, UserError } from "../user-error.js";
+
+/** Options of `unroll plan`. */
+export interface PlanCommandOptions extends TruncationOptions {
+  /** MODEL.json path. */
+  readonly model: string;
+  /** DATA.json path. */
+  readonly data: string;
+  /** Precision. */
+  readonly dtype: string;
+  /** Time checkpointing interval. */
+  readonly checkpoint?: string;
+  /** Print JSON instead of text. */
+  readonly json?: boolean;
+}
+
+/**
+ * `unroll plan`: what `grad` and `train` would run, before anything runs: the
+ * windows of the truncation plan, each distinct window program (scans,
+ * buffers, instructions) and the estimated peak memory in bytes. A model
+ * without a loss is planned as `run` runs it, forward only. Sizes are those of
+ * the CPU backend, whose fusion decides which values are materialized.
+ */
+export function planCommand(opts: PlanCommandOptions): void {
+  const dtype = parseDtype(opts.dtype);
+  const truncation = parseTruncation(opts);
+  const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
+  const { data } = blameFile(opts.data, () => dataFromJson(readJson(opts.data, "data"), program, dtype, true));
+  const { steps, batch } = dataSize(program, data);
+  let checkpointEvery = 1;
+  if (opts.checkpoint !== undefined) {
+    checkpointEvery = Number(opts.checkpoint);
+    if (!(Number.isInteger(checkpointEvery) && checkpointEvery >= 1)) throw new UserError(`--checkpoint must be a positive integer, got "${opts.checkpoint}"`);
+  }
+  const compiler = new WindowCompiler(program);
+  // sizes as the CPU backend runs them: the values its fusion materializes (the reference kernels suffice to ask)
+  const materialized = materializedBy(cpuDevice({ kernels: cpuKernels, fuse: true }), dtype);
+  const shape = { batch, dtype, masked: data.lengths !== undefined, checkpointEvery, givenStates: Object.keys(data.initialState ?? {}) };
+  if (!program.hasLoss) {
+    // no loss: what `run` does, one forward window over the whole sequence
+    const p = compiler.compile({ ...shape, steps, gradients: false });
+    const text = formatWindowProgram(p, materialized);
+    process.stdout.write(opts.json ? `${JSON.stringify({ steps, batch, forwardOnly: true, program: windowProgramToJson(p) })}\n` : `${steps} steps × batch ${batch}, forward only (the model has no loss)\n\n${text}\n`);
+    return;
+  }
+  const plan = planWindows(steps, truncation);
+  checkTruncatable(program, plan);
+  const run = estimateRunMemory(compiler, plan, shape, materialized);
+  if (opts.json) {
+    const json = {
+      steps,
+      batch,
+      truncation,
+      checkpointEvery,
+      windows: plan.windows,
+      ...(run.forward ? { forward: { program: windowProgramToJson(run.forward.program), memory: run.forward.memory } } : {}),
+      programs: run.windows.map((w) => ({ planWindows: w.planWindows, program: windowProgramToJson(w.program), memory: w.memory })),
+      memory: { accumulators: run.accumulators, peak: run.peak },
+    };
+    process.stdout.write(`${JSON.stringify(json)}\n`);
+    return;
+  }
+  const shown = 8;
+  const windowLines = formatPlan(plan).split("\n");
+  const out = [
+    `${steps} steps × batch ${batch}, ${dtype}, ${truncation.kind === "full" ? "full BPTT" : `${plan.windows.length} windows`}${checkpointEvery > 1 ? `, checkpoints every ${checkpointEvery} steps` : ""}`,
+    "",
+    ...windowLines.slice(0, shown),
+    ...(windowLines.length > shown ? [`... ${windowLines.length - shown} more windows`] : []),
+  ];
+  if (run.forward) {
+    out.push("", "the forward pass over the whole sequence, whose states the windows start from:", formatWindowProgram(run.forward.program, materialized));
+  }
+  for (const w of run.windows) {
+    const which = w.planWindows.length === plan.windows.length ? "every window" : `window${w.planWindows.length > 1 ? "s" : ""} ${w.planWindows.slice(0, shown).join(", ")}${w.planWindows.length > shown ? ", ..." : ""}`;
+    out.push("", `the program of ${which}:`, formatWindowProgram(w.program, materialized));
+  }
+  out.push("", `estimated peak memory of the run: ${formatBytes(run.peak)} (${run.peak} bytes)`);
+  process.stdout.write(`${out.join("\n")}\n`);
+}

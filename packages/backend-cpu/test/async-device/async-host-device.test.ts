@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { describeBackend } from "@unroll/backend-conformance";
+import { checkProgram, compileModel, type Tensor } from "@unroll/ir";
+import { computeGradients, initParams, maskOfLengths } from "@unroll/bptt";
+import { cpuKernels, createCpuBackend } from "../../src/index.js";
+import { createAsyncHostBackend } from "./async-host-device.js";
+
+// A device with asynchronous reads and no code about time passes the whole kit.
+describeBackend("async-host device", () => createAsyncHostBackend());
+
+const program = checkProgram(
+  compileModel({ input: 2, layers: [{ cell: "lstm", hidden: 3 }, { cell: "gru", hidden: 3 }], head: { units: 2, activation: "linear" }, loss: "mse" }),
+);
+const [T, B] = [9, 3];
+const seq = (width: number, phase: number): Tensor => {
+  const data = new Float64Array(T * B * width);
+  for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.7 * i + phase);
+  return { shape: [T, B, width], data };
+};
+
+describe("the async-host device under the shared executor", () => {
+  it("gives bitwise the CPU backend's results with the same kernels: truncated BPTT(2, 4), masks, checkpoints", async () => {
+    const params = initParams(program, 3, "float64");
+    const data = { sequences: { x: seq(2, 0), y: seq(2, 1) }, lengths: [9, 5, 7] };
+    const options = { checkpointEvery: 3 };
+    const truncation = { kind: "k1k2", k1: 2, k2: 4 } as const;
+    const cpu = await computeGradients(await createCpuBackend({ kernels: cpuKernels }).load(program, { dtype: "float64" }), program, params, data, truncation, options);
+    const dev = await computeGradients(await createAsyncHostBackend().load(program, { dtype: "float64" }), program, params, data, truncation, options);
+    expect(dev.loss).toBe(cpu.loss);
+    for (const name of Object.keys(cpu.grads)) expect([...dev.grads[name].data], name).toEqual([...cpu.grads[name].data]);
+    expect([...dev.inputGrads.x.data]).toEqual([...cpu.inputGrads.x.data]);
+    expect([...dev.forward.outputs.data]).toEqual([...cpu.forward.outputs.data]);
+    expect(maskOfLengths(data.lengths, T, "float64").shape).toEqual([T, B]);
+  });
+});

@@ -81,6 +81,7 @@ describe("bench --baseline: arithmetic", () => {
     const slower = compareBuilds(w, cpu, base, [ok([120, 120, 120, 120]), ok([121, 121, 121, 121])], true, names);
     expect(slower.ratio).toBeCloseTo(1.205, 12);
     expect(slower.round_ratios.map((r) => Number(r.toFixed(4)))).toEqual([1.2, 1.21]);
+    expect(slower.min_ratio).toBe(1.2);
     // the baseline has no step jitter; the current side's pooled steps 120×4, 121×4 have an IQR of 1,
     // whose notch 1.58·(1/120.5)/√8 is wider than the furthest round's distance from the pooled ratio
     expect(slower.noise).toBeCloseTo(Math.max((1.58 * (1 / 120.5)) / Math.sqrt(8), 1.21 / 1.205 - 1), 12);
@@ -102,7 +103,7 @@ describe("bench --baseline: arithmetic", () => {
 
     // a failed side: no ratio, the failure reported
     const broken = compareBuilds(w, cpu, [base[0]], [{ status: "error", reason: "unknown workload case" }], true, names);
-    expect(broken).toMatchObject({ ratio: null, noise: null, verdict: null, round_ratios: [] });
+    expect(broken).toMatchObject({ ratio: null, min_ratio: null, noise: null, verdict: null, round_ratios: [] });
     expect(broken.current.status).toBe("error");
   });
 
@@ -122,7 +123,7 @@ describe("bench --baseline: arithmetic", () => {
     const table = formatComparisonTable(rows).split("\n");
     expect(table[0]).toMatch(/^case\s+system\s+base ms\s+cur ms\s+cur\/base\s+± noise\s+verdict\s+round ratios/);
     // pooled medians 100 and 91; rounds 90/100 and 91/100; noise |0.90/0.91 - 1| = 0.011
-    expect(table[2]).toMatch(/^W1\s+unroll\/cpu\s+100\s+91\.0\s+0\.910\s+±0\.011\s+faster\s+0\.90 0\.91\s+0\.0%\/0\.8%\s/);
+    expect(table[2]).toMatch(/^W1\s+unroll\/cpu\s+100\s+91\.0\s+0\.910\s+±0\.011\s+faster\s+0\.90 0\.91\s+0\.899\s+0\.0%\/0\.8%\s/);
     expect(table[2]).toMatch(/100\/100\s+6\/6$/);
     expect(table[3]).toBe("");
     expect(table[4]).toMatch(/^W4\s+unroll\/cpu\s+1\.00\s{2,}.*current error: boom$/);

@@ -84,7 +84,8 @@ export async function runComparison(args: BenchArgs, say: (line: string) => void
     say(`base/cur ms: median ms/step over all rounds' timed steps; cur/base > 1: the current build is slower`);
     say(`± noise: the larger of the medians' notches (1.58·IQR/√n, both sides) and the furthest round ratio from cur/base;`);
     say(`  verdict "slower"/"faster" only when cur/base is further from 1 than that, and none with one round (--rounds 2 or more)`);
-    say(`round ratios: each round's two processes, run back to back; IQR: each side's step jitter over its median`);
+    say(`round ratios: each round's two processes, run back to back; min c/b: fastest step over fastest step (load only adds time)`);
+    say(`IQR: each side's step jitter over its median; RSS: the largest peak of that side's processes`);
     if (errors) say(`${errors} pair(s) failed on at least one side`);
     const moved = records.filter((r) => r.verdict && r.verdict !== "same");
     if (moved.length) say(`beyond the noise: ${moved.map((r) => `${caseName(r)} ${systemName(r)} ${r.verdict} ×${r.ratio!.toFixed(3)}`).join(", ")}`);

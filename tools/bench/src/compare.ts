@@ -64,6 +64,12 @@ export interface ComparisonRecord {
   readonly current: SideSummary;
   /** current median_ms / baseline median_ms: above 1 the current build is slower. */
   readonly ratio: number | null;
+  /**
+   * current min_ms / baseline min_ms: the fastest steps. Load from other
+   * processes only adds time, so on a busy machine this moves less than the
+   * median ratio; it misses a change that slows only some steps (e.g. more GC).
+   */
+  readonly min_ratio: number | null;
   /** The same ratio per round, each from two processes run back to back. */
   readonly round_ratios: readonly number[];
   /** Relative half-width within which `ratio` is indistinguishable from 1 in this run (see `comparisonNoise`). */
@@ -151,6 +157,7 @@ export function compareBuilds(w: Workload, s: SystemEntry, baseline: readonly Ch
     baseline: b,
     current: c,
     ratio,
+    min_ratio: both && b.min_ms ? c.min_ms! / b.min_ms : null,
     round_ratios: roundRatios,
     noise,
     // one round sees no process-to-process noise, which dominates on a shared machine: no verdict

@@ -77,6 +77,7 @@ const comparisonColumns: readonly Column<ComparisonRecord>[] = [
   { header: "± noise", cell: (r) => (r.noise === null ? "" : `±${fixed(r.noise, 3)}`) },
   { header: "verdict", cell: (r) => r.verdict ?? "", left: true },
   { header: "round ratios", cell: (r) => r.round_ratios.map((x) => x.toFixed(2)).join(" "), left: true },
+  { header: "min c/b", cell: (r) => fixed(r.min_ratio, 3) },
   { header: "IQR base/cur", cell: (r) => (r.baseline.iqr_rel === null && r.current.iqr_rel === null ? "" : `${percent(r.baseline.iqr_rel)}/${percent(r.current.iqr_rel)}`) },
   { header: "RSS MB base/cur", cell: (r) => `${fixed(r.baseline.peak_rss_mb, 0)}/${fixed(r.current.peak_rss_mb, 0)}` },
   { header: "n base/cur", cell: (r) => `${r.baseline.repeats}/${r.current.repeats}` },
@@ -87,7 +88,7 @@ const comparisonColumns: readonly Column<ComparisonRecord>[] = [
  * The comparison rows as an aligned text table: each build's median ms/step
  * (all rounds' steps pooled), their ratio with its noise and verdict, each
  * round's ratio, each side's step jitter (IQR over median), peak RSS and step
- * count.
+ * count, and the ratio of the fastest steps (`min c/b`).
  */
 export function formatComparisonTable(records: readonly ComparisonRecord[]): string {
   return layout(comparisonColumns, records);

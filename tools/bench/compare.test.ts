@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { parseBenchArgs } from "./src/args.js";
 import { linkNodeModules, prepareBaseline, sameLockFile } from "./src/baseline.js";
 import { compareBuilds, comparisonNoise, summarizeSide, verdict, type ComparisonRecord, type SideSummary } from "./src/compare.js";
@@ -131,10 +131,9 @@ describe("bench --baseline: arithmetic", () => {
 });
 
 describe("bench --baseline: the baseline's install", () => {
-  const scratch = mkdtempSync(join(tmpdir(), "unroll-bench-test-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
   it("links external packages to this tree's and workspace links to the baseline's own packages", () => {
+    const scratch = mkdtempSync(join(tmpdir(), "unroll-bench-test-"));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
     const cur = join(scratch, "cur");
     const base = join(scratch, "base");
     for (const d of ["node_modules/zod", "node_modules/@scope/ext", "node_modules/@unroll", "node_modules/.bin", "packages/ir"]) mkdirSync(join(cur, d), { recursive: true });
@@ -151,7 +150,7 @@ describe("bench --baseline: the baseline's install", () => {
     expect(sameLockFile(cur, base)).toBe(false);
   });
 
-  it.skipIf(!gitHeadLinkable)("runs the baseline's own harness and engine, and removes the copy (HEAD, linked)", async () => {
+  it.skipIf(!gitHeadLinkable)("runs the baseline's own harness and engine, and removes the copy (HEAD, linked)", { timeout: 120_000 }, async () => {
     const log: string[] = [];
     const baseline = await prepareBaseline({ ref: "HEAD" }, "link", CURRENT_BUILD, (l) => log.push(l));
     try {
@@ -187,12 +186,18 @@ describe("bench --baseline: the baseline's install", () => {
     expect(existsSync(join(root, "node_modules", "tsx", "package.json"))).toBe(true);
   });
 
-  it.skipIf(!gitHeadLinkable)("npm run bench -- --baseline HEAD --quick --only W4 --systems unroll/cpu, end to end", () => {
-    const run = spawnSync(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", "tools/bench/src/main.ts", "--baseline", "HEAD", "--baseline-install", "link", "--quick", "--only", "W4", "--systems", "unroll/cpu", "--rounds", "1", "--json"],
-      { cwd: root, encoding: "utf8", timeout: 90_000 },
-    );
+  // about 6 s on an idle 2-core machine: the copy (< 1 s) and two child processes
+  it.skipIf(!gitHeadLinkable)("npm run bench -- --baseline HEAD --quick --only W4 --systems unroll/cpu, end to end", { timeout: 120_000 }, async () => {
+    const args = ["--baseline", "HEAD", "--baseline-install", "link", "--quick", "--only", "W4", "--systems", "unroll/cpu", "--rounds", "1", "--json"];
+    // spawned asynchronously, so that the test runner's own timers keep running
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "tools/bench/src/main.ts", ...args], { cwd: root });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("close", (status) => done({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    });
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as ComparisonRecord);
     expect(lines).toHaveLength(1);

@@ -20,7 +20,7 @@ export interface Build {
 }
 
 /** This tree: the checkout that this file belongs to. */
-export const CURRENT_BUILD: Build = { name: "current", root: fileURLToPath(new URL("../../..", import.meta.url)) };
+export const CURRENT_BUILD: Build = { name: "current", root: fileURLToPath(new URL("../../..", import.meta.url)).replace(/[\\/]+$/, "") };
 
 /** Time allowed for one unroll step: unroll is what we measure, so only a runaway is stopped. */
 const UNROLL_BUDGET_MS = 600_000;

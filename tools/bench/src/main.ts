@@ -1,23 +1,24 @@
 /**
  * `npm run bench -- [--quick] [--json] [--check] [--only W1,W4]`: runs every
  * selected (system, workload case) pair in its own child process, unroll's
- * backends first, and prints a table (and JSON lines). See ../README.md.
+ * backends first, and prints a table (and JSON lines). With `--baseline REF`
+ * or `--baseline-dir PATH` it compares two builds instead (compare-run.ts).
+ * See ../README.md.
  */
 import { cpus, totalmem } from "node:os";
 import { parseBenchArgs, USAGE, type BenchArgs } from "./args.js";
 import { runChecks } from "./check.js";
 import { toRecord, type BenchRecord } from "./record.js";
-import { runChild } from "./run-child.js";
+import { runComparison } from "./compare-run.js";
+import { runChild, timingJob } from "./run-child.js";
 import { REFERENCE, selectSystems } from "./systems.js";
 import { caseName, formatLegend, formatTable, systemName } from "./table.js";
 import { selectWorkloads, workloadById } from "./workloads.js";
 
-/** Time allowed for one unroll step: unroll is what we measure, so only a runaway is stopped. */
-const UNROLL_BUDGET_MS = 600_000;
-
 async function main(args: BenchArgs): Promise<number> {
   // with --json, stdout carries only JSON lines
   const say = (line: string): void => void (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (args.baseline !== undefined || args.baselineDir !== undefined) return runComparison(args, say);
   const cases = selectWorkloads(args.only).map((w) => workloadById(w.id, args.quick));
   const systems = selectSystems(args.systems, args.quick);
   say(`unroll bench: ${args.quick ? "quick" : "full"} run, ${args.warmup} warm-up + ${args.repeats} timed steps per pair, peers capped at ${args.budgetMs / 1000} s/step`);
@@ -41,17 +42,7 @@ async function main(args: BenchArgs): Promise<number> {
     let reference: BenchRecord | undefined;
     for (const s of systems) {
       const started = performance.now();
-      const result = await runChild({
-        system: s.label,
-        case: w.id,
-        quick: args.quick,
-        warmup: args.warmup,
-        warmupMs: args.warmupMs,
-        repeats: args.repeats,
-        minTimeMs: args.minTimeMs,
-        budgetMs: s.peer ? args.budgetMs : UNROLL_BUDGET_MS,
-        gradNorm: false,
-      });
+      const result = await runChild(timingJob(args, w, s));
       const record = toRecord(w, s, result, args.quick, reference);
       if (s.label === REFERENCE) reference = record;
       if (record.status === "error") errors++;

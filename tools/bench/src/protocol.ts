@@ -1,3 +1,34 @@
+/**
+ * The contract between the parent (`main.ts`) and a child process that
+ * measures one pair. It is the only interface between two builds compared with
+ * `--baseline`: the parent of this tree starts the baseline's own child script,
+ * so whatever else changes in the baseline's harness, these must hold:
+ *
+ * - the child is `CHILD_SCRIPT` under the checkout's root, started as
+ *   `node --conditions=source --import tsx <root>/tools/bench/src/child.ts '<ChildJob as JSON>'`
+ *   (`CHILD_NODE_FLAGS`) with the root as working directory, so that tsx and
+ *   the workspace packages resolve to that checkout's;
+ * - it prints one JSON object per line on stdout: optionally
+ *   `{"event":"first-step","ms":…}` when the first step ends (the watchdog),
+ *   then exactly one `{"event":"result", …ChildResult}`; other lines go to the
+ *   parent's stderr, unknown events and unknown fields are ignored, so a newer
+ *   child may say more;
+ * - a `ChildJob` field the child does not know must not change what it
+ *   measures, and the case ids and system labels mean the same workload and
+ *   backend on both sides (`--check` catches a case whose sizes changed: its
+ *   loss differs).
+ */
+
+/** Where a checkout's child script is, relative to its root. */
+export const CHILD_SCRIPT = "tools/bench/src/child.ts";
+
+/**
+ * Node flags of every child: workspace packages load from their TypeScript
+ * sources (`source` export condition) through tsx, which `--import` resolves
+ * from the working directory, i.e. from the child's own checkout.
+ */
+export const CHILD_NODE_FLAGS: readonly string[] = ["--conditions=source", "--import", "tsx"];
+
 /** What the parent asks one child process to measure: one (system, workload case) pair. */
 export interface ChildJob {
   /** System label, e.g. `"unroll/cpu"` or `"tfjs-wasm"`. */

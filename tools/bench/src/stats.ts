@@ -6,6 +6,24 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/**
+ * The q-quantile (0 ≤ q ≤ 1) of a non-empty list, interpolating linearly
+ * between order statistics (R's type 7, numpy's default), so that quartiles of
+ * a few timings are not just one of the samples.
+ */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
+}
+
+/** Interquartile range: the spread of the middle half, which one slow outlier step does not move. */
+export function interquartileRange(values: readonly number[]): number {
+  return quantile(values, 0.75) - quantile(values, 0.25);
+}
+
 /** Spread of timings: the smallest and largest value. */
 export function range(values: readonly number[]): { readonly min: number; readonly max: number } {
   return { min: Math.min(...values), max: Math.max(...values) };

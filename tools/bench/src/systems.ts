@@ -66,3 +66,14 @@ export function selectSystems(only: readonly string[] | undefined, quick: boolea
   }
   return systems.filter((s) => s.label === REFERENCE || only.includes(s.label) || only.includes(s.system));
 }
+
+/**
+ * The systems a build comparison runs: as `selectSystems`, except that without
+ * `--systems` only unroll's backends run. A comparison measures unroll's
+ * engine; TF.js is the same package on both sides, so it runs only when named
+ * (as a control: its ratio shows the run's noise).
+ */
+export function selectComparisonSystems(only: readonly string[] | undefined, quick: boolean): SystemEntry[] {
+  const picked = selectSystems(only, quick);
+  return only && only.length ? picked : picked.filter((s) => !s.peer);
+}

@@ -1,22 +1,20 @@
+import type { ComparisonRecord, SideSummary } from "./compare.js";
 import { stepFlops } from "./flops.js";
 import type { BenchRecord } from "./record.js";
 import type { Workload } from "./workloads.js";
 
 /** A column: header, cell text, and alignment. */
-interface Column {
+interface Column<R = BenchRecord> {
   readonly header: string;
-  readonly cell: (r: BenchRecord) => string;
+  readonly cell: (r: R) => string;
   readonly left?: boolean;
 }
 
 const fixed = (v: number | null, digits: number): string => (v === null ? "" : v.toFixed(digits));
 // the JSON keeps the whole reason (an error's stack); the table its start
 const NOTE_WIDTH = 72;
-const note = (r: BenchRecord): string => {
-  if (r.status === "ok") return "";
-  const text = `${r.status}: ${r.reason ?? ""}`;
-  return text.length > NOTE_WIDTH ? `${text.slice(0, NOTE_WIDTH - 1)}…` : text;
-};
+const clip = (text: string): string => (text.length > NOTE_WIDTH ? `${text.slice(0, NOTE_WIDTH - 1)}…` : text);
+const note = (r: Pick<BenchRecord, "status" | "reason">): string => (r.status === "ok" ? "" : clip(`${r.status}: ${r.reason ?? ""}`));
 const ms = (v: number | null): string => (v === null ? "" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** The case as a reader names it: `W3-lstm`, `W6-trunc64`, `W1`. */
@@ -47,20 +45,53 @@ const columns: readonly Column[] = [
  * `× unroll/cpu` is the row's time over unroll/cpu's on the same case.
  */
 export function formatTable(records: readonly BenchRecord[]): string {
-  const cells = records.map((r) => columns.map((c) => c.cell(r)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+  return layout(columns, records);
+}
+
+function layout<R extends Pick<BenchRecord, "workload" | "variant">>(cols: readonly Column<R>[], records: readonly R[]): string {
+  const cells = records.map((r) => cols.map((c) => c.cell(r)));
+  const widths = cols.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
   const line = (row: readonly string[]): string =>
     row
-      .map((text, i) => (columns[i].left ? text.padEnd(widths[i]) : text.padStart(widths[i])))
+      .map((text, i) => (cols[i].left ? text.padEnd(widths[i]) : text.padStart(widths[i])))
       .join("  ")
       .trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  const out = [line(columns.map((c) => c.header)), rule];
+  const out = [line(cols.map((c) => c.header)), rule];
   records.forEach((r, i) => {
     if (i > 0 && caseName(records[i - 1]) !== caseName(r)) out.push("");
     out.push(line(cells[i]));
   });
   return out.join("\n");
+}
+
+const percent = (v: number | null): string => (v === null ? "" : `${(100 * v).toFixed(v < 0.1 ? 1 : 0)}%`);
+const sideNote = (name: string, s: SideSummary): string => (s.status === "ok" ? "" : `${name} ${note(s)}`);
+
+const comparisonColumns: readonly Column<ComparisonRecord>[] = [
+  { header: "case", cell: caseName, left: true },
+  { header: "system", cell: systemName, left: true },
+  { header: "base ms", cell: (r) => ms(r.baseline.median_ms) },
+  { header: "cur ms", cell: (r) => ms(r.current.median_ms) },
+  { header: "cur/base", cell: (r) => fixed(r.ratio, 3) },
+  { header: "± noise", cell: (r) => (r.noise === null ? "" : `±${fixed(r.noise, 3)}`) },
+  { header: "verdict", cell: (r) => r.verdict ?? "", left: true },
+  { header: "round ratios", cell: (r) => r.round_ratios.map((x) => x.toFixed(2)).join(" "), left: true },
+  { header: "min c/b", cell: (r) => fixed(r.min_ratio, 3) },
+  { header: "IQR base/cur", cell: (r) => (r.baseline.iqr_rel === null && r.current.iqr_rel === null ? "" : `${percent(r.baseline.iqr_rel)}/${percent(r.current.iqr_rel)}`) },
+  { header: "RSS MB base/cur", cell: (r) => `${fixed(r.baseline.peak_rss_mb, 0)}/${fixed(r.current.peak_rss_mb, 0)}` },
+  { header: "n base/cur", cell: (r) => `${r.baseline.repeats}/${r.current.repeats}` },
+  { header: "note", cell: (r) => clip([sideNote("baseline", r.baseline), sideNote("current", r.current)].filter(Boolean).join("; ")), left: true },
+];
+
+/**
+ * The comparison rows as an aligned text table: each build's median ms/step
+ * (all rounds' steps pooled), their ratio with its noise and verdict, each
+ * round's ratio, each side's step jitter (IQR over median), peak RSS and step
+ * count, and the ratio of the fastest steps (`min c/b`).
+ */
+export function formatComparisonTable(records: readonly ComparisonRecord[]): string {
+  return layout(comparisonColumns, records);
 }
 
 /** One line per case: what it runs, its sizes and its FLOPs per step. */

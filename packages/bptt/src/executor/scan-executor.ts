@@ -110,15 +110,12 @@ export class ScanExecutor<Buf> {
     return p;
   }
 
-  /** Runs `part` on `rows` rows, adding each output to `env`; with `slot`, into buffers kept for that slot. */
-  private async runPart(
-    part: PreparedPart,
-    env: Map<string, Buf>,
-    rows: number,
-    allocated: Buf[],
-    slot?: { slots: Map<string, Buf[]>; key: string },
-    site?: { stage: number; pass: "forward" | "backward"; step: number },
-  ): Promise<void> {
+  /**
+   * Runs `part` on `rows` rows, adding each output to `env`; with `slot`, into
+   * buffers kept for that slot. Synchronous: only enqueues device work. With
+   * `written`, each executable's output is listed there, in order.
+   */
+  private runPart(part: PreparedPart, env: Map<string, Buf>, rows: number, allocated: Buf[], slot?: { slots: Map<string, Buf[]>; key: string }, written?: [Node, Buf][]): void {
     const shapes = part.outShapes(rows);
     const { device, dtype } = this;
     let buffers: Buf[] | undefined;
@@ -138,16 +135,24 @@ export class ScanExecutor<Buf> {
         out = device.alloc(shapes[i], dtype);
         allocated.push(out);
       }
-      const ins = exe.inputs.map((id) => env.get(id)!);
-      device.run(exe, ins, out);
+      device.run(
+        exe,
+        exe.inputs.map((id) => env.get(id)!),
+        out,
+      );
       const node = exe.nodes[exe.nodes.length - 1];
-      if (site) {
-        const data = await device.read(out);
-        for (let k = 0; k < data.length; k++) {
-          if (!Number.isFinite(data[k])) throw new NonFiniteError({ node: node.id, op: node.op, ...site }, data[k]);
-        }
-      }
+      written?.push([node, out]);
       env.set(node.id, out);
+    }
+  }
+
+  /** Reads back every value a step wrote, in order, and names the first that is not finite. */
+  private async check(written: readonly [Node, Buf][], site: { stage: number; pass: "forward" | "backward"; step: number }): Promise<void> {
+    for (const [node, out] of written) {
+      const data = await this.device.read(out);
+      for (let k = 0; k < data.length; k++) {
+        if (!Number.isFinite(data[k])) throw new NonFiniteError({ node: node.id, op: node.op, ...site }, data[k]);
+      }
     }
   }
 
@@ -179,7 +184,7 @@ export class ScanExecutor<Buf> {
     };
     const whole = new Map<string, Buf>(a.constants);
     for (const [id, seq] of a.sequences) whole.set(id, device.view(seq, 0, stackedShape(id)));
-    if (!checking) await this.runPart(p.pre, whole, n * B, allocated);
+    if (!checking) this.runPart(p.pre, whole, n * B, allocated);
 
     // per-step values that post or the wanted outputs read: core values, and recurrent inputs output as they are
     const core = checking ? p.checked : p.core;
@@ -214,8 +219,14 @@ export class ScanExecutor<Buf> {
       for (const [id, buf] of a.entering) device.copy(recurrent.get(id)!, device.view(buf, t * rowSize(id), rowShape(id)));
       for (const id of perStep) env.set(id, device.view(whole.get(id)!, t * rowSize(id), rowShape(id)));
       for (const [id, v] of recurrent) env.set(id, v);
-      const site = a.site ? { stage: a.site.stage, pass: a.site.pass, step: a.site.step(t) } : undefined;
-      await this.runPart(core, env, B, allocated, checking ? undefined : { slots: p.slots, key: slotKeys[k % 2] }, site);
+      if (a.site) {
+        // fresh buffers, each read back before the next step runs
+        const written: [Node, Buf][] = [];
+        this.runPart(core, env, B, allocated, undefined, written);
+        await this.check(written, { stage: a.site.stage, pass: a.site.pass, step: a.site.step(t) });
+      } else {
+        this.runPart(core, env, B, allocated, { slots: p.slots, key: slotKeys[k % 2] });
+      }
       for (const [id, buf] of stored) device.copy(env.get(id)!, device.view(buf, t * rowSize(id), rowShape(id)));
       for (const id of summedInCore) device.accumulate(summed.get(id)!, env.get(id)!);
       const next = new Map<string, Buf>();
@@ -236,7 +247,7 @@ export class ScanExecutor<Buf> {
     }
 
     for (const [id, buf] of stored) whole.set(id, device.view(buf, 0, stackedShape(id)));
-    if (!checking) await this.runPart(p.post, whole, n * B, allocated);
+    if (!checking) this.runPart(p.post, whole, n * B, allocated);
     const outputs = new Map<string, Buf>();
     // stored values go out as their own `[n, B, ...]` buffers (which `allocated` lists), not as the stacked views post read
     for (const id of a.outputs) outputs.set(id, stored.get(id) ?? whole.get(id)!);

@@ -2,10 +2,13 @@ import type { CheckedProgram, Dtype, Tensor } from "@unroll/ir";
 import { checkWindowRequest } from "../check-request.js";
 import { stepView } from "../data.js";
 import type { Device } from "../device.js";
-import { WindowCompiler } from "../program/compile-window.js";
+import { WindowCompiler, type WindowShape } from "../program/compile-window.js";
 import type { BufferSpec, ScanInstruction, StepsRef, WindowProgram } from "../program/window-program.js";
 import type { WindowRequest, WindowResult } from "../window.js";
 import { ScanExecutor, type ScanRun } from "./scan-executor.js";
+
+/** Window programs kept per executor: a run has a few window shapes (its windows, the last one shorter, a forward pass). */
+const PROGRAM_CACHE_SIZE = 16;
 
 /** The buffers of one window on a device, made on first use. */
 class WindowBuffers<Buf> {
@@ -71,6 +74,7 @@ export class WindowExecutor<Buf> {
   /** The compiler of this program's windows. */
   readonly compiler: WindowCompiler;
   private readonly scans: ScanExecutor<Buf>;
+  private readonly programs = new Map<string, WindowProgram>();
 
   constructor(
     private readonly device: Device<Buf>,
@@ -81,10 +85,10 @@ export class WindowExecutor<Buf> {
     this.scans = new ScanExecutor(device, dtype);
   }
 
-  /** The program of a window request. */
+  /** The program of a window request; windows of the same shape (most of a run's) share one. */
   compile(req: WindowRequest): WindowProgram {
     const { steps, batch } = checkWindowRequest(this.program, req);
-    return this.compiler.compile({
+    const shape: WindowShape = {
       steps,
       batch,
       dtype: this.dtype,
@@ -93,8 +97,16 @@ export class WindowExecutor<Buf> {
       lossFrom: req.lossFrom ?? 0,
       collectStates: req.collectStates ?? true,
       checkpointEvery: req.checkpointEvery ?? 1,
-      givenStates: Object.keys(req.initialState),
-    });
+      givenStates: Object.keys(req.initialState).sort(),
+    };
+    const key = JSON.stringify(shape);
+    let program = this.programs.get(key);
+    if (!program) {
+      if (this.programs.size >= PROGRAM_CACHE_SIZE) this.programs.clear();
+      program = this.compiler.compile(shape);
+      this.programs.set(key, program);
+    }
+    return program;
   }
 
   /** Runs a window; if its loss or gradients are not finite, runs it again checking every op to say where. */

@@ -5,7 +5,7 @@ import { gradCommand } from "./commands/grad.js";
 import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
 import { trainCommand } from "./commands/train.js";
-import { withWorkers } from "./backends.js";
+import { backendHelp, withWorkers } from "./backends.js";
 import { UserError } from "./user-error.js";
 
 /** Adds the options that run, grad and train share. */
@@ -14,7 +14,7 @@ function common(cmd: Command, weightsRequired: boolean): Command {
   if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
   return cmd
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
-    .option("--backend <name>", "backend: cpu, or workers (a pool of worker threads splitting the batch)", "cpu")
+    .option("--backend <name>", backendHelp(), "cpu")
     .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)");
 }
 

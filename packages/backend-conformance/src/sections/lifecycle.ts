@@ -37,13 +37,13 @@ function snapshot(r: WindowResult): WindowResult {
 function differences(label: string, a: WindowResult, b: WindowResult): string[] {
   const exact = { atol: 0, rtol: 0 };
   return [
-    ...tensorMismatches(`${label}: outputs`, a.outputs, b.outputs, exact),
-    ...recordMismatches(`${label}: states`, a.states, b.states, exact),
-    ...recordMismatches(`${label}: finalState`, a.finalState, b.finalState, exact),
+    ...tensorMismatches(`${label}: outputs`, a.outputs, b.outputs, exact, "sequence"),
+    ...recordMismatches(`${label}: states`, a.states, b.states, exact, "sequence"),
+    ...recordMismatches(`${label}: finalState`, a.finalState, b.finalState, exact, "rows"),
     ...scalarMismatches(`${label}: loss`, a.loss, b.loss, exact),
     ...(b.grads ? recordMismatches(`${label}: grads`, a.grads, b.grads, exact) : []),
-    ...(b.inputGrads ? recordMismatches(`${label}: inputGrads`, a.inputGrads, b.inputGrads, exact) : []),
-    ...(b.initialStateGrads ? recordMismatches(`${label}: initialStateGrads`, a.initialStateGrads, b.initialStateGrads, exact) : []),
+    ...(b.inputGrads ? recordMismatches(`${label}: inputGrads`, a.inputGrads, b.inputGrads, exact, "sequence") : []),
+    ...(b.initialStateGrads ? recordMismatches(`${label}: initialStateGrads`, a.initialStateGrads, b.initialStateGrads, exact, "rows") : []),
   ];
 }
 
@@ -88,9 +88,9 @@ export function describeLifecycle(ctx: SuiteContext): void {
         const exact = { atol: 0, rtol: 0 };
         expectNoMismatches([
           ...recordMismatches("params", masked.params, before.params, exact),
-          ...recordMismatches("sequences", masked.sequences, before.sequences, exact),
-          ...recordMismatches("initialState", masked.initialState, before.initialState, exact),
-          ...tensorMismatches("mask", masked.mask, before.mask, exact),
+          ...recordMismatches("sequences", masked.sequences, before.sequences, exact, "sequence"),
+          ...recordMismatches("initialState", masked.initialState, before.initialState, exact, "rows"),
+          ...tensorMismatches("mask", masked.mask, before.mask, exact, "sequence"),
         ]);
       } finally {
         await loaded.dispose();

@@ -73,15 +73,15 @@ export function describeMasks(ctx: SuiteContext): void {
             const row = selectRows(out, b, b + 1, 1);
             const padding = Array.from(sliceSteps(row, lengths[b], T).data);
             if (padding.some((v) => v !== 0)) problems.push(`outputs of row ${b} past its length ${lengths[b]}: ${padding.join(", ")}, expected zeros`);
-            problems.push(...tensorMismatches(`outputs of row ${b}`, sliceSteps(row, 0, lengths[b]), alone[b].forward.outputs, tol));
-            for (const [s, v] of Object.entries(res.forward.finalState)) problems.push(...tensorMismatches(`finalState.${s} of row ${b}`, selectRows(v, b, b + 1, 0), alone[b].forward.finalState[s], tol));
+            problems.push(...tensorMismatches(`outputs of row ${b}`, sliceSteps(row, 0, lengths[b]), alone[b].forward.outputs, tol, "sequence"));
+            for (const [s, v] of Object.entries(res.forward.finalState)) problems.push(...tensorMismatches(`finalState.${s} of row ${b}`, selectRows(v, b, b + 1, 0), alone[b].forward.finalState[s], tol, "rows"));
             for (const [s, g] of Object.entries(res.initialStateGrads)) {
               const want = weightedSum([alone[b].initialStateGrads[s]], [share[b]]);
-              problems.push(...tensorMismatches(`initialStateGrads.${s} of row ${b}`, selectRows(g, b, b + 1, 0), want, tol));
+              problems.push(...tensorMismatches(`initialStateGrads.${s} of row ${b}`, selectRows(g, b, b + 1, 0), want, tol, "rows"));
             }
             const x = selectRows(res.inputGrads.x, b, b + 1, 1);
             if (Array.from(sliceSteps(x, lengths[b], T).data).some((v) => v !== 0)) problems.push(`inputGrads.x of row ${b} past its length: not zero`);
-            problems.push(...tensorMismatches(`inputGrads.x of row ${b}`, sliceSteps(x, 0, lengths[b]), weightedSum([alone[b].inputGrads.x], [share[b]]), tol));
+            problems.push(...tensorMismatches(`inputGrads.x of row ${b}`, sliceSteps(x, 0, lengths[b]), weightedSum([alone[b].inputGrads.x], [share[b]]), tol, "sequence"));
           }
           problems.push(...scalarMismatches("loss", res.loss, alone.reduce((a, r, b) => a + share[b] * r.loss, 0), tol));
           const grads = Object.fromEntries(Object.keys(params).map((p) => [p, weightedSum(alone.map((r) => r.grads[p]), share)]));

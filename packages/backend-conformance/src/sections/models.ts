@@ -52,8 +52,8 @@ async function checkAgainstReference(ctx: SuiteContext, model: ModelCase, dtype:
     const fwd = await runForward(loaded, params, data, program);
     const ref = referenceForward(program, refParams, refData.sequences, refData.initialState);
     const tol = FORWARD_TOLERANCE[dtype];
-    problems.push(...tensorMismatches("forward outputs", fwd.outputs, ref.outputs, tol));
-    problems.push(...recordMismatches("forward finalState", fwd.finalState, ref.finalState, tol));
+    problems.push(...tensorMismatches("forward outputs", fwd.outputs, ref.outputs, tol, "sequence"));
+    problems.push(...recordMismatches("forward finalState", fwd.finalState, ref.finalState, tol, "rows"));
     problems.push(...scalarMismatches("forward loss", fwd.loss, ref.loss, tol));
     const gtol = GRADIENT_TOLERANCE[dtype];
     for (const [label, tr] of truncations(model)) {
@@ -61,8 +61,8 @@ async function checkAgainstReference(ctx: SuiteContext, model: ModelCase, dtype:
       const want = await computeGradients(reference, program, refParams, refData, tr);
       problems.push(...scalarMismatches(`${label}: loss`, got.loss, want.loss, gtol));
       problems.push(...recordMismatches(`${label}: grads`, got.grads, want.grads, gtol));
-      problems.push(...recordMismatches(`${label}: inputGrads`, got.inputGrads, want.inputGrads, gtol));
-      problems.push(...recordMismatches(`${label}: initialStateGrads`, got.initialStateGrads, want.initialStateGrads, gtol));
+      problems.push(...recordMismatches(`${label}: inputGrads`, got.inputGrads, want.inputGrads, gtol, "sequence"));
+      problems.push(...recordMismatches(`${label}: initialStateGrads`, got.initialStateGrads, want.initialStateGrads, gtol, "rows"));
     }
     expectNoMismatches(problems);
   } finally {
@@ -95,10 +95,10 @@ async function checkFiniteDifferences(ctx: SuiteContext, model: ModelCase, label
     problems.push(...(await directionMismatches("grads", params, res.grads, DIRECTIONS, rand, objective)));
     for (const [name, x] of Object.entries(data.sequences)) {
       // class ids are not differentiable inputs
-      if (x.shape.length > 2) problems.push(...(await elementMismatches(`inputGrads.${name}`, x, res.inputGrads[name], sampleIndices(x.data.length, ELEMENTS, rand), objective)));
+      if (x.shape.length > 2) problems.push(...(await elementMismatches(`inputGrads.${name}`, x, res.inputGrads[name], sampleIndices(x.data.length, ELEMENTS, rand), objective, "sequence")));
     }
     for (const [name, s] of Object.entries(data.initialState)) {
-      problems.push(...(await elementMismatches(`initialStateGrads.${name}`, s, res.initialStateGrads[name], sampleIndices(s.data.length, ELEMENTS, rand), objective)));
+      problems.push(...(await elementMismatches(`initialStateGrads.${name}`, s, res.initialStateGrads[name], sampleIndices(s.data.length, ELEMENTS, rand), objective, "rows")));
     }
     expectNoMismatches(problems);
   } finally {

@@ -28,7 +28,7 @@ async function checkCase(ctx: SuiteContext, prep: PreparedCase, dtype: Dtype, se
   try {
     const r = await runForward(loaded, params, { sequences }, prep.program);
     expect(r.outputs.data, `outputs of a ${dtype} program`).toBeInstanceOf(dtype === "float64" ? Float64Array : Float32Array);
-    expectNoMismatches(tensorMismatches("outputs", r.outputs, ref.outputs, FORWARD_TOLERANCE[dtype]));
+    expectNoMismatches(tensorMismatches("outputs", r.outputs, ref.outputs, FORWARD_TOLERANCE[dtype], "sequence"));
   } finally {
     await loaded.dispose();
   }

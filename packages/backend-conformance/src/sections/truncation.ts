@@ -16,8 +16,8 @@ function resultMismatches(a: GradientResult, b: GradientResult, tol: Tolerance):
   const problems = [
     ...scalarMismatches("loss", a.loss, b.loss, tol),
     ...recordMismatches("grads", a.grads, b.grads, tol),
-    ...recordMismatches("inputGrads", a.inputGrads, b.inputGrads, tol),
-    ...recordMismatches("initialStateGrads", a.initialStateGrads, b.initialStateGrads, tol),
+    ...recordMismatches("inputGrads", a.inputGrads, b.inputGrads, tol, "sequence"),
+    ...recordMismatches("initialStateGrads", a.initialStateGrads, b.initialStateGrads, tol, "rows"),
   ];
   const bounds = (r: GradientResult) => r.windows.map((w) => `[${w.start}, ${w.end}) loss from ${w.lossStart}`).join("; ");
   if (bounds(a) !== bounds(b)) return [...problems, `windows ${bounds(a)}, expected ${bounds(b)}`];
@@ -88,9 +88,9 @@ export function describeTruncation(ctx: SuiteContext): void {
       const first = await part(0, 3, data.initialState);
       const second = await part(3, T, first.finalState);
       expectNoMismatches([
-        ...tensorMismatches("outputs [0, 3)", first.outputs, sliceSteps(whole.outputs, 0, 3), tol),
-        ...tensorMismatches("outputs [3, 7)", second.outputs, sliceSteps(whole.outputs, 3, T), tol),
-        ...recordMismatches("finalState", second.finalState, whole.finalState, tol),
+        ...tensorMismatches("outputs [0, 3)", first.outputs, sliceSteps(whole.outputs, 0, 3), tol, "sequence"),
+        ...tensorMismatches("outputs [3, 7)", second.outputs, sliceSteps(whole.outputs, 3, T), tol, "sequence"),
+        ...recordMismatches("finalState", second.finalState, whole.finalState, tol, "rows"),
         // the whole loss is the mean over steps: 3/7 of the first part's mean plus 4/7 of the second's
         ...scalarMismatches("loss", (3 * first.loss! + (T - 3) * second.loss!) / T, whole.loss, tol),
       ]);
@@ -111,8 +111,8 @@ export function describeTruncation(ctx: SuiteContext): void {
       const all = await loaded.runWindow(request);
       const lean = await loaded.runWindow({ ...request, collectStates: false });
       expectNoMismatches([
-        ...tensorMismatches("outputs", lean.outputs, all.outputs, tol),
-        ...recordMismatches("finalState", lean.finalState, all.finalState, tol),
+        ...tensorMismatches("outputs", lean.outputs, all.outputs, tol, "sequence"),
+        ...recordMismatches("finalState", lean.finalState, all.finalState, tol, "rows"),
         ...scalarMismatches("loss", lean.loss, all.loss, tol),
         ...recordMismatches("grads", lean.grads, all.grads!, tol),
       ]);
@@ -138,7 +138,7 @@ export function describeTruncation(ctx: SuiteContext): void {
       expectNoMismatches([
         ...scalarMismatches("loss", parts[0].loss! + parts[1].loss!, whole.loss, tol),
         ...recordMismatches("grads", Object.fromEntries(Object.keys(whole.grads!).map((n) => [n, sum(n)])), whole.grads!, tol),
-        ...tensorMismatches("outputs of rows [2, 3)", parts[1].outputs, selectRows(whole.outputs, 2, 3, 1), tol),
+        ...tensorMismatches("outputs of rows [2, 3)", parts[1].outputs, selectRows(whole.outputs, 2, 3, 1), tol, "sequence"),
       ]);
     }));
   });

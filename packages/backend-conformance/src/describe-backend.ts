@@ -5,8 +5,9 @@ import { describeLifecycle } from "./sections/lifecycle.js";
 import { describeMasks } from "./sections/masks.js";
 import { describeModels } from "./sections/models.js";
 import { describeOps } from "./sections/ops.js";
+import { describeRunOptions } from "./sections/run-options.js";
 import { describeTruncation } from "./sections/truncation.js";
-import { suiteContext, type BackendFactory } from "./suite-context.js";
+import { suiteContext, type BackendFactory, type SuiteContext } from "./suite-context.js";
 
 /**
  * Registers the conformance suite of a backend: one vitest suite,
@@ -38,13 +39,18 @@ export function describeBackend(name: string, factory: BackendFactory): void {
   describe(`backend conformance: ${name}`, async () => {
     const backend = await factory();
     afterAll(() => backend.dispose());
-    const ctx = suiteContext(backend, factory);
-    describeCapabilities(ctx);
-    describeOps(ctx);
-    describeModels(ctx);
-    describeTruncation(ctx);
-    describeMasks(ctx);
-    describeErrors(ctx);
-    describeLifecycle(ctx);
+    describeSections(suiteContext(backend, factory));
   });
+}
+
+/** Registers every section of the suite through `ctx.registrar`: what {@link describeBackend} runs, and what the kit's own tests list. */
+export function describeSections(ctx: SuiteContext): void {
+  describeCapabilities(ctx);
+  describeOps(ctx);
+  describeModels(ctx);
+  describeTruncation(ctx);
+  describeRunOptions(ctx);
+  describeMasks(ctx);
+  describeErrors(ctx);
+  describeLifecycle(ctx);
 }

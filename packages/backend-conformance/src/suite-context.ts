@@ -153,10 +153,12 @@ export function chooseModel<M extends NamedProgram>(ctx: Pick<SuiteContext, "ops
  */
 export function onFirstRunnable<M extends NamedProgram>(ctx: SuiteContext, what: string, candidates: readonly M[], register: (model: M) => void): void {
   const { chosen, passedOver } = chooseModel(ctx, candidates);
-  if (passedOver.length > 0) {
-    const lacks = passedOver.map(({ model, missing }) => `${model.name} needs ${missing.join(", ")}`).join("; ");
-    const outcome = chosen ? `ran on ${chosen.name} instead` : "no candidate model fits";
-    ctx.registrar.skip(`${what} on ${passedOver.map((p) => p.model.name).join(", ")} (skipped: needs ops the backend does not declare: ${lacks}; ${outcome})`);
+  if (!chosen) {
+    const union = [...new Set(passedOver.flatMap((p) => p.missing))].sort();
+    ctx.registrar.skip(`${what} (skipped: none of its ${candidates.length} candidate models runs; they need ops the backend does not declare: ${union.join(", ")})`);
+  } else if (passedOver.length > 0) {
+    const lacks = passedOver.length === 1 ? passedOver[0].missing.join(", ") : passedOver.map((p) => `${p.model.name}: ${p.missing.join(", ")}`).join("; ");
+    ctx.registrar.skip(`${what} on ${passedOver.map((p) => p.model.name).join(", ")} (skipped: needs ops the backend does not declare: ${lacks}; ran on ${chosen.name} instead)`);
   }
   register(chosen ?? candidates[0]);
 }

@@ -42,7 +42,7 @@ export async function collectStatesMismatches(backend: Backend, model: ModelCase
     const request = { params, sequences: data.sequences, initialState: data.initialState, gradients };
     const all = await loaded.runWindow(request);
     const lean = await loaded.runWindow({ ...request, collectStates: false });
-    const returned = Object.entries(lean.states ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
+    const returned = Object.entries(lean.states ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k).sort();
     const problems = returned.length > 0 ? [`states: ${returned.join(", ")} returned although collectStates is false`] : [];
     problems.push(...forwardResultMismatches({ ...lean, states: {} }, { ...all, states: {} }, tol));
     if (gradients) {

@@ -7,6 +7,13 @@ export interface BackendCapabilities {
   readonly dtypes: readonly Dtype[];
   /** Ops with a kernel. */
   readonly ops: readonly OpKind[];
+  /**
+   * Whether `runWindow` can run backward, i.e. serve `gradients: true`. Default
+   * true. A forward-only backend (inference only, or a new device before its
+   * backward pass) declares false and rejects any request with `gradients: true`;
+   * the conformance kit then reports every gradient check as skipped.
+   */
+  readonly gradients?: boolean;
 }
 
 /** Options for loading a program onto a backend. */

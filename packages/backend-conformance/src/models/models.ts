@@ -20,7 +20,7 @@ export interface ModelCase {
 const linear = { units: O, activation: "linear" } as const;
 
 /** A model from its layer-level spec, loaded as an application loads a JSON file. */
-function spec(name: string, s: ModelSpec): ModelCase {
+export function spec(name: string, s: ModelSpec): ModelCase {
   return { name, program: loadProgram(JSON.parse(JSON.stringify(s))), causal: !s.layers.some((l) => l.bidirectional) };
 }
 

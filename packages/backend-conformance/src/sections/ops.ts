@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect } from "vitest";
 import { opKinds, resolveShape, type Dtype, type OpKind, type Tensor } from "@unroll/ir";
 import { runForward } from "@unroll/bptt";
 import { forwardCases } from "../ops/forward-cases.js";
@@ -28,7 +28,7 @@ async function checkCase(ctx: SuiteContext, prep: PreparedCase, dtype: Dtype, se
   try {
     const r = await runForward(loaded, params, { sequences }, prep.program);
     expect(r.outputs.data, `outputs of a ${dtype} program`).toBeInstanceOf(dtype === "float64" ? Float64Array : Float32Array);
-    expectNoMismatches(tensorMismatches("outputs", r.outputs, ref.outputs, FORWARD_TOLERANCE[dtype]));
+    expectNoMismatches(tensorMismatches("outputs", r.outputs, ref.outputs, FORWARD_TOLERANCE[dtype], "sequence"));
   } finally {
     await loaded.dispose();
   }
@@ -36,7 +36,7 @@ async function checkCase(ctx: SuiteContext, prep: PreparedCase, dtype: Dtype, se
 
 /** An op the backend does not declare: loading a program that uses it must reject, naming the op. */
 function describeUnsupportedOp(ctx: SuiteContext, op: OpKind, c: ForwardCase): void {
-  it(`unsupported op ${op} (not declared in capabilities.ops): loading a program that uses it rejects naming the op`, async () => {
+  ctx.registrar.it(`unsupported op ${op} (not declared in capabilities.ops): loading a program that uses it rejects naming the op`, async () => {
     const err = await rejection(() => ctx.backend.load(prepareCase(c).program, { dtype: ctx.primary }));
     expect(err.message).toContain(op);
   });
@@ -47,11 +47,11 @@ function describeUnsupportedOp(ctx: SuiteContext, op: OpKind, c: ForwardCase): v
  * run in float64 (float32 within 1e-5 relative, float64 within 1e-12).
  */
 export function describeOps(ctx: SuiteContext): void {
-  describe(`every op forward vs the float64 CPU kernels (T = ${T}, B = ${B})`, () => {
+  ctx.registrar.describe(`every op forward vs the float64 CPU kernels (T = ${T}, B = ${B})`, () => {
     for (const op of opKinds) {
       const cases = (forwardCases as Partial<Record<OpKind, readonly ForwardCase[]>>)[op] ?? [];
       if (cases.length === 0) {
-        it(`${op}: has a forward case`, () => {
+        ctx.registrar.it(`${op}: has a forward case`, () => {
           throw new Error(`op "${op}" has no forward case; add one to forwardCases in @unroll/backend-conformance`);
         });
         continue;
@@ -63,7 +63,7 @@ export function describeOps(ctx: SuiteContext): void {
       for (const c of cases) {
         const prep = prepareCase(c);
         for (const dtype of ctx.dtypes) {
-          itNeeding(ctx, `${op}: ${c.name} (${dtype})`, prep.program.stages[0].checked.order.map((n) => n.op), async () => {
+          itNeeding(ctx, `${op}: ${c.name} (${dtype})`, { ops: prep.program.stages[0].checked.order.map((n) => n.op) }, async () => {
             // the case really exercises the op it is filed under
             expect([...prep.ops]).toContain(op);
             await checkCase(ctx, prep, dtype, `${op}/${c.name}`);

@@ -1,12 +1,32 @@
-import { expect } from "vitest";
+import { assert } from "vitest";
 import { formatShape, type Tensor } from "@unroll/ir";
 import { isClose, type Tolerance } from "./tolerance.js";
 
-/** At most this many mismatching elements are listed per tensor, so a failure stays readable. */
-const SHOWN = 8;
+/** At most this many mismatching elements are listed per tensor; one more line counts the rest. */
+const SHOWN_PER_TENSOR = 3;
+/** At most this many lines of mismatches are shown per failed check; one more line counts the rest. */
+export const SHOWN_PER_CHECK = 10;
+
+/**
+ * How a tensor's axes read, for naming an element: a sequence `[T, B, ...]`
+ * (outputs, states, input gradients), a per-row tensor `[B, ...]` (final and
+ * initial states and their gradients), or plain axes (params and their gradients).
+ */
+export type Layout = "sequence" | "rows" | "plain";
+
+/** The element at flat index `i` of a tensor of `shape`, e.g. `[t=1, b=0, 2]` in a sequence. */
+export function formatIndex(shape: readonly number[], i: number, layout: Layout): string {
+  const at: number[] = [];
+  for (let k = shape.length - 1; k >= 0; k--) {
+    at.unshift(i % shape[k]);
+    i = Math.floor(i / shape[k]);
+  }
+  const names = layout === "sequence" ? ["t=", "b="] : layout === "rows" ? ["b="] : [];
+  return `[${at.map((v, k) => `${names[k] ?? ""}${v}`).join(", ")}]`;
+}
 
 /** Mismatches between two tensors as readable lines (shape first), empty when they agree. */
-export function tensorMismatches(label: string, actual: Tensor | undefined, expected: Tensor | undefined, tol: Tolerance): string[] {
+export function tensorMismatches(label: string, actual: Tensor | undefined, expected: Tensor | undefined, tol: Tolerance, layout: Layout = "plain"): string[] {
   if (!expected) return actual ? [`${label}: present, but the reference has none`] : [];
   if (!actual) return [`${label}: missing (expected shape ${formatShape(expected.shape)})`];
   if (formatShape(actual.shape) !== formatShape(expected.shape)) {
@@ -17,9 +37,9 @@ export function tensorMismatches(label: string, actual: Tensor | undefined, expe
   let count = 0;
   for (let i = 0; i < expected.data.length; i++) {
     if (isClose(actual.data[i], expected.data[i], tol)) continue;
-    if (count++ < SHOWN) bad.push(`${label}[${i}]: ${actual.data[i]}, expected ${expected.data[i]}`);
+    if (count++ < SHOWN_PER_TENSOR) bad.push(`${label}${formatIndex(expected.shape, i, layout)}: ${actual.data[i]}, expected ${expected.data[i]}`);
   }
-  if (count > SHOWN) bad.push(`${label}: ${count - SHOWN} more mismatches`);
+  if (count > SHOWN_PER_TENSOR) bad.push(`${label}: ${count - SHOWN_PER_TENSOR} more elements differ (${count} of ${expected.data.length})`);
   return bad;
 }
 
@@ -29,12 +49,13 @@ export function recordMismatches(
   actual: Readonly<Record<string, Tensor>> | undefined,
   expected: Readonly<Record<string, Tensor>>,
   tol: Tolerance,
+  layout: Layout = "plain",
 ): string[] {
   if (!actual) return [`${label}: missing`];
   const names = Object.keys(expected).sort();
   const got = Object.keys(actual).sort();
   if (names.join() !== got.join()) return [`${label}: names ${got.join(", ")}, expected ${names.join(", ")}`];
-  return names.flatMap((n) => tensorMismatches(`${label}.${n}`, actual[n], expected[n], tol));
+  return names.flatMap((n) => tensorMismatches(`${label}.${n}`, actual[n], expected[n], tol, layout));
 }
 
 /** Mismatch of two scalars (a loss), as a line, or none. */
@@ -44,7 +65,19 @@ export function scalarMismatches(label: string, actual: number | undefined, expe
   return [];
 }
 
-/** Expects no mismatches; vitest prints the list when there are. */
+/**
+ * The message of a failed check: how many lines of mismatches, the first
+ * {@link SHOWN_PER_CHECK}, and how many more. It is the whole assertion message,
+ * so reporters that show only messages (JSON, IDEs) keep it.
+ */
+export function mismatchSummary(problems: readonly string[]): string {
+  const shown = problems.slice(0, SHOWN_PER_CHECK);
+  const more = problems.length - shown.length;
+  const head = `mismatches (${problems.length} line${problems.length === 1 ? "" : "s"}${more > 0 ? `, the first ${shown.length} shown` : ""}):`;
+  return [head, ...shown.map((p) => `  ${p}`), ...(more > 0 ? [`  … and ${more} more`] : [])].join("\n");
+}
+
+/** Expects no mismatches; fails with {@link mismatchSummary} (a bounded number of lines) when there are. */
 export function expectNoMismatches(problems: readonly string[]): void {
-  expect(problems).toEqual([]);
+  if (problems.length > 0) assert.fail(mismatchSummary(problems));
 }

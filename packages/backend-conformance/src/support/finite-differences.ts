@@ -1,4 +1,5 @@
 import type { Tensor } from "@unroll/ir";
+import { formatIndex, type Layout } from "./compare.js";
 import { randomTensor } from "./tensors.js";
 import { FD_STEP, FD_TOLERANCE, isClose } from "./tolerance.js";
 
@@ -26,7 +27,8 @@ async function central(shift: (s: number) => void, objective: () => Promise<numb
 /**
  * Checks chosen elements of `analytic` against central differences of
  * `objective` with respect to the same elements of `wrt`, which is perturbed in
- * place and restored. Returns one line per mismatch.
+ * place and restored. Returns one line per mismatch, naming the element by its
+ * position in `layout`.
  */
 export async function elementMismatches(
   label: string,
@@ -34,6 +36,7 @@ export async function elementMismatches(
   analytic: Tensor | undefined,
   indices: readonly number[],
   objective: () => Promise<number>,
+  layout: Layout = "plain",
 ): Promise<string[]> {
   if (!analytic) return [`${label}: no gradient`];
   if (analytic.shape.join() !== wrt.shape.join()) return [`${label}: gradient shape [${analytic.shape.join(", ")}], expected [${wrt.shape.join(", ")}]`];
@@ -41,7 +44,7 @@ export async function elementMismatches(
   for (const i of indices) {
     const old = wrt.data[i];
     const numeric = await central((s) => (wrt.data[i] = old + s), objective);
-    if (!isClose(analytic.data[i], numeric, FD_TOLERANCE)) bad.push(`${label}[${i}]: analytic ${analytic.data[i]}, finite differences ${numeric}`);
+    if (!isClose(analytic.data[i], numeric, FD_TOLERANCE)) bad.push(`${label}${formatIndex(wrt.shape, i, layout)}: analytic ${analytic.data[i]}, finite differences ${numeric}`);
   }
   return bad;
 }

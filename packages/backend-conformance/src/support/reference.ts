@@ -7,6 +7,8 @@ import { cast } from "./tensors.js";
 export interface ReferenceResult {
   /** The program's output sequence `[T, B, ...]`. */
   readonly outputs: Tensor;
+  /** Each state after each step, `[T, B, ...]`, indexed by time: a reverse stage's step t is written at t, not at its scan position. */
+  readonly states: Readonly<Record<string, Tensor>>;
   /** Each state after the stage's last step (a reverse stage's last step is t = 0). */
   readonly finalState: Readonly<Record<string, Tensor>>;
   /** Mean per-row loss over all T·B (step, row) pairs, when the program has a loss. */
@@ -33,7 +35,7 @@ function runStep(checked: CheckedGraph, env: Map<string, Tensor>, batch: number)
  * for each stage s: carry = initialState ?? init
  *   for t in 0..T-1 (T-1..0 for a reverse stage):
  *     values = step_s(params, carry, xs[t]); ys[t] = values[ys]; loss += Σ_b values[loss]
- *     carry = values[update]
+ *     carry = values[update]; states[t] = carry
  * loss /= T·B
  * ```
  */
@@ -45,6 +47,7 @@ export function referenceForward(
 ): ReferenceResult {
   const seqs = new Map(Object.entries(sequences).map(([k, t]) => [k, cast(t, "float64")] as const));
   const [T, B] = seqs.get(Object.keys(program.dataInputs)[0])!.shape;
+  const states: Record<string, Tensor> = {};
   const finalState: Record<string, Tensor> = {};
   let lossSum = 0;
   for (const stage of program.stages) {
@@ -60,10 +63,14 @@ export function referenceForward(
       for (const y of g.ys) stepView(ys.get(y.id)!, t).data.set(env.get(y.value)!.data);
       if (g.loss !== undefined) for (const v of env.get(g.loss)!.data) lossSum += v;
       carry = new Map(g.carry.map((c) => [c.id, env.get(g.update[c.id])!] as const));
+      for (const [id, v] of carry) {
+        states[id] ??= full([T, ...v.shape], 0, "float64");
+        stepView(states[id], t).data.set(v.data);
+      }
     }
     for (const [id, t] of ys) seqs.set(id, t);
     for (const [id, v] of carry) finalState[id] = v;
   }
   const outputs = seqs.get(program.program.output)!;
-  return { outputs, finalState, ...(program.hasLoss ? { loss: lossSum / (T * B) } : {}) };
+  return { outputs, states, finalState, ...(program.hasLoss ? { loss: lossSum / (T * B) } : {}) };
 }

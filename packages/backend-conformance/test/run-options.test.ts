@@ -39,12 +39,9 @@ describe("run options: each check can fail", () => {
   });
 });
 
-describe("known gaps of the CPU backend, kept out of the suite until fixed", () => {
-  // The CPU window runner recomputes a checkpointed segment only for stages with carries, and keeps no
-  // residuals when checkpointing, so a stage without carries (the head after a bidirectional layer) has
-  // neither: checkpointEvery > 1 on any bidirectional model throws. When this starts passing, check
-  // bidirectional models in describeRunOptions too.
-  it.fails("checkpointing a bidirectional model changes nothing (fails: the CPU runner throws)", async () => {
+describe("checkpointing a bidirectional model", () => {
+  // the scheduler recomputes every checkpointed segment, with or without carries (the head after a bidirectional layer has none)
+  it("changes nothing on the CPU backend", async () => {
     expectNoMismatches(await checkpointMismatches(createCpuBackend(), bidirectional, "float64", [{ kind: "full" }]));
   });
 });

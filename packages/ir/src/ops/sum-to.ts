@@ -15,4 +15,13 @@ export const sumTo = defineOp(nodeSchema("sumTo", 2, NoAttrs), {
     return like;
   },
   vjp: ({ b }, n, g) => [b.broadcastTo(g, n.inputs[0]), null],
+  elementwise: undefined,
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "reductions and their adjoints",
+    inputs: "x, like",
+    output: "`like` (x must be a broadcast of like)",
+    gradient: "`broadcastTo(g, x)`; none for `like`",
+  },
 });

@@ -19,6 +19,8 @@ export * from "./batch-coupling.js";
 export { ops, opKinds, opOf, elementwiseOf, NodeSchema, type Node, type NodeOf, type OpKind, type OpTag } from "./ops/index.js";
 export type { BatchRule, NodeBase, OpDef, OpDoc, OpGroup, VjpBuilder, VjpContext } from "./ops/define.js";
 export * as scalar from "./scalar-expr.js";
+export { opCases } from "./op-cases.js";
+export type { CaseInputs, Gen, InputSpec, OpCase, OpCases, OpExample } from "./op-case.js";
 export { evalScalar, renderJs, type ElementwiseRule, type ScalarArg, type ScalarCall, type ScalarConst, type ScalarExpr, type ScalarFn, type ScalarInput } from "./scalar-expr.js";
 export * from "./cells/activation.js";
 export { type CellOptions } from "./cells/cell-options.js";

@@ -99,11 +99,11 @@ describe("the fused loops' JavaScript", () => {
     div: (x, y) => `${x} / ${y}`,
   };
 
-  it("covers exactly the ops that were fused before", () => {
-    expect(elementwise.map(([op]) => op).sort()).toEqual(Object.keys(before).sort());
+  it("fuses every op it fused before", () => {
+    expect(elementwise.map(([op]) => op)).toEqual(expect.arrayContaining(Object.keys(before)));
   });
 
-  it.each(elementwise)("renders %s as before, for every kind of operand", (op, arity) => {
+  it.each(elementwise.filter(([op]) => op in before))("renders %s as before, for every kind of operand", (op, arity) => {
     for (const [x, y] of [["e0[i]", "e1[i]"], ["v0", "e0[j]"], ["e1[0]", "v3"]]) {
       const expr = ops[op].elementwise!(...Array.from({ length: arity }, (_, k) => scalar.input(k)));
       expect(renderJs(expr, (k) => [x, y][k])).toBe(before[op](x, y));

@@ -13,6 +13,7 @@ export const broadcastTo = defineOp(nodeSchema("broadcastTo", 2, NoAttrs), {
   },
   vjp: ({ b }, n, g) => [b.sumTo(g, n.inputs[0]), null],
   elementwise: undefined,
+  // linear in x; `like` only lends its shape
   timeLinear: true,
   batch: "rowwise",
   doc: {

@@ -16,6 +16,7 @@ export const sumTo = defineOp(nodeSchema("sumTo", 2, NoAttrs), {
   },
   vjp: ({ b }, n, g) => [b.broadcastTo(g, n.inputs[0]), null],
   elementwise: undefined,
+  // linear in x; `like` only lends its shape
   timeLinear: true,
   batch: "rowwise",
   doc: {

@@ -1,17 +1,4 @@
-import type { Dtype, FloatArray, Node, Shape } from "@unroll/ir";
-
-/** Elementwise ops a fused loop can compute, as JavaScript expressions of their operands. */
-const UNARY: Readonly<Record<string, (x: string) => string>> = {
-  neg: (x) => `-${x}`,
-  tanh: (x) => `Math.tanh(${x})`,
-  sigmoid: (x) => `1 / (1 + Math.exp(-${x}))`,
-  relu: (x) => `Math.max(${x}, 0)`,
-  step: (x) => `(${x} > 0 ? 1 : 0)`,
-  exp: (x) => `Math.exp(${x})`,
-  log: (x) => `Math.log(${x})`,
-  identity: (x) => x,
-};
-const BINARY: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*", div: "/" };
+import { elementwiseOf, ops, renderJs, type Dtype, type FloatArray, type Node, type Shape } from "@unroll/ir";
 
 /** How an operand outside the group is read: element by element, once per row (a trailing broadcast), or a scalar. */
 type Access = "full" | "tile" | "scalar";
@@ -58,7 +45,7 @@ export function planFusion(nodes: readonly Node[], shapes: ReadonlyMap<string, S
   const groupOf = new Map<string, Open>();
   const open: Open[] = [];
   for (const n of nodes) {
-    const fusable = n.op in UNARY || n.op in BINARY;
+    const fusable = ops[n.op].elementwise !== undefined;
     const out = shapes.get(n.id)!;
     let joined: Open | undefined;
     if (fusable) {
@@ -118,7 +105,7 @@ function compile(members: readonly Node[], tile: Shape | undefined, shapes: Read
   };
   const round = dtype === "float32" ? (x: string) => `Math.fround(${x})` : (x: string) => x;
   const lines = members.map((m, k) => {
-    const expr = m.op in UNARY ? UNARY[m.op](operand(m.inputs[0])) : `${operand(m.inputs[0])} ${BINARY[m.op]} ${operand(m.inputs[1])}`;
+    const expr = renderJs(elementwiseOf(m)!, (j) => operand(m.inputs[j]));
     return `const v${k} = ${round(expr)};`;
   });
   const body = [

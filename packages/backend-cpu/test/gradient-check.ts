@@ -1,5 +1,8 @@
 import {
   GraphBuilder,
+  type CaseInputs,
+  type InputSpec,
+  type OpCase,
   resolveShape,
   sizeOf,
   vjpGraph,
@@ -30,43 +33,6 @@ export function seedOf(text: string): number {
   return h >>> 0;
 }
 
-/** How the values of one input are drawn, and whether the VJP must give it a gradient. */
-export interface InputSpec {
-  /** Draws one element; uniform in [-1, 1) by default. */
-  readonly gen?: (r: () => number) => number;
-  /** The VJP must return no gradient for this input (a `null` slot of its op's rule). */
-  readonly noGrad?: boolean;
-  /** Integer-valued (class ids): never perturbed. */
-  readonly discrete?: boolean;
-}
-
-/** Values bounded away from 0 (relu/step inputs, divisors): |v| in [0.25, 1.25). */
-export const awayFromZero: InputSpec = { gen: (r) => (r() < 0.5 ? -1 : 1) * (0.25 + r()) };
-/** Positive values in [0.5, 2) (log inputs). */
-export const positive: InputSpec = { gen: (r) => 0.5 + 1.5 * r() };
-/** An input whose values are never read (the `like` of sumTo/broadcastTo, the input of countOf). */
-export const shapeOnly: InputSpec = { noGrad: true };
-/** Integer class ids in [0, depth). */
-export const classIds = (depth: number): InputSpec => ({ noGrad: true, discrete: true, gen: (r) => Math.floor(r() * depth) });
-
-/** What a case uses to declare its inputs and compose its graph. */
-export interface CaseInputs {
-  /** The builder of the forward graph. */
-  readonly b: GraphBuilder;
-  /** Declares a batched operand, an xs of shape `["B", ...]`. */
-  x(id: string, shape: Dim[], spec?: InputSpec): string;
-  /** Declares an unbatched operand, a param. */
-  p(id: string, shape: number[], spec?: InputSpec): string;
-}
-
-/** One gradient check: a tiny step graph around the op under test. */
-export interface GradCase {
-  /** Shown in the test name. */
-  readonly name: string;
-  /** Declares the inputs and returns the value whose gradient is checked. */
-  build(t: CaseInputs): string;
-}
-
 /** A case turned into its forward graph, the VJP graph of its output, and its inputs. */
 export interface PreparedCase {
   readonly forward: CheckedGraph;
@@ -86,7 +52,7 @@ export const OUT = "out";
  * batch-first: a `"B"` elsewhere is moved first by a reshape, and an unbatched value
  * is broadcast over a batch (whose seed then acts as the sum of its rows).
  */
-export function prepare(c: GradCase): PreparedCase {
+export function prepare(c: OpCase): PreparedCase {
   const b = new GraphBuilder();
   const inputs: { id: string; kind: "xs" | "params"; shape: readonly Dim[]; spec: InputSpec }[] = [];
   const t: CaseInputs = {
@@ -99,7 +65,7 @@ export function prepare(c: GradCase): PreparedCase {
   const s = b.shape(out);
   if (s[0] !== "B") {
     if (s.includes("B")) out = b.reshape(out, ["B", ...s.filter((d) => d !== "B")]);
-    else out = b.broadcastTo(b.reshape(out, [1, ...s]), t.x("lift", ["B", ...s], shapeOnly));
+    else out = b.broadcastTo(b.reshape(out, [1, ...s]), t.x("lift", ["B", ...s], { noGrad: true }));
   }
   b.output(OUT, out);
   const forward = b.build(c.name);

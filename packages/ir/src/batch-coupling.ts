@@ -1,58 +1,15 @@
 import type { CheckedProgram } from "./check-program.js";
 import { maskGraph } from "./mask.js";
-import type { Node, OpKind } from "./ops/index.js";
+import { ops, type Node } from "./ops/index.js";
 import type { Shape } from "./shape.js";
 import type { CheckedGraph } from "./validate.js";
-
-/**
- * How an op's output depends on the batch rows of its inputs:
- * - `rowwise`: row i of the output depends only on row i of each input, as
- *   long as the output keeps the batch axis leading (and nowhere else); an op
- *   that combines rows then necessarily drops or moves that axis (a sum over
- *   the batch, `W · xᵀ`, a reshape across rows), which the check sees;
- * - `shape`: the output depends on its input's shape only (a count), so on
- *   the batch size only if it counts the batch axis.
- */
-type BatchRule = "rowwise" | "shape";
-
-/** The batch rule of every op; the type makes a new op without one a compile error. */
-const batchRules: { readonly [K in OpKind]: BatchRule } = {
-  matmul: "rowwise",
-  add: "rowwise",
-  sub: "rowwise",
-  mul: "rowwise",
-  div: "rowwise",
-  neg: "rowwise",
-  tanh: "rowwise",
-  sigmoid: "rowwise",
-  relu: "rowwise",
-  step: "rowwise",
-  exp: "rowwise",
-  log: "rowwise",
-  softmax: "rowwise",
-  logSoftmax: "rowwise",
-  concat: "rowwise",
-  slice: "rowwise",
-  pad: "rowwise",
-  sum: "rowwise",
-  mean: "rowwise",
-  sumTo: "rowwise",
-  broadcastTo: "rowwise",
-  reshape: "rowwise",
-  countOf: "shape",
-  constant: "rowwise",
-  identity: "rowwise",
-  oneHot: "rowwise",
-  mse: "rowwise",
-  softmaxCrossEntropy: "rowwise",
-};
 
 /** What a value depends on: nothing per-row (params, constants), its own row only, or several rows. */
 type Dependence = "const" | "row" | "mixed";
 
 const batchLeading = (s: Shape): boolean => s[0] === "B" && s.slice(1).every((d) => d !== "B");
 
-/** True when a `countOf` node counts along the batch axis. */
+/** True when a node with the `shape` batch rule (a `countOf`) reads the batch dimension: its `axes`, all by default, include it. */
 function countsBatch(node: Node, input: Shape): boolean {
   const axes = (node.attrs as { axes?: number[] } | undefined)?.axes;
   return input.some((d, i) => d === "B" && (axes === undefined || axes.some((a) => (a < 0 ? a + input.length : a) === i)));
@@ -70,7 +27,7 @@ export function batchCouplingOfGraph(checked: CheckedGraph): string | undefined 
     const ins = node.inputs.map((id) => dep.get(id) ?? "mixed");
     const shape = checked.shapes.get(node.id)!;
     let d: Dependence;
-    if (batchRules[node.op] === "shape") d = countsBatch(node, checked.shapes.get(node.inputs[0])!) ? "mixed" : "const";
+    if (ops[node.op].batch === "shape") d = countsBatch(node, checked.shapes.get(node.inputs[0])!) ? "mixed" : "const";
     else if (ins.every((i) => i === "const")) d = "const";
     else if (ins.includes("mixed")) d = "mixed";
     else d = batchLeading(shape) ? "row" : "mixed";

@@ -1,4 +1,4 @@
-import { type Node } from "./ops/index.js";
+import { ops, type Node } from "./ops/index.js";
 import type { Shape } from "./shape.js";
 import type { CheckedGraph } from "./validate.js";
 
@@ -48,9 +48,6 @@ export interface ScanInterface {
   readonly summedOutputs?: readonly string[];
 }
 
-/** Ops that are linear, so summing their inputs over time sums their output over time. */
-const TIME_LINEAR = new Set(["add", "sub", "neg", "pad", "slice", "concat", "identity", "reshape", "sumTo"]);
-
 const isBatched = (s: Shape | undefined): boolean => s !== undefined && s[0] === "B";
 
 /** Splits a step graph for a scan; see {@link ScanSplit}. */
@@ -79,23 +76,22 @@ export function splitScan(checked: CheckedGraph, io: ScanInterface): ScanSplit {
   const phase = new Map<string, "pre" | "core" | "post">();
   for (const n of order) phase.set(n.id, !recurrent.has(n.id) ? "pre" : feeds.has(n.id) ? "core" : "post");
 
-  // Values summed over time: reductions of batched values outside the loop, and linear ops of only such values.
+  // Values summed over time: reductions of batched values outside the loop, and time-linear ops (OpDef.timeLinear) of only such values.
   const summed = new Set<string>();
   for (const n of order) {
     if (phase.get(n.id) === "core" || isBatched(shapes.get(n.id))) continue;
     const ins = n.inputs.map((i) => shapes.get(i));
     if (ins.some(isBatched)) summed.add(n.id);
     else if (n.inputs.some((i) => summed.has(i))) {
-      if (!TIME_LINEAR.has(n.op) || !n.inputs.every((i) => summed.has(i))) {
-        return whole(`node "${n.id}" (${n.op}) mixes a sum over steps with a per-step value`);
-      }
+      if (!ops[n.op].timeLinear) return whole(`node "${n.id}" (${n.op}) is not linear in time, so it cannot be computed from sums over steps`);
+      if (!n.inputs.every((i) => summed.has(i))) return whole(`node "${n.id}" (${n.op}) mixes a sum over steps with a per-step value`);
       summed.add(n.id);
     }
   }
   const allowedSummed = new Set(io.summedOutputs ?? []);
   for (const n of order) {
     for (const i of n.inputs) {
-      if (summed.has(i) && !(summed.has(n.id) && TIME_LINEAR.has(n.op))) {
+      if (summed.has(i) && !(summed.has(n.id) && ops[n.op].timeLinear)) {
         return whole(`"${i}" is reduced over the batch and then used again within the step, by "${n.id}" (${n.op})`);
       }
     }

@@ -1,23 +1,8 @@
-import { checkProgram, GraphBuilder, programOfGraph, type CheckedProgram, type Dim } from "@unroll/ir";
+import { checkProgram, GraphBuilder, programOfGraph, type CaseInputs, type CheckedProgram, type Dim, type OpCase } from "@unroll/ir";
 import { uniform, type Gen } from "../support/tensors.js";
 
-/** What a case uses to declare its operands and compose its graph. */
-export interface CaseInputs {
-  /** The builder of the step graph. */
-  readonly b: GraphBuilder;
-  /** Declares a batched operand: an xs sequence, `["B", ...]` at each step. */
-  x(id: string, shape: Dim[], gen?: Gen): string;
-  /** Declares an unbatched operand: a param. */
-  p(id: string, shape: number[], gen?: Gen): string;
-}
-
-/** One forward check of an op: a tiny step graph around it. */
-export interface ForwardCase {
-  /** Shown in the test name. */
-  readonly name: string;
-  /** Declares the operands and returns the value to compare. */
-  build(inputs: CaseInputs): string;
-}
+/** One forward check of an op: a tiny step graph around it, from `@unroll/ir`'s `opCases`. */
+export type ForwardCase = OpCase;
 
 /** An operand of a prepared case and how its values are drawn. */
 export interface CaseOperand {
@@ -45,14 +30,15 @@ export interface PreparedCase {
  * Turns a case into a program whose ys `out` is the case's value. A ys must be
  * batch-first, so a value with `"B"` elsewhere is reshaped to put it first, and an
  * unbatched value is broadcast over the batch of an extra unread sequence `lift`.
+ * Operands are drawn by their spec's `gen` (uniform in [-1, 1) by default).
  */
 export function prepareCase(c: ForwardCase): PreparedCase {
   const b = new GraphBuilder();
   const operands: CaseOperand[] = [];
   const inputs: CaseInputs = {
     b,
-    x: (id, shape, gen = uniform) => (operands.push({ id, kind: "xs", shape, gen }), b.input(id, shape)),
-    p: (id, shape, gen = uniform) => (operands.push({ id, kind: "params", shape, gen }), b.param(id, shape)),
+    x: (id, shape, spec) => (operands.push({ id, kind: "xs", shape, gen: spec?.gen ?? uniform }), b.input(id, shape)),
+    p: (id, shape, spec) => (operands.push({ id, kind: "params", shape, gen: spec?.gen ?? uniform }), b.param(id, shape)),
   };
   let out = c.build(inputs);
   const ops = new Set(b.toGraph().nodes.map((n) => n.op));

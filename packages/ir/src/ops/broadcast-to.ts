@@ -12,4 +12,14 @@ export const broadcastTo = defineOp(nodeSchema("broadcastTo", 2, NoAttrs), {
     return like;
   },
   vjp: ({ b }, n, g) => [b.sumTo(g, n.inputs[0]), null],
+  elementwise: undefined,
+  // linear in x; `like` only lends its shape
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "reductions and their adjoints",
+    inputs: "x, like",
+    output: "`like` (x must broadcast to it)",
+    gradient: "`sumTo(g, x)`; none for `like`",
+  },
 });

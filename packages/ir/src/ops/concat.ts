@@ -24,4 +24,13 @@ export const concat = defineOp(nodeSchema("concat", "variadic", NoAttrs), {
       return part;
     });
   },
+  elementwise: undefined,
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "last-axis layout",
+    inputs: "x₁…xₙ (n ≥ 1), equal except the last axis",
+    output: "`[..., Σ widths]`",
+    gradient: "slices of g",
+  },
 });

@@ -34,5 +34,16 @@ export const constant = defineOp(
       return shape;
     },
     vjp: () => [],
+    elementwise: undefined,
+    // the same value at every step, so its sum over L steps is L times it
+    timeLinear: false,
+    batch: "rowwise",
+    doc: {
+      group: "sources and plumbing",
+      inputs: "none",
+      attrs: "exactly one of `value`, `values` (flat, row-major); `shape?` (default scalar)",
+      output: "`shape`",
+      gradient: "(no inputs)",
+    },
   },
 );

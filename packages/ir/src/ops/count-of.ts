@@ -10,5 +10,17 @@ export const countOf = defineOp(
   {
     shape: ([x], n) => (normalizeAxes(n.attrs?.axes, x.length, "countOf"), []),
     vjp: () => [null],
+    elementwise: undefined,
+    // a count, not a sum: over L steps the per-step counts add up to L times the count
+    timeLinear: false,
+    // its value is x's shape, not x's rows: it couples rows only if it counts the batch axis
+    batch: "shape",
+    doc: {
+      group: "reductions and their adjoints",
+      inputs: "x",
+      attrs: "`axes?`",
+      output: "`[]`: product of x's dimensions along the axes, read at run time",
+      gradient: "none (reads only the shape)",
+    },
   },
 );

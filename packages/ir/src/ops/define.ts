@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ShapeError } from "../errors.js";
+import type { ElementwiseRule } from "../scalar-expr.js";
 import { broadcastShapes, formatShape, shapesEqual, type Shape } from "../shape.js";
 
 /** The id of a value in a step graph: an xs, a param, a carry or a node. */
@@ -86,9 +87,49 @@ export interface NodeBase {
 }
 
 /**
- * Everything unroll knows about one op: its node schema, its shape rule and its
+ * How an op's output depends on the batch rows of its inputs:
+ * - `rowwise`: row i of the output depends only on row i of each input, as
+ *   long as the output keeps the batch axis leading (and nowhere else); an op
+ *   that combines rows then necessarily drops or moves that axis (a sum over
+ *   the batch, `W · xᵀ`, a reshape across rows), which the batch-coupling
+ *   check sees;
+ * - `shape`: the output depends only on its input's dimensions along the
+ *   node's `axes` (all by default), as a count does, so it couples rows only
+ *   when those include the batch axis.
+ */
+export type BatchRule = "rowwise" | "shape";
+
+/** The groups of the op set, in the order of the union and of the op table in the docs. */
+export type OpGroup =
+  | "linear algebra"
+  | "elementwise arithmetic"
+  | "elementwise nonlinearities"
+  | "last-axis normalizations"
+  | "last-axis layout"
+  | "reductions and their adjoints"
+  | "sources and plumbing"
+  | "per-row losses";
+
+/** One row of the op table in `docs/graph-ir.md`, which is generated from these (markdown allowed). */
+export interface OpDoc {
+  /** The op's group. */
+  readonly group: OpGroup;
+  /** The inputs, in order, with any constraint on their shapes. */
+  readonly inputs: string;
+  /** The attributes; omitted when the op has none. */
+  readonly attrs?: string;
+  /** The output shape (and, where it is not obvious, its value). */
+  readonly output: string;
+  /** The gradient of each input, in terms of `g` (the output's gradient) and `y` (the output). */
+  readonly gradient: string;
+}
+
+/**
+ * Everything unroll knows about one op: its node schema, its shape rule, its
  * reverse-mode gradient rule (VJP), expressed in IR ops so that backends need
- * forward kernels only.
+ * forward kernels only, and the facts that graph passes read (fusion, hoisting,
+ * batch splitting). Every field is required, so the type checker names an op
+ * that lacks one.
  */
 export interface OpDef<N extends NodeBase> {
   /** Zod schema of a node of this op. */
@@ -100,6 +141,22 @@ export interface OpDef<N extends NodeBase> {
    * `null` means the input gets no gradient (an index, or a shape-only input).
    */
   vjp(ctx: VjpContext, node: N, g: string): (string | null)[];
+  /**
+   * For an elementwise op (output element i from element i of each broadcast
+   * input, no attributes), its scalar expression, from which backends generate
+   * fused loops; `undefined` for every other op.
+   */
+  readonly elementwise: ElementwiseRule | undefined;
+  /**
+   * Linear in time: when every input is a sum over time steps, the output is the
+   * sum over time steps of the per-step outputs, so a scan may compute it once on
+   * the sums (see `splitScan`).
+   */
+  readonly timeLinear: boolean;
+  /** How the output depends on the batch rows of the inputs. */
+  readonly batch: BatchRule;
+  /** Its row in the op table of `docs/graph-ir.md`. */
+  readonly doc: OpDoc;
 }
 
 /** Shape rule of an elementwise op: NumPy broadcasting of all inputs. */

@@ -1,3 +1,4 @@
+import * as s from "../scalar-expr.js";
 import { broadcastRule, defineOp, NoAttrs, nodeSchema, unbroadcast } from "./define.js";
 
 /** `a / b`, elementwise with broadcasting. */
@@ -9,4 +10,9 @@ export const div = defineOp(nodeSchema("div", 2, NoAttrs), {
     // d(x/y)/dy = -(x/y)/y
     return [unbroadcast(ctx, b.div(g, y), x), unbroadcast(ctx, b.neg(b.div(b.mul(g, n.id), y)), y)];
   },
+  elementwise: (a, b) => s.div(a, b),
+  // linear in a alone: a ratio of sums over time is not the sum of the ratios
+  timeLinear: false,
+  batch: "rowwise",
+  doc: { group: "elementwise arithmetic", inputs: "a, b", output: "broadcast", gradient: "`g/b`, `−g·y/b` (unbroadcast)" },
 });

@@ -4,4 +4,8 @@ import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
 export const identity = defineOp(nodeSchema("identity", 1, NoAttrs), {
   shape: sameShape,
   vjp: (_ctx, _n, g) => [g],
+  elementwise: (x) => x,
+  timeLinear: true,
+  batch: "rowwise",
+  doc: { group: "sources and plumbing", inputs: "x", output: "x", gradient: "`g`" },
 });

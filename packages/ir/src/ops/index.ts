@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { input, type ScalarExpr } from "../scalar-expr.js";
 import { add } from "./add.js";
 import { broadcastTo } from "./broadcast-to.js";
 import { concat } from "./concat.js";
@@ -31,8 +32,9 @@ import { tanh } from "./tanh.js";
 
 /**
  * The op set: one closed discriminated union, and the table of contents of the IR.
- * Adding an op means a file in `ops/`, an entry here, and a kernel in every backend
- * (the compiler points at each place that is missing it).
+ * Adding an op means a file in `ops/`, an entry here and in {@link ops}, and a
+ * kernel in every backend (the compiler points at each place that is missing it;
+ * `docs/adding-an-op.md` has the checklist).
  */
 export const NodeSchema = z.discriminatedUnion("op", [
   // linear algebra
@@ -126,4 +128,12 @@ export const opKinds = Object.keys(ops) as OpKind[];
 /** Looks up the definition of a node's op. */
 export function opOf<K extends OpKind>(node: NodeOf<K>): OpDef<NodeOf<K>> {
   return ops[node.op as K] as OpDef<NodeOf<K>>;
+}
+
+/**
+ * The scalar expression of an elementwise node, over its operands `{ input: k }`
+ * (operand k is the node's k-th input), or undefined when its op is not elementwise.
+ */
+export function elementwiseOf(node: Node): ScalarExpr | undefined {
+  return ops[node.op].elementwise?.(...node.inputs.map((_, k) => input(k)));
 }

@@ -5,4 +5,8 @@ export const logSoftmax = defineOp(nodeSchema("logSoftmax", 1, NoAttrs), {
   shape: ([x]) => (lastDim(x, "logSoftmax"), x),
   // g - softmax(x) * sum(g)
   vjp: ({ b }, n, g) => [b.sub(g, b.mul(b.exp(n.id), b.sum(g, { axes: [-1], keepDims: true })))],
+  elementwise: undefined,
+  timeLinear: false,
+  batch: "rowwise",
+  doc: { group: "last-axis normalizations", inputs: "x", output: "x (stable log-sum-exp)", gradient: "`g − exp(y)·Σ_last g`" },
 });

@@ -42,5 +42,16 @@ export const matmul = defineOp(
       if (tA && !tB) return [b.matmul(y, g, { transposeB: true }), b.matmul(x, g)];
       return [b.matmul(y, g, { transposeA: true, transposeB: true }), b.matmul(g, x, { transposeA: true, transposeB: true })];
     },
+    elementwise: undefined,
+    // bilinear: (Σa)·(Σb) is not Σ a·b
+    timeLinear: false,
+    batch: "rowwise",
+    doc: {
+      group: "linear algebra",
+      inputs: "a, b (rank 2)",
+      attrs: "`transposeA?`, `transposeB?`",
+      output: "`[m, p]` of `op(a)·op(b)`",
+      gradient: "`da = g·bᵀ`, `db = aᵀ·g`. Transposed cases use the flags and never materialize a transpose.",
+    },
   },
 );

@@ -15,4 +15,15 @@ export const mean = defineOp(nodeSchema("mean", 1, ReduceAttrs), {
     // the count may include the batch axis, so it is computed at run time
     return [b.div(b.broadcastTo(kept, x), b.countOf(x, axes))];
   },
+  elementwise: undefined,
+  // the divisor is x's element count, the same for a sum over steps as for one step
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "reductions and their adjoints",
+    inputs: "x",
+    attrs: "as `sum`",
+    output: "as `sum`",
+    gradient: "`broadcastTo(g, x) / countOf(x, axes)`",
+  },
 });

@@ -22,4 +22,13 @@ export const mse = defineOp(nodeSchema("mse", 2, NoAttrs), {
     const dp = b.mul(b.mul(b.sub(p, t), b.scalar(2 / width)), b.reshape(g, [rows, 1]));
     return [dp, b.neg(dp)];
   },
+  elementwise: undefined,
+  timeLinear: false,
+  batch: "rowwise",
+  doc: {
+    group: "per-row losses",
+    inputs: "pred, target (same shape `[R, O]`)",
+    output: "`[R]`: mean over O of `(p − t)²`",
+    gradient: "`dp = 2(p − t)/O · g`, `dt = −dp`",
+  },
 });

@@ -1,3 +1,4 @@
+import * as s from "../scalar-expr.js";
 import { broadcastRule, defineOp, NoAttrs, nodeSchema, unbroadcast } from "./define.js";
 
 /** `a * b`, elementwise with broadcasting. */
@@ -7,4 +8,9 @@ export const mul = defineOp(nodeSchema("mul", 2, NoAttrs), {
     const [x, y] = n.inputs;
     return [unbroadcast({ b, ...ctx }, b.mul(g, y), x), unbroadcast({ b, ...ctx }, b.mul(g, x), y)];
   },
+  elementwise: (a, b) => s.mul(a, b),
+  // bilinear, not linear: the product of two sums over time is not the sum of the products
+  timeLinear: false,
+  batch: "rowwise",
+  doc: { group: "elementwise arithmetic", inputs: "a, b", output: "broadcast", gradient: "`g·b`, `g·a` (unbroadcast)" },
 });

@@ -1,7 +1,12 @@
+import * as s from "../scalar-expr.js";
 import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
 
 /** `-x`. */
 export const neg = defineOp(nodeSchema("neg", 1, NoAttrs), {
   shape: sameShape,
   vjp: ({ b }, _n, g) => [b.neg(g)],
+  elementwise: (x) => s.neg(x),
+  timeLinear: true,
+  batch: "rowwise",
+  doc: { group: "elementwise arithmetic", inputs: "x", output: "x", gradient: "`−g`" },
 });

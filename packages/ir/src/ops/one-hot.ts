@@ -13,4 +13,8 @@ export const oneHot = defineOp(nodeSchema("oneHot", 1, z.object({
     return [...x, n.attrs.depth] as Dim[];
   },
   vjp: () => [null],
+  elementwise: undefined,
+  timeLinear: false,
+  batch: "rowwise",
+  doc: { group: "sources and plumbing", inputs: "class ids `[n]`", attrs: "`depth` ≥ 1", output: "`[n, depth]`", gradient: "none" },
 });

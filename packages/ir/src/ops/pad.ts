@@ -16,5 +16,15 @@ export const pad = defineOp(
       const width = lastDim(ctx.shape(n.inputs[0]), "pad");
       return [ctx.b.slice(g, n.attrs.before, n.attrs.before + width)];
     },
+    elementwise: undefined,
+    timeLinear: true,
+    batch: "rowwise",
+    doc: {
+      group: "last-axis layout",
+      inputs: "x",
+      attrs: "`before`, `after` (≥ 0)",
+      output: "`[..., before + width + after]` (zeros)",
+      gradient: "`slice(g, before, before + width)`",
+    },
   },
 );

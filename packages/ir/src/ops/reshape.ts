@@ -30,4 +30,14 @@ export const reshape = defineOp(nodeSchema("reshape", 1, z.object({
     return n.attrs.shape as Dim[];
   },
   vjp: ({ b, shape }, n, g) => [b.reshape(g, shape(n.inputs[0]))],
+  elementwise: undefined,
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "reductions and their adjoints",
+    inputs: "x",
+    attrs: "`shape` (sizes ≥ 0 or `\"B\"`)",
+    output: "`shape` (same fixed-size product and number of `\"B\"`)",
+    gradient: "`reshape(g, shape of x)`",
+  },
 });

@@ -24,5 +24,15 @@ export const slice = defineOp(
       const width = lastDim(ctx.shape(n.inputs[0]), "slice");
       return [ctx.b.pad(g, n.attrs.start, width - n.attrs.end)];
     },
+    elementwise: undefined,
+    timeLinear: true,
+    batch: "rowwise",
+    doc: {
+      group: "last-axis layout",
+      inputs: "x",
+      attrs: "`start`, `end` (`0 ≤ start < end ≤ width`)",
+      output: "`[..., end − start]`",
+      gradient: "`pad(g, start, width − end)`",
+    },
   },
 );

@@ -23,4 +23,13 @@ export const softmaxCrossEntropy = defineOp(nodeSchema("softmaxCrossEntropy", 2,
     const d = b.sub(b.softmax(logits), b.oneHot(classes, depth));
     return [b.mul(d, b.reshape(g, [rows, 1])), null];
   },
+  elementwise: undefined,
+  timeLinear: false,
+  batch: "rowwise",
+  doc: {
+    group: "per-row losses",
+    inputs: "logits `[R, C]`, class ids `[R]`",
+    output: "`[R]`: `−logSoftmax(logits)[class]`, computed stably",
+    gradient: "`(softmax(logits) − oneHot(class, C))·g`; none for the class ids",
+  },
 });

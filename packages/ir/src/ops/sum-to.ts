@@ -15,4 +15,14 @@ export const sumTo = defineOp(nodeSchema("sumTo", 2, NoAttrs), {
     return like;
   },
   vjp: ({ b }, n, g) => [b.broadcastTo(g, n.inputs[0]), null],
+  elementwise: undefined,
+  // linear in x; `like` only lends its shape
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "reductions and their adjoints",
+    inputs: "x, like",
+    output: "`like` (x must be a broadcast of like)",
+    gradient: "`broadcastTo(g, x)`; none for `like`",
+  },
 });

@@ -14,4 +14,14 @@ export const sum = defineOp(nodeSchema("sum", 1, ReduceAttrs), {
     const kept = n.attrs?.keepDims ? g : b.reshape(g, keptShape(shape(x), axes));
     return [b.broadcastTo(kept, x)];
   },
+  elementwise: undefined,
+  timeLinear: true,
+  batch: "rowwise",
+  doc: {
+    group: "reductions and their adjoints",
+    inputs: "x",
+    attrs: "`axes?` (default all, negative counts from the end), `keepDims?`",
+    output: "x without (or with size 1 on) the axes",
+    gradient: "`broadcastTo(g, x)`",
+  },
 });

@@ -6,14 +6,16 @@ import {
   opKinds,
   ops,
   renderJs,
+  resolveShape,
   scalar,
+  type CheckedGraph,
   type Dtype,
   type FloatArray,
   type NodeOf,
   type OpKind,
   type Tensor,
 } from "@unroll/ir";
-import { cpuKernels, NodeRunner } from "../src/index.js";
+import { cpuDevice, cpuKernels } from "../src/index.js";
 import { planFusion } from "../src/fusion.js";
 
 /** The ops that carry a scalar expression, and how many operands each takes. */
@@ -32,6 +34,19 @@ function operands(arity: number): number[][] {
   const b: number[] = [];
   for (const x of SAMPLES) for (const y of SAMPLES) a.push(x), b.push(y);
   return [a, b];
+}
+
+/** Runs a graph's nodes on the CPU device, fused (only the graph's ys materialized) or one kernel per node. */
+function runNodes(g: CheckedGraph, fuse: boolean, env: Map<string, Tensor>, batch: number, dtype: Dtype): Map<string, Tensor> {
+  const device = cpuDevice({ kernels: cpuKernels, fuse });
+  const live = new Set(g.graph.ys.map((y) => y.value));
+  for (const exe of device.prepare(g.order, { shapes: g.shapes, live, dtype })) {
+    const last = exe.nodes[exe.nodes.length - 1];
+    const out = device.alloc(resolveShape(g.shapes.get(last.id)!, batch), dtype);
+    device.run(exe, exe.inputs.map((id) => env.get(id)!), out);
+    env.set(last.id, out);
+  }
+  return env;
 }
 
 /** Bitwise equality, with NaN equal to NaN and 0 unequal to -0; returns the first index that differs. */
@@ -74,8 +89,8 @@ describe.each<Dtype>(["float64", "float32"])("elementwise ops in %s", (dtype) =>
         ["c", { shape: [4], data: arrayOf(dtype, [1, 0.5, -3, 1e-3]) }],
       ]);
     const y = g.graph.ys[0].value;
-    const fused = new NodeRunner(g.order, g.shapes, cpuKernels, dtype, new Set()).run(env(), batch).get(y)!;
-    const plain = new NodeRunner(g.order, g.shapes, cpuKernels, dtype).run(env(), batch).get(y)!;
+    const fused = runNodes(g, true, env(), batch, dtype).get(y)!;
+    const plain = runNodes(g, false, env(), batch, dtype).get(y)!;
     expect(fused.data).toBeInstanceOf(plain.data.constructor);
     expect(firstDifference(fused.data, plain.data)).toBe(-1);
   });

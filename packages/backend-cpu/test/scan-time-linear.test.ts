@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { GraphBuilder, type ScanInterface, type Tensor } from "@unroll/ir";
-import { createRng } from "@unroll/bptt";
-import { cpuKernels, ScanRunner } from "../src/index.js";
+import { GraphBuilder, splitScan, type ScanInterface, type Tensor } from "@unroll/ir";
+import { createRng, ScanExecutor, type ScanGraph } from "@unroll/bptt";
+import { cpuDevice, cpuKernels } from "../src/index.js";
 
 const L = 4;
 const B = 3;
@@ -21,7 +21,8 @@ function scan(extra: (b: GraphBuilder, dW: string) => Record<string, string>) {
   b.output("y", next);
   const checked = b.build();
   const io: ScanInterface = { recurrentInputs: [h], recurrentOutputs: [next], outputs: [], summedOutputs: Object.values(summed) };
-  return { checked, io, summed };
+  const graph: ScanGraph = { label: "test", graph: checked, io, split: splitScan(checked, io) };
+  return { graph, summed };
 }
 
 function random(shape: number[], r: () => number): Tensor {
@@ -29,16 +30,16 @@ function random(shape: number[], r: () => number): Tensor {
 }
 
 describe("splitScan reads OpDef.timeLinear", () => {
-  it("hoists sum, mean and broadcastTo of sums over steps, and gives the step-by-step sums", () => {
-    const { checked, io, summed } = scan((b, dW) => ({
+  it("hoists sum, mean and broadcastTo of sums over steps, and gives the step-by-step sums", async () => {
+    const { graph, summed } = scan((b, dW) => ({
       total: b.sum(dW),
       average: b.mean(dW, { axes: [1] }),
       spread: b.broadcastTo(b.sum(dW, { axes: [0], keepDims: true }), dW),
       both: b.add(b.sum(dW), b.neg(b.mean(dW))),
     }));
-    const runner = new ScanRunner(checked, io, cpuKernels, "float64");
-    expect(runner.split.splittable, runner.split.reason).toBe(true);
-    for (const id of Object.values(summed)) expect(runner.split.post.map((n) => n.id)).toContain(id);
+    const runner = new ScanExecutor(cpuDevice({ kernels: cpuKernels, fuse: true }), "float64");
+    expect(graph.split.splittable, graph.split.reason).toBe(true);
+    for (const id of Object.values(summed)) expect(graph.split.post.map((n) => n.id)).toContain(id);
 
     const r = createRng(7);
     const args = {
@@ -48,10 +49,14 @@ describe("splitScan reads OpDef.timeLinear", () => {
       constants: new Map([["W", random([3, 2], r)], ["U", random([2, 2], r)]]),
       sequences: new Map([["x", random([L, B, 3], r)]]),
       initial: new Map([["h", random([B, 2], r)]]),
+      entering: new Map<string, Tensor>(),
+      after: new Map<string, Tensor>(),
+      outputs: [],
+      summed: Object.values(summed),
     };
-    const hoisted = runner.run(args);
-    // with a site the runner goes step by step through the whole graph, adding the summed outputs as it goes
-    const stepwise = runner.run({ ...args, site: (t) => ({ step: t, stage: 0, pass: "backward" }) });
+    const hoisted = await runner.run(graph, args);
+    // with a site the executor goes step by step through the whole graph, adding the summed outputs as it goes
+    const stepwise = await runner.run(graph, { ...args, site: { stage: 0, pass: "backward", step: (t) => t } });
     for (const id of Object.values(summed)) {
       const a = hoisted.summed.get(id)!;
       const w = stepwise.summed.get(id)!;
@@ -61,8 +66,7 @@ describe("splitScan reads OpDef.timeLinear", () => {
   });
 
   it("does not hoist a product of sums over steps (mul is not time-linear)", () => {
-    const { checked, io } = scan((b, dW) => ({ square: b.mul(dW, dW) }));
-    const split = new ScanRunner(checked, io, cpuKernels, "float64").split;
+    const { split } = scan((b, dW) => ({ square: b.mul(dW, dW) })).graph;
     expect(split.splittable).toBe(false);
     expect(split.reason).toMatch(/\(mul\) is not linear in time/);
   });

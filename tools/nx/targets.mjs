@@ -1,6 +1,6 @@
 // A local nx plugin (registered in nx.json): it gives every project under packages/, apps/ and tools/
 // the same build, test, typecheck and docs targets, so `nx run-many` and `nx affected` see one
-// uniform workspace without a project.json per project.
+// uniform workspace without a project.json per project. `lint` comes from @nx/eslint/plugin.
 // Caching (inputs, outputs) is declared here too; nx.json only holds the named inputs.
 import { existsSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
@@ -28,9 +28,9 @@ function readJson(path) {
   return config;
 }
 
-// Projects whose tests read the whole workspace (every package.json, every source file, where the test
+// Projects whose tests read the whole workspace (every package.json, eslint.config.mjs, the project graph, where the test
 // files are): no list of inputs would be both complete and smaller than everything, so their results are never cached.
-const readsWholeWorkspace = new Set(["tools/boundaries", "tools/nx"]);
+const readsWholeWorkspace = new Set(["tools/lint", "tools/nx"]);
 
 const noop = (why) => ({ executor: "nx:noop", metadata: { description: why } });
 

@@ -94,7 +94,10 @@ export default defineConfig(
       "@nx/enforce-module-boundaries": boundaries({}),
       "no-restricted-imports": ["error", { patterns: [{ regex: notAnEntryPoint, message: deepImportMessage }] }],
       // the same for import(), which no-restricted-imports does not see (esquery's regex cannot hold a "/")
-      "no-restricted-syntax": ["error", { selector: `ImportExpression > Literal.source[value=/${notAnEntryPoint.replaceAll("/", "\\x2F")}/]`, message: deepImportMessage }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: `ImportExpression > Literal.source[value=/${notAnEntryPoint.replaceAll("/", "\\x2F")}/]`, message: deepImportMessage },
+      ],
     },
   },
   {

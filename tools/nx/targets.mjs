@@ -71,7 +71,13 @@ function targetsOf(root, workspaceRoot) {
     typecheck: {
       command: `node tools/nx/typecheck.mjs ${root}`,
       cache: true,
-      inputs: ["default", "^default", "{workspaceRoot}/tsconfig.check.json", "{workspaceRoot}/tools/nx/typecheck.mjs", { externalDependencies: ["typescript"] }],
+      inputs: [
+        "default",
+        "^default",
+        "{workspaceRoot}/tsconfig.check.json",
+        "{workspaceRoot}/tools/nx/typecheck.mjs",
+        { externalDependencies: ["typescript"] },
+      ],
     },
     docs: isLibrary
       ? {

@@ -1,6 +1,6 @@
-// ESLint over the whole repository: typescript-eslint's recommended rules plus the package boundaries,
+// ESLint over the whole repository: ESLint's and typescript-eslint's recommended rules plus the package boundaries,
 // checked by nx's own rule (@nx/enforce-module-boundaries) from the nx tags in each package.json.
-// `npm run lint` runs it per project through nx (cached); `npx eslint .` runs it in one process.
+// `npm run lint` runs it in one process; `nx run-many -t lint` runs it per project (@nx/eslint/plugin), cached.
 // tools/lint/boundaries.test.ts proves that the boundary rules reject what they should.
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, posix } from "node:path";

@@ -65,6 +65,9 @@ function targetsOf(root, workspaceRoot) {
       // each writes its JSON report for the "N passed, N failed" line of CI
       command: `vitest run --dir ${root} --passWithNoTests --reporter=default --reporter=json --outputFile.json=${reportOf(root)}`,
       cache: !readsWholeWorkspace.has(root),
+      // one test run at a time, as when one vitest process ran them all: several at once on a 2-core machine slow
+      // the timing-sensitive browser tests (the web demo's main-thread timer gaps) into failures
+      parallelism: false,
       inputs: ["default", "^default", "testEnvironment"],
       outputs: [`{workspaceRoot}/${reportOf(root)}`],
     },

@@ -1,6 +1,6 @@
 import { GraphError } from "./errors.js";
 import { PROGRAM_FORMAT, ProgramSchema, type Program } from "./program.js";
-import { GRAPH_FORMAT, type StepGraph } from "./graph.js";
+import type { StepGraph } from "./graph.js";
 import { formatShape, shapesEqual, type Shape } from "./shape.js";
 import { checkGraph, parseGraph, type CheckedGraph } from "./validate.js";
 import { describeZodError } from "./zod-path.js";

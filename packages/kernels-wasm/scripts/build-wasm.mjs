@@ -47,7 +47,9 @@ if (check) {
   let old = "";
   try {
     old = readFileSync(outFile, "utf8");
-  } catch {}
+  } catch {
+    // no generated file yet: it is stale
+  }
   if (old !== text) {
     console.error(`${outFile} is stale: run \`npm run build:wasm -w @unroll/kernels-wasm\``);
     process.exit(1);

@@ -32,7 +32,12 @@ function operands(arity: number): number[][] {
   if (arity === 1) return [SAMPLES];
   const a: number[] = [];
   const b: number[] = [];
-  for (const x of SAMPLES) for (const y of SAMPLES) a.push(x), b.push(y);
+  for (const x of SAMPLES) {
+    for (const y of SAMPLES) {
+      a.push(x);
+      b.push(y);
+    }
+  }
   return [a, b];
 }
 

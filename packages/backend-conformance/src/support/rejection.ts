@@ -8,13 +8,13 @@ export async function rejection(call: () => Promise<unknown>): Promise<Error> {
   try {
     promise = call();
   } catch (e) {
-    throw new Error(`expected a rejected promise, but the call threw synchronously: ${String(e)}`);
+    throw new Error(`expected a rejected promise, but the call threw synchronously: ${String(e)}`, { cause: e });
   }
   try {
     await promise;
   } catch (e) {
     if (e instanceof Error) return e;
-    throw new Error(`expected a rejection with an Error, got ${String(e)}`);
+    throw new Error(`expected a rejection with an Error, got ${String(e)}`, { cause: e });
   }
   throw new Error("expected the call to reject, but it resolved");
 }

@@ -3,7 +3,6 @@ import {
   fromNested,
   opOf,
   sizeOf,
-  toNested,
   zeros,
   type Dtype,
   type Nested,

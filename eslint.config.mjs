@@ -18,15 +18,15 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
 
 /**
  * Which nx tag may import which (the tags are in each package.json's `nx.tags`). The pipeline order: the IR imports
- * nothing, the scheduler the IR, a backend the IR, the scheduler and the kernels. A pool backend wraps a backend
- * (the worker pool runs the CPU backend's window runner in each worker). Apps import every layer but the test kit.
+ * nothing, kernels the IR (op types), the scheduler the IR, a backend the IR, the scheduler and the kernels. A pool
+ * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). Apps import every layer but the test kit.
  */
 const layers = {
   "layer:ir": [],
-  "layer:kernels": [],
+  "layer:kernels": ["layer:ir"],
   "layer:scheduler": ["layer:ir"],
   "layer:backend": ["layer:ir", "layer:scheduler", "layer:kernels"],
-  "layer:testkit": ["layer:backend", "layer:ir", "layer:scheduler"],
+  "layer:testkit": ["layer:backend", "layer:ir", "layer:kernels", "layer:scheduler"],
   "layer:backend-pool": ["layer:ir", "layer:scheduler", "layer:backend", "layer:kernels"],
   "layer:app": ["layer:backend", "layer:backend-pool", "layer:ir", "layer:kernels", "layer:scheduler"],
   "layer:tool": ["layer:app", "layer:backend", "layer:backend-pool", "layer:ir", "layer:kernels", "layer:scheduler", "layer:testkit"],

@@ -1,8 +1,8 @@
 import { deviceBackend, type Backend } from "@unroll/bptt";
 import { createGemm } from "@unroll/kernels-wasm";
 import { cpuDevice } from "./cpu-device.js";
-import { cpuKernels, type KernelTable } from "./kernels/index.js";
-import { wasmMatmul } from "./kernels/wasm-matmul.js";
+import { cpuKernels, type KernelTable } from "@unroll/kernels-cpu";
+import { wasmMatmul } from "./wasm-matmul.js";
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {

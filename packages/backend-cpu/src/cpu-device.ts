@@ -1,7 +1,7 @@
 import { addInto, allocate, opKinds, sizeOf, type Node, type Tensor } from "@unroll/ir";
 import { unfused, type Device, type Executable, type PrepareContext } from "@unroll/bptt";
 import { planFusion, type FusedGroup } from "./fusion.js";
-import type { KernelTable } from "./kernels/index.js";
+import type { KernelTable } from "@unroll/kernels-cpu";
 
 /** Options of {@link cpuDevice}. */
 export interface CpuDeviceOptions {

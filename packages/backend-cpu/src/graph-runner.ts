@@ -1,5 +1,5 @@
 import { allocate, resolveShape, sizeOf, type CheckedGraph, type Dtype, type Node, type Tensor } from "@unroll/ir";
-import type { KernelTable } from "./kernels/index.js";
+import type { KernelTable } from "@unroll/kernels-cpu";
 
 /**
  * Runs one whole step graph on typed arrays with a kernel table, node by node:

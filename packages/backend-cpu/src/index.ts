@@ -6,5 +6,5 @@
  */
 export { createCpuBackend, fastKernels, type CpuBackendOptions } from "./cpu-backend.js";
 export { cpuDevice, type CpuDeviceOptions } from "./cpu-device.js";
-export { cpuKernels, type Kernel, type KernelTable } from "./kernels/index.js";
+export { cpuKernels, type Kernel, type KernelTable } from "@unroll/kernels-cpu";
 export { GraphRunner } from "./graph-runner.js";

@@ -1,4 +1,4 @@
-// A copy of the reference kernel in packages/backend-cpu/src/kernels/matmul.ts, unwrapped from
+// A copy of the reference kernel in packages/kernels-cpu/src/matmul.ts, unwrapped from
 // the kernel-table signature: the layer rules keep kernels-wasm from importing the backend.
 
 /** c = op(a)·op(b) in float64 accumulators, as the CPU backend computes it. */

@@ -1,6 +1,6 @@
 import { allocate, full, resolveShape, sizeOf, type CheckedGraph, type CheckedProgram, type Node, type Tensor } from "@unroll/ir";
 import { stepView } from "@unroll/bptt";
-import { cpuKernels } from "@unroll/backend-cpu";
+import { cpuKernels } from "@unroll/kernels-cpu";
 import { cast } from "./tensors.js";
 
 /** What the reference forward pass computes. */

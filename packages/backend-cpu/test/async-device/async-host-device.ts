@@ -1,6 +1,6 @@
 import { allocate, opKinds, sizeOf, type FloatArray, type Node, type Tensor } from "@unroll/ir";
 import { deviceBackend, unfused, type Backend, type Device } from "@unroll/bptt";
-import { cpuKernels, type KernelTable } from "../../src/index.js";
+import { cpuKernels, type KernelTable } from "@unroll/kernels-cpu";
 
 /** A buffer handle: which allocation, where in it, and its shape. The host never touches device memory directly. */
 export interface Handle {

@@ -1,5 +1,5 @@
 import type { Gemm } from "@unroll/kernels-wasm";
-import type { Kernel } from "./kernel.js";
+import type { Kernel } from "@unroll/kernels-cpu";
 
 /** Below this many multiply-adds the copy into WebAssembly memory costs more than the product saves. */
 const WASM_MIN_WORK = 2048;

@@ -1,3 +1,10 @@
+/**
+ * `@unroll/kernels-cpu`: the reference forward kernels, one per op, plain
+ * loops over typed arrays in float32 and float64. The readable specification
+ * of every op's forward semantics; the CPU device runs them, and any device
+ * whose memory is the host's can.
+ * @packageDocumentation
+ */
 import { add } from "./add.js";
 import { broadcastTo } from "./broadcast-to.js";
 import { concat } from "./concat.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { describeBackend } from "@unroll/backend-conformance";
-import { checkProgram, compileModel, type Tensor } from "@unroll/ir";
-import { computeGradients, initParams, maskOfLengths } from "@unroll/bptt";
+import { checkProgram, compileModel, opKinds, zeros, type Tensor } from "@unroll/ir";
+import { computeGradients, deviceBackend, initParams, maskOfLengths } from "@unroll/bptt";
 import { cpuKernels, createCpuBackend } from "../../src/index.js";
-import { createAsyncHostBackend } from "./async-host-device.js";
+import { asyncHostDevice, createAsyncHostBackend } from "./async-host-device.js";
 
 // A device with asynchronous reads and no code about time passes the whole kit.
 describeBackend("async-host device", () => createAsyncHostBackend());
@@ -31,5 +31,26 @@ describe("the async-host device under the shared executor", () => {
     expect([...dev.inputGrads.x.data]).toEqual([...cpu.inputGrads.x.data]);
     expect([...dev.forward.outputs.data]).toEqual([...cpu.forward.outputs.data]);
     expect(maskOfLengths(data.lengths, T, "float64").shape).toEqual([T, B]);
+  });
+});
+
+describe("what a device declares decides what it is asked to run", () => {
+  // relu's backward graph uses `step`, which its forward graph does not
+  const relu = checkProgram(compileModel({ input: 2, layers: [{ cell: "rnn", hidden: 3, activation: "relu" }], loss: "mse" }));
+  const withoutStep = opKinds.filter((op) => op !== "step");
+
+  it("a device without a kernel for an op of the backward graph cannot load the program, and the error names the op", async () => {
+    const device = asyncHostDevice();
+    const backend = deviceBackend({ ...device, capabilities: { ...device.capabilities, ops: withoutStep } });
+    await expect(backend.load(relu, { dtype: "float64" })).rejects.toThrow(/no kernel for "step"/);
+  });
+
+  it("a forward-only device needs only the forward ops, runs forward, and rejects a window with gradients", async () => {
+    const device = asyncHostDevice();
+    const backend = deviceBackend({ ...device, capabilities: { ...device.capabilities, ops: withoutStep, gradients: false } });
+    const loaded = await backend.load(relu, { dtype: "float64" });
+    const request = { params: initParams(relu, 1, "float64"), sequences: { x: zeros([4, 2, 2], "float64"), y: zeros([4, 2, 3], "float64") }, initialState: {} };
+    expect((await loaded.runWindow({ ...request, gradients: false })).outputs.shape).toEqual([4, 2, 3]);
+    await expect(loaded.runWindow({ ...request, gradients: true })).rejects.toThrow(/forward-only/);
   });
 });

@@ -45,6 +45,7 @@ describe("the nx targets (tools/nx/targets.mjs)", () => {
       { projects: ["@unroll/ir"], target: "build" },
       { projects: ["@unroll/bptt"], target: "build" },
       { projects: ["@unroll/kernels-wasm"], target: "build" },
+      { projects: ["@unroll/kernels-cpu"], target: "build" },
     ]);
     expect(projects.get("packages/ir")?.build.dependsOn).toEqual([]);
   });

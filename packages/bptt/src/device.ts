@@ -1,4 +1,7 @@
-import type { Dtype, FloatArray, Node, Shape, Tensor } from "@unroll/ir";
+import type { Dtype, FloatArray, NodeOf, OpKind, Shape, Tensor } from "@unroll/ir";
+
+/** A node of a step graph, of any op: the IR's `Node` (written through `NodeOf` so that the API reference links to the op set instead of spelling out every op's node). */
+export type StepNode = NodeOf<OpKind>;
 import type { BackendCapabilities } from "./backend.js";
 
 /**
@@ -8,7 +11,7 @@ import type { BackendCapabilities } from "./backend.js";
  */
 export interface Executable {
   /** The nodes it computes, in order; the last one's value is its output. */
-  readonly nodes: readonly Node[];
+  readonly nodes: readonly StepNode[];
   /** Ids of the values it reads, in the order `run` receives their buffers. */
   readonly inputs: readonly string[];
 }
@@ -60,7 +63,7 @@ export interface Device<Buf> {
    * {@link Executable} per node ({@link unfused}); a faster one fuses chains of
    * elementwise nodes, keeping every value in `context.live` materialized.
    */
-  prepare(nodes: readonly Node[], context: PrepareContext): readonly Executable[];
+  prepare(nodes: readonly StepNode[], context: PrepareContext): readonly Executable[];
   /** Runs one executable: `inputs` hold its input values in order, `out` receives the value of its last node. */
   run(exe: Executable, inputs: readonly Buf[], out: Buf): void;
   /** Frees a buffer made by `alloc` or `upload` (views are never released). */
@@ -68,6 +71,6 @@ export interface Device<Buf> {
 }
 
 /** One {@link Executable} per node: a device that does not fuse. */
-export function unfused(nodes: readonly Node[]): Executable[] {
+export function unfused(nodes: readonly StepNode[]): Executable[] {
   return nodes.map((node) => ({ nodes: [node], inputs: node.inputs }));
 }

@@ -4,8 +4,11 @@ import { cpuKernels, type KernelTable } from "@unroll/kernels-cpu";
 
 /** A buffer handle: which allocation, where in it, and its shape. The host never touches device memory directly. */
 export interface Handle {
+  /** The allocation. */
   readonly id: number;
+  /** Where the buffer starts in it, in elements. */
   readonly offset: number;
+  /** The buffer's shape. */
   readonly shape: readonly number[];
 }
 

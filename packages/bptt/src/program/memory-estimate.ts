@@ -1,5 +1,5 @@
-import { resolveShape, sizeOf, type Dtype, type Node, type Shape } from "@unroll/ir";
-import type { Device } from "../device.js";
+import { resolveShape, sizeOf, type Dtype, type Shape } from "@unroll/ir";
+import type { Device, StepNode } from "../device.js";
 import { liveValues, type ScanGraph } from "./stage-graphs.js";
 import type { BufferSpec, ScanInstruction, WindowProgram } from "./window-program.js";
 
@@ -8,7 +8,7 @@ import type { BufferSpec, ScanInstruction, WindowProgram } from "./window-progra
  * values it materializes are the last node of each group. Omitted, every node
  * is materialized (an upper bound for a fusing device).
  */
-export type MaterializedValues = (scan: ScanGraph, part: "pre" | "core" | "post", nodes: readonly Node[]) => readonly string[];
+export type MaterializedValues = (scan: ScanGraph, part: "pre" | "core" | "post", nodes: readonly StepNode[]) => readonly string[];
 
 /** The values `device` materializes in each scan part, as its {@link Device.prepare} groups them. */
 export function materializedBy(device: Pick<Device<unknown>, "prepare">, dtype: Dtype): MaterializedValues {
@@ -99,7 +99,7 @@ function scanWorkspace(
   const { split, graph, io } = scan;
   const shapes = graph.shapes;
   const rows = (id: string, r: number): number[] => resolveShape(shapes.get(id) as Shape, r);
-  const values = (part: "pre" | "core" | "post", nodes: readonly Node[]): readonly string[] =>
+  const values = (part: "pre" | "core" | "post", nodes: readonly StepNode[]): readonly string[] =>
     materialized && split.splittable ? materialized(scan, part, nodes) : nodes.map((m) => m.id);
   const sizes = new Map<string, number>();
   let total = 0;

@@ -20,12 +20,26 @@ export interface RunShape {
   readonly givenStates?: readonly string[];
 }
 
+/** A window program and the memory it needs. */
+export interface SizedWindowProgram {
+  /** The program. */
+  readonly program: WindowProgram;
+  /** Its memory estimate. */
+  readonly memory: WindowMemory;
+}
+
+/** A window program shared by several windows of a plan. */
+export interface PlannedWindowProgram extends SizedWindowProgram {
+  /** Indices of the plan's windows that run it. */
+  readonly planWindows: readonly number[];
+}
+
 /** The window programs of a gradient computation and the memory they need, as `computeGradients` runs them. */
 export interface RunMemory {
   /** The forward pass over the whole sequence that truncated plans start with (absent for full BPTT). */
-  readonly forward?: { readonly program: WindowProgram; readonly memory: WindowMemory };
+  readonly forward?: SizedWindowProgram;
   /** Each distinct window program (windows of the same length and loss offset share one), with the plan windows that run it. */
-  readonly windows: readonly { readonly program: WindowProgram; readonly memory: WindowMemory; readonly planWindows: readonly number[] }[];
+  readonly windows: readonly PlannedWindowProgram[];
   /** Bytes of the gradient sums over windows: params and data sequences. */
   readonly accumulators: number;
   /** Estimated peak bytes of the whole run. */

@@ -1,4 +1,5 @@
-import { checkGraph, maskGraph, MASK_ID, splitScan, vjpGraph, type Node, type CheckedGraph, type CheckedProgram, type ScanInterface, type ScanSplit, type VjpGraph } from "@unroll/ir";
+import type { StepNode } from "../device.js";
+import { checkGraph, maskGraph, MASK_ID, splitScan, vjpGraph, type CheckedGraph, type CheckedProgram, type ScanInterface, type ScanSplit, type VjpGraph } from "@unroll/ir";
 
 /** A step graph run as a scan, with what it feeds back and reports, and how it splits around the recurrence. */
 export interface ScanGraph {
@@ -50,7 +51,7 @@ function withResiduals(forward: CheckedGraph, vjp: VjpGraph): { graph: CheckedGr
  * recurrent outputs, the per-step values stored for after the loop, and every
  * input of a node of another part. Inside a part a device may fuse the rest.
  */
-export function liveValues(scan: ScanGraph, nodes: readonly Node[]): Set<string> {
+export function liveValues(scan: ScanGraph, nodes: readonly StepNode[]): Set<string> {
   const { io, split, graph } = scan;
   const mine = new Set(nodes.map((n) => n.id));
   const live = new Set([...io.outputs, ...(io.summedOutputs ?? []), ...io.recurrentOutputs, ...split.stored]);

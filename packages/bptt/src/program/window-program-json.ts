@@ -5,8 +5,8 @@ import type { WindowProgram } from "./window-program.js";
 export interface ScanGraphJson {
   /** The scan's label. */
   readonly label: string;
-  /** The step graph, as `unroll.graph/1` JSON. */
-  readonly graph: StepGraph;
+  /** The step graph, as `unroll.graph/1` JSON. (`Readonly<…>` keeps the API reference from spelling out the graph schema here.) */
+  readonly graph: Readonly<StepGraph>;
   /** False when every node runs per step. */
   readonly splittable: boolean;
   /** Node ids run once before the loop. */
@@ -18,7 +18,10 @@ export interface ScanGraphJson {
 }
 
 /** A window program as plain JSON (`unroll plan --json`). */
-export type WindowProgramJson = Omit<WindowProgram, "scans"> & { readonly scans: readonly ScanGraphJson[] };
+export interface WindowProgramJson extends Omit<WindowProgram, "scans"> {
+  /** The scans, as JSON. */
+  readonly scans: readonly ScanGraphJson[];
+}
 
 /** The window program with its scans as plain JSON, ready for `JSON.stringify`. */
 export function windowProgramToJson(p: WindowProgram): WindowProgramJson {

@@ -19,12 +19,34 @@ export type BufferRole =
   | "grad" // a parameter gradient, summed over steps
   | "sequence-grad"; // the gradient of a sequence (data or a stage's output) `[L, B, ...]`
 
+/** A buffer filled from the request: a param, a data sequence or a given initial state, by name. */
+export interface RequestInit {
+  /** Which field of the request. */
+  readonly from: "params" | "sequences" | "initialState";
+  /** The tensor's name in it. */
+  readonly name: string;
+}
+
+/** A buffer filled with the request's step mask. */
+export interface MaskInit {
+  /** Discriminant. */
+  readonly from: "mask";
+}
+
+/** A buffer filled with one value (0: zeros). */
+export interface FillInit {
+  /** The value. */
+  readonly fill: number;
+}
+
+/** A buffer a scan writes (zeros until then), or whose memory a scan's output becomes. */
+export interface ProducedInit {
+  /** Discriminant. */
+  readonly produced: true;
+}
+
 /** How a buffer gets its contents before the window's instructions run. */
-export type BufferInit =
-  | { readonly from: "params" | "sequences" | "initialState"; readonly name: string }
-  | { readonly from: "mask" }
-  | { readonly fill: number }
-  | { readonly produced: true };
+export type BufferInit = RequestInit | MaskInit | FillInit | ProducedInit;
 
 /** One buffer of a window program, with a concrete shape. */
 export interface BufferSpec {

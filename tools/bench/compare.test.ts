@@ -1,5 +1,17 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,7 +28,15 @@ import { workloadById } from "./src/workloads.js";
 
 const root = CURRENT_BUILD.root;
 const names = { baseline: "main = abc1234 base", current: "working tree at abc1234 base" };
-const ok = (timesMs: number[], peakRssMb = 100, loss = 0.5): ChildResult => ({ status: "ok", timesMs, windowMs: [], loss, firstStepMs: timesMs[0], peakRssMb, baseRssMb: 50 });
+const ok = (timesMs: number[], peakRssMb = 100, loss = 0.5): ChildResult => ({
+  status: "ok",
+  timesMs,
+  windowMs: [],
+  loss,
+  firstStepMs: timesMs[0],
+  peakRssMb,
+  baseRssMb: 50,
+});
 
 // the end-to-end pieces need a git checkout whose HEAD installs what this tree has installed (CI's does)
 const gitHeadLinkable = ((): boolean => {
@@ -31,7 +51,12 @@ const gitHeadLinkable = ((): boolean => {
 describe("bench --baseline: arguments", () => {
   it("parses a ref or a directory, with defaults for rounds and install", () => {
     expect(parseBenchArgs(["--baseline", "main"])).toMatchObject({ baseline: "main", baselineInstall: "auto", rounds: 3, quick: false });
-    expect(parseBenchArgs(["--baseline", "HEAD~1", "--quick", "--rounds", "5", "--baseline-install", "ci"])).toMatchObject({ baseline: "HEAD~1", rounds: 5, baselineInstall: "ci", quick: true });
+    expect(parseBenchArgs(["--baseline", "HEAD~1", "--quick", "--rounds", "5", "--baseline-install", "ci"])).toMatchObject({
+      baseline: "HEAD~1",
+      rounds: 5,
+      baselineInstall: "ci",
+      quick: true,
+    });
     expect(parseBenchArgs(["--baseline", "main", "--quick"])?.rounds).toBe(2);
     const dir = parseBenchArgs(["--baseline-dir", "../other", "--only", "W1,W4", "--systems", "unroll/cpu"]);
     expect(dir).toMatchObject({ baselineDir: "../other", only: ["W1", "W4"], systems: ["unroll/cpu"] });
@@ -136,7 +161,8 @@ describe("bench --baseline: the baseline's install", () => {
     onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
     const cur = join(scratch, "cur");
     const base = join(scratch, "base");
-    for (const d of ["node_modules/zod", "node_modules/@scope/ext", "node_modules/@unroll", "node_modules/.bin", "packages/ir"]) mkdirSync(join(cur, d), { recursive: true });
+    for (const d of ["node_modules/zod", "node_modules/@scope/ext", "node_modules/@unroll", "node_modules/.bin", "packages/ir"])
+      mkdirSync(join(cur, d), { recursive: true });
     mkdirSync(join(base, "packages/ir"), { recursive: true });
     symlinkSync("../../packages/ir", join(cur, "node_modules/@unroll/ir"));
     writeFileSync(join(cur, "package-lock.json"), JSON.stringify({ packages: { "": {}, "node_modules/zod": {}, "node_modules/@unroll/ir": { link: true } } }));
@@ -158,7 +184,10 @@ describe("bench --baseline: the baseline's install", () => {
       expect(baseline.install).toMatch(/linked/);
       // from the baseline's root, a workspace package resolves to the baseline's sources, tsx to this tree's install
       const resolveFrom = (spec: string): string =>
-        spawnSync(process.execPath, ["--conditions=source", "--input-type=module", "-e", `console.log(import.meta.resolve(${JSON.stringify(spec)}))`], { cwd: baseline.root, encoding: "utf8" }).stdout.trim();
+        spawnSync(process.execPath, ["--conditions=source", "--input-type=module", "-e", `console.log(import.meta.resolve(${JSON.stringify(spec)}))`], {
+          cwd: baseline.root,
+          encoding: "utf8",
+        }).stdout.trim();
       expect(resolveFrom("@unroll/bptt")).toBe(pathToFileURL(join(baseline.root, "packages/bptt/src/index.ts")).href);
       expect(realpathSync(new URL(resolveFrom("tsx")))).toContain(realpathSync(join(root, "node_modules", "tsx")));
       // marks in the baseline's engine and harness show up in its child's output: both are the baseline's
@@ -170,7 +199,10 @@ describe("bench --baseline: the baseline's install", () => {
       let result: ChildResult;
       let stray: string;
       try {
-        result = await runChild({ system: "unroll/cpu", case: "W4", quick: true, warmup: 1, warmupMs: 0, repeats: 0, minTimeMs: 0, budgetMs: 60_000, gradNorm: true }, baseline);
+        result = await runChild(
+          { system: "unroll/cpu", case: "W4", quick: true, warmup: 1, warmupMs: 0, repeats: 0, minTimeMs: 0, budgetMs: 60_000, gradNorm: true },
+          baseline,
+        );
       } finally {
         stray = stderr.mock.calls.map((c) => String(c[0])).join("");
         stderr.mockRestore();
@@ -199,7 +231,10 @@ describe("bench --baseline: the baseline's install", () => {
       child.on("close", (status) => done({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
     });
     expect(run.status, run.stderr).toBe(0);
-    const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as ComparisonRecord);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as ComparisonRecord);
     expect(lines).toHaveLength(1);
     const [r] = lines;
     expect(r).toMatchObject({ kind: "comparison", workload: "W4", system: "unroll", backend: "cpu", rounds: 1 });

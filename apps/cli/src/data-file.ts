@@ -15,12 +15,7 @@ interface DataJson {
  * missing `y` is filled with zeros and reported, so a model with a loss can run
  * without targets.
  */
-export function dataFromJson(
-  json: unknown,
-  program: CheckedProgram,
-  dtype: Dtype,
-  optionalTargets: boolean,
-): { data: SequenceData; hasTargets: boolean } {
+export function dataFromJson(json: unknown, program: CheckedProgram, dtype: Dtype, optionalTargets: boolean): { data: SequenceData; hasTargets: boolean } {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`data must be an object like { "x": [T][B][I] }`);
   const doc = json as DataJson;
   const known = new Set([...Object.keys(program.dataInputs), "initialState", "lengths"]);
@@ -41,7 +36,12 @@ export function dataFromJson(
         sequences[name] = zeros([steps, ...resolveShape(perStep, batch)], dtype);
         continue;
       }
-      throw new Error(`field "${name}" is missing; expected [T][B]${perStep.slice(1).map((d) => `[${d}]`).join("")}`);
+      throw new Error(
+        `field "${name}" is missing; expected [T][B]${perStep
+          .slice(1)
+          .map((d) => `[${d}]`)
+          .join("")}`,
+      );
     }
     const t = fromNested(doc[name], dtype, name);
     if (steps < 0) [steps, batch] = [t.shape[0], t.shape[1] ?? 0];

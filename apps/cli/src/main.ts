@@ -10,7 +10,9 @@ import { UserError } from "./user-error.js";
 
 /** Adds the options that run, grad and train share. */
 function common(cmd: Command, weightsRequired: boolean): Command {
-  cmd.requiredOption("--model <file>", "model spec or IR graph (JSON)").requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }");
+  cmd
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }");
   if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
   return cmd
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
@@ -43,7 +45,9 @@ truncation(common(program.command("grad").description("loss and exact gradients 
   .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
   .action(gradCommand);
 
-truncation(program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"))
+truncation(
+  program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
+)
   .requiredOption("--model <file>", "model spec or IR graph (JSON)")
   .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
   .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))

@@ -29,5 +29,9 @@ export function weightsFromJson(json: unknown, program: CheckedProgram, dtype: D
 
 /** Parameters as a WEIGHTS document. */
 export function weightsToJson(params: Readonly<Record<string, Tensor>>): Record<string, Nested> {
-  return Object.fromEntries(Object.keys(params).sort().map((k) => [k, toNested(params[k])]));
+  return Object.fromEntries(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, toNested(params[k])]),
+  );
 }

@@ -40,7 +40,19 @@ describe("unroll CLI", () => {
   });
 
   it("run writes outputs, states, final state and loss", () => {
-    const r = runCli(["run", "--model", file("model.json"), "--weights", file("weights.json"), "--data", file("data.json"), "--out", file("out.json"), "--dtype", "float64"]);
+    const r = runCli([
+      "run",
+      "--model",
+      file("model.json"),
+      "--weights",
+      file("weights.json"),
+      "--data",
+      file("data.json"),
+      "--out",
+      file("out.json"),
+      "--dtype",
+      "float64",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const out = read("out.json");
@@ -78,7 +90,23 @@ describe("unroll CLI", () => {
   });
 
   it("grad with --k1/--k2 lists each window", () => {
-    const r = runCli(["grad", "--model", file("model.json"), "--weights", file("weights.json"), "--data", file("data.json"), "--out", file("grad.json"), "--dtype", "float64", "--k1", "2", "--k2", "3"]);
+    const r = runCli([
+      "grad",
+      "--model",
+      file("model.json"),
+      "--weights",
+      file("weights.json"),
+      "--data",
+      file("data.json"),
+      "--out",
+      file("grad.json"),
+      "--dtype",
+      "float64",
+      "--k1",
+      "2",
+      "--k2",
+      "3",
+    ]);
     expect(r.status).toBe(0);
     const g = read("grad.json");
     expect(g.windows.map((w: { start: number; end: number; lossStart: number }) => [w.start, w.end, w.lossStart])).toEqual([
@@ -92,10 +120,32 @@ describe("unroll CLI", () => {
   });
 
   it("train lowers the loss, logs JSON lines and saves weights atomically", () => {
-    const r = runCli(["train", "--model", file("model.json"), "--seed", "3", "--data", file("data.json"), "--save", file("trained.json"), "--optimizer", "adam", "--lr", "0.05", "--epochs", "40", "--log", file("log.jsonl"), "--quiet"]);
+    const r = runCli([
+      "train",
+      "--model",
+      file("model.json"),
+      "--seed",
+      "3",
+      "--data",
+      file("data.json"),
+      "--save",
+      file("trained.json"),
+      "--optimizer",
+      "adam",
+      "--lr",
+      "0.05",
+      "--epochs",
+      "40",
+      "--log",
+      file("log.jsonl"),
+      "--quiet",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const lines = readFileSync(file("log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(file("log.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(40);
     expect(lines[39].loss).toBeLessThan(lines[0].loss / 2);
     expect(Object.keys(read("trained.json")).sort()).toEqual(Object.keys(weights).sort());
@@ -108,14 +158,44 @@ describe("unroll CLI errors beyond the input files", () => {
 
   it("rejects class ids outside the classes, naming the entry", () => {
     const data = file("ce-data.json", { x: [[[1]], [[2]]], y: [[0], [3]] });
-    const r = runCli(["train", "--model", file("ce.json", ce), "--seed", "1", "--data", data, "--save", file("ce-w.json"), "--optimizer", "sgd", "--lr", "0.1"]);
+    const r = runCli([
+      "train",
+      "--model",
+      file("ce.json", ce),
+      "--seed",
+      "1",
+      "--data",
+      data,
+      "--save",
+      file("ce-w.json"),
+      "--optimizer",
+      "sgd",
+      "--lr",
+      "0.1",
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/y\[1\]\[0\] is 3, but class ids must be integers from 0 to 2/);
   });
 
   it("rejects truncation of a bidirectional model in one line", () => {
     const data = file("ce-data2.json", { x: [[[1]], [[2]], [[3]]], y: [[0], [1], [2]] });
-    const r = runCli(["train", "--model", file("ce.json", ce), "--seed", "1", "--data", data, "--save", file("ce-w.json"), "--optimizer", "sgd", "--lr", "0.1", "--truncate", "2"]);
+    const r = runCli([
+      "train",
+      "--model",
+      file("ce.json", ce),
+      "--seed",
+      "1",
+      "--data",
+      data,
+      "--save",
+      file("ce-w.json"),
+      "--optimizer",
+      "sgd",
+      "--lr",
+      "0.1",
+      "--truncate",
+      "2",
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unroll: truncated BPTT needs a causal model/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

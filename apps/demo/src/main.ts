@@ -48,7 +48,13 @@ const program = new Command("demo")
   .option("--window <K>", "truncated BPTT window: steps per optimizer step (default 32; sine 20)", intAtLeast(1))
   .option("--batch <B>", "parallel streams the data is read as", intAtLeast(1), 16)
   .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerKinds).default("adam"))
-  .option("--lr <x>", `learning rate (default: ${Object.entries(defaultLr).map(([k, v]) => `${k} ${v}`).join(", ")})`, positive)
+  .option(
+    "--lr <x>",
+    `learning rate (default: ${Object.entries(defaultLr)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")})`,
+    positive,
+  )
   .addOption(new Option("--backend <name>", "where to run: cpu (this thread) or workers (a thread pool)").choices(backendKinds).default("cpu"))
   .option("--steps <N>", "train exactly N optimizer steps", intAtLeast(1))
   .option("--time <seconds>", "train for this many seconds (default: text 60 s; sine 300 steps)", positive)
@@ -125,7 +131,9 @@ async function main(): Promise<void> {
     for (const name of defining) {
       const saved = checkpoint.settings[name];
       if (given(name) && fresh[name] !== saved) {
-        throw new UserError(`--${name} ${String(fresh[name])} differs from the checkpoint's ${String(saved)}: a resumed run keeps its settings, so leave it out`);
+        throw new UserError(
+          `--${name} ${String(fresh[name])} differs from the checkpoint's ${String(saved)}: a resumed run keeps its settings, so leave it out`,
+        );
       }
     }
   }

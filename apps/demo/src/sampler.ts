@@ -26,7 +26,6 @@ export interface SampleOptions {
   readonly prime?: string;
 }
 
-
 /**
  * Generates text one character at a time, as min-char-rnn's `sample`: run the
  * program for one step, draw the next character from its output, feed it

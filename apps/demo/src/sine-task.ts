@@ -112,7 +112,9 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
     const cleanMse = mse(pred, test.clean[0].subarray(1));
     const recent = losses.slice(-20);
     const finalLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
-    process.stdout.write(`Trained ${end.step} steps in ${seconds.toFixed(1)} s; final loss ${finalLoss.toFixed(4)} (mean of the last ${recent.length} steps).\n`);
+    process.stdout.write(
+      `Trained ${end.step} steps in ${seconds.toFixed(1)} s; final loss ${finalLoss.toFixed(4)} (mean of the last ${recent.length} steps).\n`,
+    );
     process.stdout.write(
       `Held-out wave: prediction MSE ${testMse.toFixed(4)} against the noisy next value (noise floor σ² = ${(NOISE * NOISE).toFixed(4)}), ` +
         `${cleanMse.toFixed(4)} against the clean wave; repeating the last value scores ${naiveMse.toFixed(4)}.\n`,
@@ -144,7 +146,10 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
         },
         {
           caption: "Training loss (MSE) per optimizer step.",
-          svg: lineChart([{ name: "training MSE", points: losses.map((l, i) => [i + 1, l]), color: "#1f77b4" }], { xLabel: "optimizer step", yLabel: "mean squared error" }),
+          svg: lineChart([{ name: "training MSE", points: losses.map((l, i) => [i + 1, l]), color: "#1f77b4" }], {
+            xLabel: "optimizer step",
+            yLabel: "mean squared error",
+          }),
         },
       ],
       settings: [

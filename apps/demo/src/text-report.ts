@@ -47,8 +47,21 @@ export function textReport(d: TextReportData): string {
   const chart = lineChart(
     [
       { name: "loss per step", points: losses.map((l, i) => [i + 1, l] as const), color: "#1f77b4", width: 1, opacity: 0.35 },
-      { name: `mean of the last ${recent} steps`, points: losses.map((_, i) => [i + 1, mean(losses.slice(Math.max(0, i + 1 - recent), i + 1))] as const), color: "#1f77b4" },
-      { name: `uniform guess, ln ${d.vocabSize}`, points: [[1, uniform], [Math.max(2, losses.length), uniform]], color: "#999", dashed: true, width: 1 },
+      {
+        name: `mean of the last ${recent} steps`,
+        points: losses.map((_, i) => [i + 1, mean(losses.slice(Math.max(0, i + 1 - recent), i + 1))] as const),
+        color: "#1f77b4",
+      },
+      {
+        name: `uniform guess, ln ${d.vocabSize}`,
+        points: [
+          [1, uniform],
+          [Math.max(2, losses.length), uniform],
+        ],
+        color: "#999",
+        dashed: true,
+        width: 1,
+      },
     ],
     { xLabel: "optimizer step", yLabel: "cross-entropy (nats per character)" },
   );

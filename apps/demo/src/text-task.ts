@@ -116,7 +116,12 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     const progress = new TrainProgress(options.budget);
     const interrupt = onInterrupt(() => progress.line("Ctrl-C: stopping after the current window (press again to quit at once)"));
     const startStep = resume?.step ?? 0;
-    const start = { step: startStep, position: resume?.position ?? 0, epoch: resume?.epoch ?? 0, ...(resume?.state ? { state: loadTensors(resume.state) } : {}) };
+    const start = {
+      step: startStep,
+      position: resume?.position ?? 0,
+      epoch: resume?.epoch ?? 0,
+      ...(resume?.state ? { state: loadTensors(resume.state) } : {}),
+    };
     let seconds = 0;
     const end = await trainStreams(start, {
       trainer,
@@ -143,11 +148,20 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     const done = end.step - startStep;
     const finalLoss = mean(losses.slice(-RECENT));
     // a seed of its own, so that the final sample does not repeat the last one printed
-    const finalSample = await sampleText(model, { length: FINAL_SAMPLE_CHARS, temperature: options.temperature, rng: createRng(sampleSeed(s.seed, end.step) ^ 0x5bd1e995) });
+    const finalSample = await sampleText(model, {
+      length: FINAL_SAMPLE_CHARS,
+      temperature: options.temperature,
+      rng: createRng(sampleSeed(s.seed, end.step) ^ 0x5bd1e995),
+    });
     const totalSeconds = (resume?.seconds ?? 0) + seconds;
     process.stdout.write(`\nSample after ${end.step} steps (temperature ${options.temperature}):\n\n${finalSample}\n\n`);
-    process.stdout.write(`Trained ${done} steps in ${seconds.toFixed(1)} s (${(done / Math.max(seconds, 1e-9)).toFixed(1)} steps/s), ${end.step} in all, ${end.epoch} full passes over the text.\n`);
-    if (losses.length > 0) process.stdout.write(`Loss: ${losses[0].toFixed(3)} at step 1; final loss ${finalLoss.toFixed(3)} (mean of the last ${Math.min(RECENT, losses.length)} steps).\n`);
+    process.stdout.write(
+      `Trained ${done} steps in ${seconds.toFixed(1)} s (${(done / Math.max(seconds, 1e-9)).toFixed(1)} steps/s), ${end.step} in all, ${end.epoch} full passes over the text.\n`,
+    );
+    if (losses.length > 0)
+      process.stdout.write(
+        `Loss: ${losses[0].toFixed(3)} at step 1; final loss ${finalLoss.toFixed(3)} (mean of the last ${Math.min(RECENT, losses.length)} steps).\n`,
+      );
 
     if (options.save) {
       const checkpoint: Checkpoint = {

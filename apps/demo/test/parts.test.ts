@@ -44,7 +44,19 @@ describe("sampleIndex", () => {
 describe("lineChart", () => {
   it("draws every series as a polyline with round ticks", () => {
     expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    const svg = lineChart([{ name: "a<b", points: [[0, 1], [1, 2]], color: "red" }], { xLabel: "x", yLabel: "y" });
+    const svg = lineChart(
+      [
+        {
+          name: "a<b",
+          points: [
+            [0, 1],
+            [1, 2],
+          ],
+          color: "red",
+        },
+      ],
+      { xLabel: "x", yLabel: "y" },
+    );
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain("<polyline");
     expect(svg).toContain("a&#60;b");
@@ -64,15 +76,18 @@ describe("trainStreams", () => {
     const source = new TextStreams(v.encode("the quick brown fox jumps over the lazy dog"), 2, v.size); // 21 steps: 5 windows a pass
     const steps: number[] = [];
     const pauses: number[] = [];
-    const end = await trainStreams({ step: 0, position: 0, epoch: 0 }, {
-      trainer,
-      source,
-      window: 4,
-      budget: { kind: "steps", steps: 12 },
-      pauseEvery: 5,
-      onStep: (s) => steps.push(s),
-      onPause: (at) => void pauses.push(at.step),
-    });
+    const end = await trainStreams(
+      { step: 0, position: 0, epoch: 0 },
+      {
+        trainer,
+        source,
+        window: 4,
+        budget: { kind: "steps", steps: 12 },
+        pauseEvery: 5,
+        onStep: (s) => steps.push(s),
+        onPause: (at) => void pauses.push(at.step),
+      },
+    );
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(pauses).toEqual([5, 10]);
     expect(end).toMatchObject({ step: 12, epoch: 2, position: 8 });

@@ -50,10 +50,12 @@ export function layoutGraph(checked: CheckedGraph): GraphLayout {
   for (const c of g.carry) kinds.set(c.id, "carry");
   for (const n of checked.order) kinds.set(n.id, "node");
   const ops = new Map(checked.order.map((n) => [n.id, n.op] as const));
-  const details = new Map(checked.order.flatMap((n) => {
-    const d = detailOf(n);
-    return d === undefined ? [] : [[n.id, d] as const];
-  }));
+  const details = new Map(
+    checked.order.flatMap((n) => {
+      const d = detailOf(n);
+      return d === undefined ? [] : [[n.id, d] as const];
+    }),
+  );
   const inputs = new Map(checked.order.map((n) => [n.id, n.inputs] as const));
   const consumers = new Map<string, string[]>();
   for (const n of checked.order) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n.id]);
@@ -69,7 +71,7 @@ export function layoutGraph(checked: CheckedGraph): GraphLayout {
   const late = [...kinds.keys()].filter((id) => !column.has(id));
   // a node without placed inputs (a constant, or one fed by late sources only) goes left of its first consumer;
   // resolve from the deepest so that chains of late values stack leftwards
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const id of late) {
       if (column.has(id)) continue;
@@ -90,7 +92,9 @@ export function layoutGraph(checked: CheckedGraph): GraphLayout {
   const sweep = (ids: string[], by: (id: string) => readonly string[]): void => {
     const key = new Map(
       ids.map((id) => {
-        const rs = by(id).filter((n) => row.has(n) && column.get(n) !== column.get(id)).map((n) => row.get(n)!);
+        const rs = by(id)
+          .filter((n) => row.has(n) && column.get(n) !== column.get(id))
+          .map((n) => row.get(n)!);
         return [id, rs.length > 0 ? rs.reduce((a, b) => a + b, 0) / rs.length : row.get(id)!] as const;
       }),
     );

@@ -36,7 +36,14 @@ const temperatureValue = $<HTMLOutputElement>("temperature-value");
 const trainButton = $<HTMLButtonElement>("train");
 const stopButton = $<HTMLButtonElement>("stop");
 const status = $("status");
-const stats = { step: $("stat-step"), loss: $("stat-loss"), steps: $("stat-steps"), tokens: $("stat-tokens"), epoch: $("stat-epoch"), params: $("stat-params") };
+const stats = {
+  step: $("stat-step"),
+  loss: $("stat-loss"),
+  steps: $("stat-steps"),
+  tokens: $("stat-tokens"),
+  epoch: $("stat-epoch"),
+  params: $("stat-params"),
+};
 const runInfo = $("run-info");
 const poolInfo = $("pool-info");
 const sample = $("sample");
@@ -112,7 +119,8 @@ function start(): void {
   sample.textContent = "";
   runInfo.textContent = poolInfo.textContent = "";
   sampleInfo.textContent = `A sample appears every ${settings.sampleEvery} steps.`;
-  const where = settings.backend === "cpu" ? "the CPU backend in a trainer worker" : `a pool of ${settings.workers} Web Worker${settings.workers === 1 ? "" : "s"}`;
+  const where =
+    settings.backend === "cpu" ? "the CPU backend in a trainer worker" : `a pool of ${settings.workers} Web Worker${settings.workers === 1 ? "" : "s"}`;
   status.textContent = `Loading the model on ${where}…`;
   run = new TrainerRun(settings, corpusText, {
     message(m) {

@@ -2,7 +2,6 @@ import { runForward, sampleCategorical, type LoadedProgram } from "@unroll/bptt"
 import type { CheckedProgram, Tensor } from "@unroll/ir";
 import type { CharVocab } from "./char-vocab.js";
 
-
 /** What {@link sampleText} runs and how. */
 export interface SampleOptions {
   readonly loaded: LoadedProgram;

@@ -43,7 +43,12 @@ export async function trainUntilStopped(text: string, settings: TrainSettings, b
   const [loaded, sampling] = await Promise.all([backend.load(program, { dtype: "float32" }), sampler.load(program, { dtype: "float32" })]);
   const streams = new TextStreams(vocab.encode(text), B, vocab.size);
   if (streams.length < K) throw new Error(`each of the ${B} streams has ${streams.length} characters, fewer than one window of ${K}`);
-  const trainer = new Trainer(loaded, program, params, { optimizer: adam({ lr: settings.lr }), truncation: { kind: "chunked", window: K }, stateful: true, clipNorm: 5 });
+  const trainer = new Trainer(loaded, program, params, {
+    optimizer: adam({ lr: settings.lr }),
+    truncation: { kind: "chunked", window: K },
+    stateful: true,
+    clipNorm: 5,
+  });
   const paramCount = Object.values(params).reduce((n, p) => n + p.data.length, 0);
   hooks.post({ type: "ready", vocabSize: vocab.size, paramCount, streamLength: streams.length, backend: backend.name });
   const rng = createRng(settings.seed + 1);
@@ -72,7 +77,16 @@ export async function trainUntilStopped(text: string, settings: TrainSettings, b
     if (trainer.steps % settings.sampleEvery === 0) {
       const s0 = performance.now();
       const temperature = hooks.temperature();
-      const sample = await sampleText({ loaded: sampling, program, params, vocab, length: settings.sampleLength, temperature, rng, cancelled: hooks.stopRequested });
+      const sample = await sampleText({
+        loaded: sampling,
+        program,
+        params,
+        vocab,
+        length: settings.sampleLength,
+        temperature,
+        rng,
+        cancelled: hooks.stopRequested,
+      });
       if (hooks.stopRequested()) break;
       hooks.post({ type: "sample", step: trainer.steps, text: sample, temperature, ms: performance.now() - s0 });
     }

@@ -34,7 +34,11 @@ export class TrainerRun {
   private lastStep = 0;
   private grace: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(settings: TrainSettings, text: string, private readonly listener: RunListener) {
+  constructor(
+    settings: TrainSettings,
+    text: string,
+    private readonly listener: RunListener,
+  ) {
     this.worker = new Worker(new URL("./trainer.worker.ts", import.meta.url), { type: "module", name: "trainer" });
     this.worker.addEventListener("message", (e: MessageEvent<FromTrainer>) => this.receive(e.data));
     this.worker.addEventListener("error", (e) => {

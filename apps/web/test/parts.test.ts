@@ -24,7 +24,11 @@ describe("text streams", () => {
     const { sequences } = streams.slice(1, 3);
     expect(sequences.x.shape).toEqual([2, 2, 7]);
     // step 1 of stream 0 reads "b" and predicts "c"; of stream 1 reads "e" and predicts "f"
-    expect(Array.from(sequences.x.data.subarray(0, 14)).map((v, i) => (v ? i : -1)).filter((i) => i >= 0)).toEqual([1, 7 + 4]);
+    expect(
+      Array.from(sequences.x.data.subarray(0, 14))
+        .map((v, i) => (v ? i : -1))
+        .filter((i) => i >= 0),
+    ).toEqual([1, 7 + 4]);
     expect(Array.from(sequences.y.data)).toEqual([2, 5, 3, 6]);
   });
 });

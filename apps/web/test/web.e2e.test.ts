@@ -18,7 +18,15 @@ const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const outDir = join(repoRoot, "test-output");
 // without the networking flags Chromium stalls on a closed network
-const args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const args = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Optimizer steps to watch before stopping. */
 const STEPS = 30;
@@ -79,7 +87,9 @@ describe("web demo in headless Chromium", () => {
   });
 
   it.skipIf(skipped)(
-    title(`trains on the worker pool: the loss falls by > ${LOSS_DROP} in ${STEPS} steps, Stop shows within ${STOP_MS} ms, no messages after, no console errors`),
+    title(
+      `trains on the worker pool: the loss falls by > ${LOSS_DROP} in ${STEPS} steps, Stop shows within ${STOP_MS} ms, no messages after, no console errors`,
+    ),
     { timeout: 40_000 },
     async () => {
       if (missing) throw new Error(`${CHROMIUM} is missing on CI: install it with apt-get install -y chromium`);
@@ -113,7 +123,9 @@ describe("web demo in headless Chromium", () => {
           probe.last = now;
         }, 10);
       });
-      await page.waitForFunction((n) => (globalThis as unknown as { unrollWeb: PageRecord }).unrollWeb.progress.length >= n, Math.max(STEPS, shotSteps), { timeout: 30_000 });
+      await page.waitForFunction((n) => (globalThis as unknown as { unrollWeb: PageRecord }).unrollWeb.progress.length >= n, Math.max(STEPS, shotSteps), {
+        timeout: 30_000,
+      });
       const trained = lap();
       expect(await page.isEnabled("#stop")).toBe(true);
       expect(await page.textContent("#pool-info")).toContain("pool of 2 web workers, shared memory");

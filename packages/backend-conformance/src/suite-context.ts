@@ -155,10 +155,14 @@ export function onFirstRunnable<M extends NamedProgram>(ctx: SuiteContext, what:
   const { chosen, passedOver } = chooseModel(ctx, candidates);
   if (!chosen) {
     const union = [...new Set(passedOver.flatMap((p) => p.missing))].sort();
-    ctx.registrar.skip(`${what} (skipped: none of its ${candidates.length} candidate models runs; they need ops the backend does not declare: ${union.join(", ")})`);
+    ctx.registrar.skip(
+      `${what} (skipped: none of its ${candidates.length} candidate models runs; they need ops the backend does not declare: ${union.join(", ")})`,
+    );
   } else if (passedOver.length > 0) {
     const lacks = passedOver.length === 1 ? passedOver[0].missing.join(", ") : passedOver.map((p) => `${p.model.name}: ${p.missing.join(", ")}`).join("; ");
-    ctx.registrar.skip(`${what} on ${passedOver.map((p) => p.model.name).join(", ")} (skipped: needs ops the backend does not declare: ${lacks}; ran on ${chosen.name} instead)`);
+    ctx.registrar.skip(
+      `${what} on ${passedOver.map((p) => p.model.name).join(", ")} (skipped: needs ops the backend does not declare: ${lacks}; ran on ${chosen.name} instead)`,
+    );
   }
   register(chosen ?? candidates[0]);
 }

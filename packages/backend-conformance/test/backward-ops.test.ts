@@ -13,7 +13,10 @@ import { outcome, planSuite } from "./support/plan.js";
 /** The CPU backend (plain kernels, no fusion) recording the op of every kernel it calls. */
 function tracingCpu(called: Set<OpKind>) {
   const kernels = Object.fromEntries(
-    opKinds.map((op) => [op, (node: never, inputs: never, out: never) => (called.add(op), (cpuKernels[op] as (n: never, i: never, o: never) => void)(node, inputs, out))]),
+    opKinds.map((op) => [
+      op,
+      (node: never, inputs: never, out: never) => (called.add(op), (cpuKernels[op] as (n: never, i: never, o: never) => void)(node, inputs, out)),
+    ]),
   ) as unknown as KernelTable;
   return createCpuBackend({ kernels });
 }
@@ -41,7 +44,10 @@ describe("ops that only the backward graph uses", () => {
         await computeGradients(loaded, program, params, data, { kind: "full" }, { checkpointEvery: 2 });
       }
       const declared = opsOfProgram(program);
-      expect([...called].filter((op) => !declared.has(op)), model.name).toEqual([]);
+      expect(
+        [...called].filter((op) => !declared.has(op)),
+        model.name,
+      ).toEqual([]);
       backwardOnly.set(model.name, [...called].filter((op) => !forward.has(op)).sort());
     }
     // e.g. relu's derivative is `step`, cross-entropy's gradient needs `oneHot`: opsOfProgram has them, so a backend without them is reported
@@ -54,7 +60,10 @@ describe("ops that only the backward graph uses", () => {
     const relu = modelCases().find((m) => m.name === "rnn relu, linear head, mse")!;
     expect(await forwardMismatches(brokenStep(), relu, "float64")).toEqual([]);
     const problems = await gradientMismatches(brokenStep(), relu, "float64");
-    expect(problems.some((p) => p.startsWith("full BPTT: grads.")), problems.join("\n")).toBe(true);
+    expect(
+      problems.some((p) => p.startsWith("full BPTT: grads.")),
+      problems.join("\n"),
+    ).toBe(true);
     const tests = await planSuite(brokenStep);
     const stepCases = tests.filter((t) => t.path[0].startsWith("every op") && t.name.startsWith("step:"));
     expect(stepCases.length).toBeGreaterThan(0);

@@ -23,9 +23,15 @@ describe("mismatch messages", () => {
       "outputs[t=1, b=0, 2]: 1, expected 0",
       "outputs: 3 more elements differ (6 of 12)",
     ]);
-    expect(recordMismatches("finalState", { h: { shape: [2, 3], data: Float64Array.from([0, 0, 0, 0, 9, 0]) } }, { h: { shape: [2, 3], data: new Float64Array(6) } }, exact, "rows")).toEqual([
-      "finalState.h[b=1, 1]: 9, expected 0",
-    ]);
+    expect(
+      recordMismatches(
+        "finalState",
+        { h: { shape: [2, 3], data: Float64Array.from([0, 0, 0, 0, 9, 0]) } },
+        { h: { shape: [2, 3], data: new Float64Array(6) } },
+        exact,
+        "rows",
+      ),
+    ).toEqual(["finalState.h[b=1, 1]: 9, expected 0"]);
   });
 
   it("fail with a bounded message that holds the summary itself", () => {

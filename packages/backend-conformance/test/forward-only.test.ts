@@ -16,14 +16,23 @@ describe("a forward-only backend (capabilities.gradients false)", () => {
     expect(models.filter((t) => t.name.includes("gradients")).every((t) => t.skipped)).toBe(true);
     for (const section of ["BPTT equivalences", "run options", "lengths and masks"]) {
       const t = inSection(tests, section);
-      expect(t.some((x) => !x.skipped), `${section} runs its forward tests`).toBe(true);
-      expect(t.some((x) => x.skipped), `${section} skips its gradient tests`).toBe(true);
+      expect(
+        t.some((x) => !x.skipped),
+        `${section} runs its forward tests`,
+      ).toBe(true);
+      expect(
+        t.some((x) => x.skipped),
+        `${section} skips its gradient tests`,
+      ).toBe(true);
     }
     // errors and lifecycle ask for gradients only when the backend has them
     for (const section of ["bad shapes", "dispose and reuse"]) {
-      expect(inSection(tests, section).filter((t) => t.skipped && t.name.endsWith(FORWARD_ONLY)).map((t) => t.name), section).toEqual([
-        ...(section === "bad shapes" ? [expect.stringContaining("with gradients (computeGradients, full)")] : []),
-      ]);
+      expect(
+        inSection(tests, section)
+          .filter((t) => t.skipped && t.name.endsWith(FORWARD_ONLY))
+          .map((t) => t.name),
+        section,
+      ).toEqual([...(section === "bad shapes" ? [expect.stringContaining("with gradients (computeGradients, full)")] : [])]);
     }
   });
 

@@ -28,13 +28,19 @@ describe("one undeclared op does not skip unrelated sections", () => {
     const tests = await planSuite(() => cpuWithout("sigmoid"));
     for (const section of SECTIONS) {
       expect(skipped(inSection(tests, section)), section).toEqual([]);
-      expect(running(inSection(tests, section)).map((t) => t.name), section).toEqual(running(inSection(full, section)).map((t) => t.name));
+      expect(
+        running(inSection(tests, section)).map((t) => t.name),
+        section,
+      ).toEqual(running(inSection(full, section)).map((t) => t.name));
     }
     // the NaN checks and the bad-shape checks run too
     expect(skipped(inSection(tests, "bad shapes")).map((t) => t.name)).toEqual(skipped(inSection(full, "bad shapes")).map((t) => t.name));
     // what is skipped: models built on sigmoid (lstm, gru, the gated cell, a sigmoid rnn or head), each naming it
     const gaps = skipped(tests).filter((t) => !skipped(full).some((f) => f.name === t.name));
-    expect(gaps.every((t) => t.name.includes("(skipped: needs ops the backend does not declare: sigmoid)")), gaps.map((t) => t.name).join("\n")).toBe(true);
+    expect(
+      gaps.every((t) => t.name.includes("(skipped: needs ops the backend does not declare: sigmoid)")),
+      gaps.map((t) => t.name).join("\n"),
+    ).toBe(true);
     expect(new Set(gaps.map((t) => t.path[0].split(":")[0]))).toEqual(new Set(["models"]));
     // rnn tanh, rnn relu and rnn without head run: forward and gradients in 2 dtypes, and 3 finite-difference checks, each
     expect(running(inSection(tests, "models")).length).toBe(3 * 7);
@@ -60,9 +66,17 @@ describe("one undeclared op does not skip unrelated sections", () => {
     for (const section of SECTIONS) {
       const t = inSection(tests, section);
       expect(running(t).length, section).toBeGreaterThan(0);
-      expect(running(t).every((x) => x.name.includes("relu")), section).toBe(true);
+      expect(
+        running(t).every((x) => x.name.includes("relu")),
+        section,
+      ).toBe(true);
       expect(skipped(t).length, section).toBeGreaterThan(0);
-      expect(skipped(t).every((x) => /\(skipped: needs ops the backend does not declare: .*tanh.*; ran on .*relu.* instead\)$/.test(x.name)), skipped(t).map((x) => x.name).join("\n")).toBe(true);
+      expect(
+        skipped(t).every((x) => /\(skipped: needs ops the backend does not declare: .*tanh.*; ran on .*relu.* instead\)$/.test(x.name)),
+        skipped(t)
+          .map((x) => x.name)
+          .join("\n"),
+      ).toBe(true);
     }
   });
 
@@ -71,8 +85,14 @@ describe("one undeclared op does not skip unrelated sections", () => {
     for (const section of SECTIONS) {
       const t = inSection(tests, section);
       expect(running(t), section).toEqual([]);
-      expect(t.every((x) => /\(skipped: .*need(s)? ops the backend does not declare: .*matmul/.test(x.name)), section).toBe(true);
-      expect(t.some((x) => /candidate models runs; they need ops the backend does not declare: matmul\)$/.test(x.name)), section).toBe(true);
+      expect(
+        t.every((x) => /\(skipped: .*need(s)? ops the backend does not declare: .*matmul/.test(x.name)),
+        section,
+      ).toBe(true);
+      expect(
+        t.some((x) => /candidate models runs; they need ops the backend does not declare: matmul\)$/.test(x.name)),
+        section,
+      ).toBe(true);
     }
   });
 });

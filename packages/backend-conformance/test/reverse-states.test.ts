@@ -22,22 +22,38 @@ describe("states of reverse stages are checked in time order", () => {
       const problems = await forwardMismatches(reverseStatesInScanOrder(), model, "float64");
       expect(problems.length, model.name).toBeGreaterThan(0);
       // outputs, final states and loss are right: only the order of the states is wrong
-      expect(problems.filter((p) => !p.startsWith("states.")), model.name).toEqual([]);
-      expect(problems.some((p) => reverseStateLine.test(p)), problems.join("\n")).toBe(true);
-      expect(problems.some((p) => /^states\.layers\.\d\.[hc]\[/.test(p)), "forward-stage states are not flagged").toBe(false);
+      expect(
+        problems.filter((p) => !p.startsWith("states.")),
+        model.name,
+      ).toEqual([]);
+      expect(
+        problems.some((p) => reverseStateLine.test(p)),
+        problems.join("\n"),
+      ).toBe(true);
+      expect(
+        problems.some((p) => /^states\.layers\.\d\.[hc]\[/.test(p)),
+        "forward-stage states are not flagged",
+      ).toBe(false);
     }
   });
 
   it("it fails the gradient check (the states of a run with gradients) and the masked check too", async () => {
     const [model] = bidirectional;
-    expect((await gradientMismatches(reverseStatesInScanOrder(), model, "float64")).some((p) => /^full BPTT: states\.layers\.0\.[hc]_reverse\[t=/.test(p))).toBe(true);
+    expect(
+      (await gradientMismatches(reverseStatesInScanOrder(), model, "float64")).some((p) => /^full BPTT: states\.layers\.0\.[hc]_reverse\[t=/.test(p)),
+    ).toBe(true);
     const masked = bidirectionalCandidates()[0];
-    expect((await maskedForwardMismatches(reverseStatesInScanOrder(), masked, "float64")).some((p) => /^states\.layers\.0\.h_reverse of row \d\[t=/.test(p))).toBe(true);
+    expect(
+      (await maskedForwardMismatches(reverseStatesInScanOrder(), masked, "float64")).some((p) => /^states\.layers\.0\.h_reverse of row \d\[t=/.test(p)),
+    ).toBe(true);
   });
 
   it("the suite's own test fails, with a bounded message that names the reverse state and step", async () => {
     const tests = await planSuite(() => reverseStatesInScanOrder());
-    const error = await outcome(tests, "bidirectional lstm, linear head, mse: forward outputs, states (in time order), final state and loss match the float64 reference (float64)");
+    const error = await outcome(
+      tests,
+      "bidirectional lstm, linear head, mse: forward outputs, states (in time order), final state and loss match the float64 reference (float64)",
+    );
     expect(error?.message).toMatch(/^mismatches \(\d+ lines/);
     expect(error?.message).toMatch(reverseStateLine);
     expect(error!.message.split("\n").length).toBeLessThanOrEqual(SHOWN_PER_CHECK + 2);

@@ -91,7 +91,13 @@ export function planFusion(nodes: readonly Node[], shapes: ReadonlyMap<string, S
   return steps;
 }
 
-function compile(members: readonly Node[], tile: Shape | undefined, shapes: ReadonlyMap<string, Shape>, dtype: Dtype, cache: Map<string, FusedGroup["run"]>): FusedGroup {
+function compile(
+  members: readonly Node[],
+  tile: Shape | undefined,
+  shapes: ReadonlyMap<string, Shape>,
+  dtype: Dtype,
+  cache: Map<string, FusedGroup["run"]>,
+): FusedGroup {
   const inside = new Map(members.map((m, k) => [m.id, `v${k}`] as const));
   const inputs: string[] = [];
   const out = shapes.get(members[members.length - 1].id)!;

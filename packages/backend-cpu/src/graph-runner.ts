@@ -19,7 +19,11 @@ export class GraphRunner {
     for (const node of this.checked.order) {
       const shape = resolveShape(this.checked.shapes.get(node.id)!, batch);
       const out: Tensor = { shape, data: allocate(this.dtype, sizeOf(shape)) };
-      (this.kernels[node.op] as (n: Node, i: readonly Tensor[], o: Tensor) => void)(node, node.inputs.map((id) => env.get(id)!), out);
+      (this.kernels[node.op] as (n: Node, i: readonly Tensor[], o: Tensor) => void)(
+        node,
+        node.inputs.map((id) => env.get(id)!),
+        out,
+      );
       env.set(node.id, out);
     }
     return env;

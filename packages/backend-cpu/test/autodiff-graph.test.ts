@@ -101,9 +101,7 @@ describe("vjpGraph on an RNN step with a carry", () => {
     const rand = (shape: readonly number[]): Tensor => ({ shape: [...shape], data: Float64Array.from({ length: sizeOf(shape) }, () => 2 * r() - 1) });
     const values = new Map<string, Tensor>();
     for (const d of [...forward.graph.xs, ...forward.graph.params, ...forward.graph.carry]) values.set(d.id, rand(resolveShape(d.shape, batch)));
-    const seeds = new Map<string, Tensor>(
-      g.xs.filter((d) => d.id.startsWith("seed:")).map((d) => [d.id, rand(resolveShape(d.shape, batch))] as const),
-    );
+    const seeds = new Map<string, Tensor>(g.xs.filter((d) => d.id.startsWith("seed:")).map((d) => [d.id, rand(resolveShape(d.shape, batch))] as const));
     // J = <seed:ys:out, out> + <seed:carry:h, h'> + <seed:loss, loss>
     const paired = [
       ["seed:ys:out", "logits"],

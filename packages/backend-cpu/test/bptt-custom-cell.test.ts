@@ -33,7 +33,11 @@ function gatedUnit(I: number, H: number, O: number): CheckedProgram {
 
 describe("a custom cell built with GraphBuilder", () => {
   it("passes the finite-difference check (params, x, initial state), float64", async () => {
-    const T = 4, B = 2, I = 3, H = 3, O = 2;
+    const T = 4,
+      B = 2,
+      I = 3,
+      H = 3,
+      O = 2;
     const program = gatedUnit(I, H, O);
     expect(program.states.h.init).toBe(0.1);
     const loaded = await createCpuBackend().load(program, { dtype: "float64" });
@@ -59,15 +63,18 @@ describe("a custom cell built with GraphBuilder", () => {
   });
 
   it("trains: the sine one-step-ahead loss falls at least 10x in 150 Adam steps", async () => {
-    const T = 16, B = 4, H = 6;
+    const T = 16,
+      B = 4,
+      H = 6;
     const program = gatedUnit(1, H, 1);
     const loaded = await createCpuBackend().load(program, { dtype: "float64" });
     const x = tensor([T, B, 1], () => 0);
     const y = tensor([T, B, 1], () => 0);
-    for (let t = 0; t < T; t++) for (let r = 0; r < B; r++) {
-      x.data[t * B + r] = Math.sin(0.5 * t + r);
-      y.data[t * B + r] = Math.sin(0.5 * (t + 1) + r);
-    }
+    for (let t = 0; t < T; t++)
+      for (let r = 0; r < B; r++) {
+        x.data[t * B + r] = Math.sin(0.5 * t + r);
+        y.data[t * B + r] = Math.sin(0.5 * (t + 1) + r);
+      }
     const trainer = new Trainer(loaded, program, initParams(program, 42, "float64"), { optimizer: adam({ lr: 0.02 }) });
     const first = (await trainer.fit({ sequences: { x, y } })).loss;
     let last = first;

@@ -20,13 +20,35 @@ const cases: readonly (readonly [string, Spec])[] = [
   ["lstm", { input: I, layers: [{ cell: "lstm", hidden: H }], head: mseHead, loss: "mse" }],
   ["gru resetAfter true", { input: I, layers: [{ cell: "gru", hidden: H, resetAfter: true }], head: mseHead, loss: "mse" }],
   ["gru resetAfter false", { input: I, layers: [{ cell: "gru", hidden: H, resetAfter: false }], head: mseHead, loss: "mse" }],
-  ["stacked lstm + gru", { input: I, layers: [{ cell: "lstm", hidden: H }, { cell: "gru", hidden: H }], head: mseHead, loss: "mse" }],
+  [
+    "stacked lstm + gru",
+    {
+      input: I,
+      layers: [
+        { cell: "lstm", hidden: H },
+        { cell: "gru", hidden: H },
+      ],
+      head: mseHead,
+      loss: "mse",
+    },
+  ],
   ["bidirectional lstm", { input: I, layers: [{ cell: "lstm", hidden: H, bidirectional: true }], head: mseHead, loss: "mse" }],
   [
     "rnn then bidirectional gru, softmax head, cross_entropy",
-    { input: I, layers: [{ cell: "rnn", hidden: H }, { cell: "gru", hidden: H, bidirectional: true, resetAfter: false }], head: { units: O + 1, activation: "softmax" }, loss: "cross_entropy" },
+    {
+      input: I,
+      layers: [
+        { cell: "rnn", hidden: H },
+        { cell: "gru", hidden: H, bidirectional: true, resetAfter: false },
+      ],
+      head: { units: O + 1, activation: "softmax" },
+      loss: "cross_entropy",
+    },
   ],
-  ["gru, softmax head, cross_entropy", { input: I, layers: [{ cell: "gru", hidden: H }], head: { units: O + 1, activation: "softmax" }, loss: "cross_entropy" }],
+  [
+    "gru, softmax head, cross_entropy",
+    { input: I, layers: [{ cell: "gru", hidden: H }], head: { units: O + 1, activation: "softmax" }, loss: "cross_entropy" },
+  ],
   ["rnn without head, mse on h", { input: I, layers: [{ cell: "rnn", hidden: H }], loss: "mse" }],
   ["lstm, sigmoid head, mse", { input: I, layers: [{ cell: "lstm", hidden: H }], head: { units: O, activation: "sigmoid" }, loss: "mse" }],
   ["rnn, tanh head, mse", { input: I, layers: [{ cell: "rnn", hidden: H }], head: { units: O, activation: "tanh" }, loss: "mse" }],

@@ -25,8 +25,22 @@ const counted = lengths.reduce((a, b) => a + b, 0);
 
 const cases: readonly (readonly [string, Spec])[] = [
   ["lstm, mse", { input: I, layers: [{ cell: "lstm", hidden: 3 }], head: { units: 2, activation: "linear" }, loss: "mse" }],
-  ["stacked rnn + gru, mse", { input: I, layers: [{ cell: "rnn", hidden: 2 }, { cell: "gru", hidden: 3, resetAfter: false }], head: { units: 2, activation: "tanh" }, loss: "mse" }],
-  ["bidirectional gru, softmax, cross_entropy", { input: I, layers: [{ cell: "gru", hidden: 2, bidirectional: true }], head: { units: 3, activation: "softmax" }, loss: "cross_entropy" }],
+  [
+    "stacked rnn + gru, mse",
+    {
+      input: I,
+      layers: [
+        { cell: "rnn", hidden: 2 },
+        { cell: "gru", hidden: 3, resetAfter: false },
+      ],
+      head: { units: 2, activation: "tanh" },
+      loss: "mse",
+    },
+  ],
+  [
+    "bidirectional gru, softmax, cross_entropy",
+    { input: I, layers: [{ cell: "gru", hidden: 2, bidirectional: true }], head: { units: 3, activation: "softmax" }, loss: "cross_entropy" },
+  ],
 ];
 
 function makeData(spec: Spec, program: CheckedProgram, seed: number): SequenceData {
@@ -67,7 +81,8 @@ describe("masking with lengths", () => {
         const w = len / counted;
         if (len === 0) {
           // a row with nothing to count: no gradient reaches its inputs or its initial state
-          for (const [name, g] of Object.entries(res.initialStateGrads)) expectClose(`initialStateGrads.${name} row ${b}`, row(g, b, 0), scaled(row(g, b, 0), 0), 0, 0);
+          for (const [name, g] of Object.entries(res.initialStateGrads))
+            expectClose(`initialStateGrads.${name} row ${b}`, row(g, b, 0), scaled(row(g, b, 0), 0), 0, 0);
           continue;
         }
         const alone = rowAlone(data, b);
@@ -80,7 +95,8 @@ describe("masking with lengths", () => {
         }
         // the carried state stops at the row's length; outputs past it are zero
         const fwd = await runForward(loaded, params, alone, program);
-        for (const [name, s] of Object.entries(fwd.finalState)) expectClose(`finalState.${name} row ${b}`, row(res.forward.finalState[name], b, 0), s, 1e-15, 1e-12);
+        for (const [name, s] of Object.entries(fwd.finalState))
+          expectClose(`finalState.${name} row ${b}`, row(res.forward.finalState[name], b, 0), s, 1e-15, 1e-12);
         const out = row(res.forward.outputs, b, 1);
         expectClose(`outputs row ${b}`, steps(out, 0, len), fwd.outputs, 1e-15, 1e-12);
         expect(Array.from(steps(out, len, T).data).every((v) => v === 0)).toBe(true);
@@ -98,17 +114,20 @@ describe("masking with lengths", () => {
     const data = makeData(spec, program, 42);
     for (const tr of [{ kind: "full" }, { kind: "chunked", window: 2 }, { kind: "k1k2", k1: 2, k2: 3 }] as const) {
       const before = await computeGradients(loaded, program, params, data, tr);
-      for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) for (let j = 0; j < I; j++) {
-        expect(before.inputGrads.x.data[(t * B + b) * I + j]).toBe(0);
-      }
+      for (let b = 0; b < B; b++)
+        for (let t = lengths[b]; t < T; t++)
+          for (let j = 0; j < I; j++) {
+            expect(before.inputGrads.x.data[(t * B + b) * I + j]).toBe(0);
+          }
       // overwrite the padding with garbage: loss and gradients stay the same
       const x = data.sequences.x;
       const saved = x.data.slice();
       const ys = data.sequences.y.data.slice();
-      for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) {
-        for (let j = 0; j < I; j++) x.data[(t * B + b) * I + j] = 1e3;
-        for (let j = 0; j < 2; j++) data.sequences.y.data[(t * B + b) * 2 + j] = -1e3;
-      }
+      for (let b = 0; b < B; b++)
+        for (let t = lengths[b]; t < T; t++) {
+          for (let j = 0; j < I; j++) x.data[(t * B + b) * I + j] = 1e3;
+          for (let j = 0; j < 2; j++) data.sequences.y.data[(t * B + b) * 2 + j] = -1e3;
+        }
       const after = await computeGradients(loaded, program, params, data, tr);
       x.data.set(saved);
       data.sequences.y.data.set(ys);
@@ -128,21 +147,35 @@ describe("masking with lengths", () => {
     const objective = maskedWindowObjective(loaded, program, params, data, plan.windows, await entering(loaded, program, params, data));
     expect(res.loss).toBeCloseTo(await objective(), 14);
     // the last window [4, 5) is a short chunk; its loss step 4 counts for row 0 only
-    expect(res.windows.map((w) => [w.start, w.end])).toEqual([[0, 2], [2, 4], [4, 5]]);
+    expect(res.windows.map((w) => [w.start, w.end])).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ]);
     for (const [name, p] of Object.entries(params)) await expectMatchesFiniteDifferences(`grads.${name}`, p, res.grads[name], objective);
     await expectMatchesFiniteDifferences("inputGrads.x", data.sequences.x, res.inputGrads.x, objective);
   });
 });
 
 /** State after step t-1 of the uninterrupted masked forward pass. */
-async function entering(loaded: LoadedProgram, program: CheckedProgram, params: Record<string, Tensor>, data: SequenceData): Promise<Map<number, Record<string, Tensor>>> {
+async function entering(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Record<string, Tensor>,
+  data: SequenceData,
+): Promise<Map<number, Record<string, Tensor>>> {
   const fwd = await runForward(loaded, params, data, program);
   const out = new Map<number, Record<string, Tensor>>();
   for (let t = 1; t < T; t++) {
-    out.set(t, Object.fromEntries(Object.keys(program.states).map((n) => {
-      const v = steps(fwd.states[n], t - 1, t);
-      return [n, { shape: v.shape.slice(1), data: v.data }];
-    })));
+    out.set(
+      t,
+      Object.fromEntries(
+        Object.keys(program.states).map((n) => {
+          const v = steps(fwd.states[n], t - 1, t);
+          return [n, { shape: v.shape.slice(1), data: v.data }];
+        }),
+      ),
+    );
   }
   return out;
 }
@@ -165,14 +198,15 @@ function maskedWindowObjective(
       const r = await runForward(loaded, params, { sequences: { x, y }, initialState: w.start === 0 ? data.initialState : held.get(w.start) }, program);
       let sum = 0;
       let n = 0;
-      for (let t = w.lossStart; t < w.end; t++) for (let b = 0; b < B; b++) {
-        if (t >= lengths[b]) continue;
-        n++;
-        for (let o = 0; o < O; o++) {
-          const i = ((t - w.start) * B + b) * O + o;
-          sum += (r.outputs.data[i] - y.data[i]) ** 2 / O;
+      for (let t = w.lossStart; t < w.end; t++)
+        for (let b = 0; b < B; b++) {
+          if (t >= lengths[b]) continue;
+          n++;
+          for (let o = 0; o < O; o++) {
+            const i = ((t - w.start) * B + b) * O + o;
+            sum += (r.outputs.data[i] - y.data[i]) ** 2 / O;
+          }
         }
-      }
       total += n > 0 ? sum / n : 0;
     }
     return total;

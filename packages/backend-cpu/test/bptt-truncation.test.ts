@@ -39,7 +39,12 @@ function makeData(program: CheckedProgram, T: number, seed: number): SequenceDat
 }
 
 /** The state after step t-1 of one uninterrupted forward pass, per state name, copied. */
-async function statesEntering(loaded: LoadedProgram, program: CheckedProgram, params: Record<string, Tensor>, data: SequenceData): Promise<Map<number, Record<string, Tensor>>> {
+async function statesEntering(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Record<string, Tensor>,
+  data: SequenceData,
+): Promise<Map<number, Record<string, Tensor>>> {
   const fwd = await runForward(loaded, params, data, program);
   const out = new Map<number, Record<string, Tensor>>();
   const T = data.sequences.x.shape[0];
@@ -60,7 +65,14 @@ async function statesEntering(loaded: LoadedProgram, program: CheckedProgram, pa
  * state entering its span held constant at its value from the base forward pass
  * (or the initial state for spans starting at 0); summed over windows.
  */
-function truncatedObjective(loaded: LoadedProgram, program: CheckedProgram, params: Record<string, Tensor>, data: SequenceData, plan: Plan, entering: Map<number, Record<string, Tensor>>) {
+function truncatedObjective(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Record<string, Tensor>,
+  data: SequenceData,
+  plan: Plan,
+  entering: Map<number, Record<string, Tensor>>,
+) {
   return async (): Promise<{ total: number; windows: number[] }> => {
     const windows: number[] = [];
     for (const w of plan.windows) {
@@ -81,26 +93,65 @@ describe("planWindows", () => {
 
   it("writes out full, chunked and BPTT(k1, k2) plans as [start, end, lossStart]", () => {
     expect(plan(5, { kind: "full" })).toEqual([[0, 5, 0]]);
-    expect(plan(6, { kind: "chunked", window: 2 })).toEqual([[0, 2, 0], [2, 4, 2], [4, 6, 4]]);
+    expect(plan(6, { kind: "chunked", window: 2 })).toEqual([
+      [0, 2, 0],
+      [2, 4, 2],
+      [4, 6, 4],
+    ]);
     // T not a multiple of K: the final window is cut short at T with the same rules (its
     // span starts where a full window's would), so it is a short chunk of its own
-    expect(plan(7, { kind: "chunked", window: 3 })).toEqual([[0, 3, 0], [3, 6, 3], [6, 7, 6]]);
-    expect(plan(5, { kind: "chunked", window: 2 })).toEqual([[0, 2, 0], [2, 4, 2], [4, 5, 4]]);
+    expect(plan(7, { kind: "chunked", window: 3 })).toEqual([
+      [0, 3, 0],
+      [3, 6, 3],
+      [6, 7, 6],
+    ]);
+    expect(plan(5, { kind: "chunked", window: 2 })).toEqual([
+      [0, 2, 0],
+      [2, 4, 2],
+      [4, 5, 4],
+    ]);
     expect(plan(4, { kind: "chunked", window: 4 })).toEqual([[0, 4, 0]]);
     expect(plan(4, { kind: "chunked", window: 9 })).toEqual([[0, 4, 0]]);
-    expect(plan(3, { kind: "k1k2", k1: 1, k2: 1 })).toEqual([[0, 1, 0], [1, 2, 1], [2, 3, 2]]);
+    expect(plan(3, { kind: "k1k2", k1: 1, k2: 1 })).toEqual([
+      [0, 1, 0],
+      [1, 2, 1],
+      [2, 3, 2],
+    ]);
     // spans of min(k2, steps so far); the short final window keeps a full window's span start
-    expect(plan(6, { kind: "k1k2", k1: 2, k2: 4 })).toEqual([[0, 2, 0], [0, 4, 2], [2, 6, 4]]);
-    expect(plan(7, { kind: "k1k2", k1: 3, k2: 5 })).toEqual([[0, 3, 0], [1, 6, 3], [4, 7, 6]]);
-    expect(plan(5, { kind: "k1k2", k1: 1, k2: 3 })).toEqual([[0, 1, 0], [0, 2, 1], [0, 3, 2], [1, 4, 3], [2, 5, 4]]);
-    expect(plan(5, { kind: "k1k2", k1: 2, k2: 100 })).toEqual([[0, 2, 0], [0, 4, 2], [0, 5, 4]]);
+    expect(plan(6, { kind: "k1k2", k1: 2, k2: 4 })).toEqual([
+      [0, 2, 0],
+      [0, 4, 2],
+      [2, 6, 4],
+    ]);
+    expect(plan(7, { kind: "k1k2", k1: 3, k2: 5 })).toEqual([
+      [0, 3, 0],
+      [1, 6, 3],
+      [4, 7, 6],
+    ]);
+    expect(plan(5, { kind: "k1k2", k1: 1, k2: 3 })).toEqual([
+      [0, 1, 0],
+      [0, 2, 1],
+      [0, 3, 2],
+      [1, 4, 3],
+      [2, 5, 4],
+    ]);
+    expect(plan(5, { kind: "k1k2", k1: 2, k2: 100 })).toEqual([
+      [0, 2, 0],
+      [0, 4, 2],
+      [0, 5, 4],
+    ]);
     expect(formatPlan(planWindows(6, { kind: "k1k2", k1: 2, k2: 4 }))).toBe(
       "window 0: span [0, 2) loss [0, 2)\nwindow 1: span [0, 4) loss [2, 4)\nwindow 2: span [2, 6) loss [4, 6)",
     );
   });
 
   it("chunked K is BPTT(K, K), and rejects bad sizes", () => {
-    for (const [T, K] of [[7, 3], [6, 2], [5, 5], [4, 1]]) {
+    for (const [T, K] of [
+      [7, 3],
+      [6, 2],
+      [5, 5],
+      [4, 1],
+    ]) {
       expect(planWindows(T, { kind: "chunked", window: K }).windows).toEqual(planWindows(T, { kind: "k1k2", k1: K, k2: K }).windows);
     }
     expect(() => planWindows(6, { kind: "k1k2", k1: 3, k2: 2 })).toThrow(/k2 must be at least k1/);
@@ -132,7 +183,11 @@ describe("truncated BPTT gradients", () => {
     const params = randomParams(program, 3);
     const data = makeData(program, 5, 4);
     const full = await computeGradients(loaded, program, params, data, { kind: "full" });
-    for (const tr of [{ kind: "chunked", window: 5 }, { kind: "chunked", window: 8 }, { kind: "k1k2", k1: 5, k2: 7 }] as const) {
+    for (const tr of [
+      { kind: "chunked", window: 5 },
+      { kind: "chunked", window: 8 },
+      { kind: "k1k2", k1: 5, k2: 7 },
+    ] as const) {
       const r = await computeGradients(loaded, program, params, data, tr);
       expect(r.windows.length).toBe(1);
       expect(r.loss).toBeCloseTo(full.loss, 14);
@@ -180,7 +235,10 @@ describe("truncated BPTT gradients", () => {
     const diff = Array.from(full.grads["layers.0.W_re"].data).reduce((a, v, i) => a + Math.abs(v - cut.grads["layers.0.W_re"].data[i]), 0);
     expect(diff).toBeGreaterThan(1e-6);
     // the chunked loss is the sum of three window means, not the mean over all steps
-    expect(cut.loss).toBeCloseTo(cut.windows.reduce((a, w) => a + w.loss, 0), 14);
+    expect(cut.loss).toBeCloseTo(
+      cut.windows.reduce((a, w) => a + w.loss, 0),
+      14,
+    );
     expect(cut.loss).toBeGreaterThan(2 * full.loss);
   });
 

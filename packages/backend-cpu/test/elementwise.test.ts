@@ -48,7 +48,11 @@ function runNodes(g: CheckedGraph, fuse: boolean, env: Map<string, Tensor>, batc
   for (const exe of device.prepare(g.order, { shapes: g.shapes, live, dtype })) {
     const last = exe.nodes[exe.nodes.length - 1];
     const out = device.alloc(resolveShape(g.shapes.get(last.id)!, batch), dtype);
-    device.run(exe, exe.inputs.map((id) => env.get(id)!), out);
+    device.run(
+      exe,
+      exe.inputs.map((id) => env.get(id)!),
+      out,
+    );
     env.set(last.id, out);
   }
   return env;
@@ -68,10 +72,21 @@ describe.each<Dtype>(["float64", "float32"])("elementwise ops in %s", (dtype) =>
     const shape = [ins[0].length];
     const node = { id: "y", op, inputs: ins.map((_, k) => `x${k}`), attrs: undefined } as NodeOf<OpKind>;
     const out: Tensor = { shape, data: arrayOf(dtype, new Array(shape[0]).fill(NaN)) };
-    (cpuKernels[op] as (n: typeof node, i: Tensor[], o: Tensor) => void)(node, ins.map((data) => ({ shape, data })), out);
+    (cpuKernels[op] as (n: typeof node, i: Tensor[], o: Tensor) => void)(
+      node,
+      ins.map((data) => ({ shape, data })),
+      out,
+    );
     const expr = elementwiseOf(node)!;
     // the evaluator works in float64 on the (rounded) inputs; a float32 kernel rounds once on store
-    const want = Array.from(out.data, (_, i) => round(evalScalar(expr, ins.map((x) => x[i]))));
+    const want = Array.from(out.data, (_, i) =>
+      round(
+        evalScalar(
+          expr,
+          ins.map((x) => x[i]),
+        ),
+      ),
+    );
     const i = firstDifference(out.data, want);
     expect(i, i < 0 ? "" : `${op}(${ins.map((x) => x[i]).join(", ")}): kernel ${out.data[i]}, evalScalar ${want[i]}`).toBe(-1);
   });
@@ -89,8 +104,26 @@ describe.each<Dtype>(["float64", "float32"])("elementwise ops in %s", (dtype) =>
     const batch = SAMPLES.length;
     const env = (): Map<string, Tensor> =>
       new Map([
-        ["x0", { shape: [batch, 4], data: arrayOf(dtype, SAMPLES.flatMap((v, r) => [v, -v, v / 3, r])) }],
-        ["x1", { shape: [batch, 4], data: arrayOf(dtype, SAMPLES.flatMap((v, r) => [0.25, v, -0, SAMPLES[(r + 5) % batch]])) }],
+        [
+          "x0",
+          {
+            shape: [batch, 4],
+            data: arrayOf(
+              dtype,
+              SAMPLES.flatMap((v, r) => [v, -v, v / 3, r]),
+            ),
+          },
+        ],
+        [
+          "x1",
+          {
+            shape: [batch, 4],
+            data: arrayOf(
+              dtype,
+              SAMPLES.flatMap((v, r) => [0.25, v, -0, SAMPLES[(r + 5) % batch]]),
+            ),
+          },
+        ],
         ["c", { shape: [4], data: arrayOf(dtype, [1, 0.5, -3, 1e-3]) }],
       ]);
     const y = g.graph.ys[0].value;
@@ -124,7 +157,11 @@ describe("the fused loops' JavaScript", () => {
   });
 
   it.each(elementwise.filter(([op]) => op in before))("renders %s as before, for every kind of operand", (op, arity) => {
-    for (const [x, y] of [["e0[i]", "e1[i]"], ["v0", "e0[j]"], ["e1[0]", "v3"]]) {
+    for (const [x, y] of [
+      ["e0[i]", "e1[i]"],
+      ["v0", "e0[j]"],
+      ["e1[0]", "v3"],
+    ]) {
       const expr = ops[op].elementwise!(...Array.from({ length: arity }, (_, k) => scalar.input(k)));
       expect(renderJs(expr, (k) => [x, y][k])).toBe(before[op](x, y));
     }

@@ -3,10 +3,7 @@ import { compareModel, DTYPES } from "./reference/harness.js";
 
 describe.each(DTYPES)("forward of dense heads and losses matches the plain-loop reference (%s)", (dtype) => {
   it.each(["linear", "sigmoid", "tanh", "softmax"] as const)("a %s head with mse on its output", async (activation) => {
-    const { engine } = await compareModel(
-      { input: 3, layers: [{ cell: "gru", hidden: 4 }], head: { units: 2, activation }, loss: "mse" },
-      { dtype, seed: 41 },
-    );
+    const { engine } = await compareModel({ input: 3, layers: [{ cell: "gru", hidden: 4 }], head: { units: 2, activation }, loss: "mse" }, { dtype, seed: 41 });
     expect(engine.outputs.shape).toEqual([5, 3, 2]);
   });
 

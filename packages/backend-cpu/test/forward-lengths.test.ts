@@ -35,10 +35,7 @@ describe.each(DTYPES)("forward with per-row lengths matches the plain-loop refer
   });
 
   it("a bidirectional layer: the reverse direction starts at each row's own last step", async () => {
-    await compareModel(
-      { input: 3, layers: [{ cell: "gru", hidden: 4, bidirectional: true }], loss: "mse" },
-      { dtype, seed: 63, lengths },
-    );
+    await compareModel({ input: 3, layers: [{ cell: "gru", hidden: 4, bidirectional: true }], loss: "mse" }, { dtype, seed: 63, lengths });
   });
 
   it("a bidirectional lstm under an rnn, softmax head, cross_entropy, given reverse state", async () => {

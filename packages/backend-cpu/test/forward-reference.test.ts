@@ -9,7 +9,14 @@ const dense = (shape: number[], data: number[]) => ({ shape, data });
 
 describe("the plain-loop reference", () => {
   it("rnn: h = f(h W_re + x W_in + b), row vectors", () => {
-    const p = { W_in: [[1, 2]], W_re: [[0.5, 0], [0, -1]], b: [0.1, 0.2] };
+    const p = {
+      W_in: [[1, 2]],
+      W_re: [
+        [0.5, 0],
+        [0, -1],
+      ],
+      b: [0.1, 0.2],
+    };
     const { h } = rnnStep(p, "relu", [3], { h: [1, 1] });
     expect(h).toEqual([Math.max(0, 0.5 + 3 + 0.1), Math.max(0, -1 + 6 + 0.2)]);
     expect(rnnStep(p, "tanh", [-1], { h: [0, 2] }).h).toEqual([Math.tanh(-1 + 0.1), Math.tanh(-2 - 2 + 0.2)]);
@@ -53,11 +60,24 @@ describe("the plain-loop reference", () => {
       lengths: [3, 2],
     });
     expect(r.outputs).toEqual([
-      [[1, 7], [1, 3]],
-      [[3, 6], [3, 2]],
-      [[7, 4], [0, 0]],
+      [
+        [1, 7],
+        [1, 3],
+      ],
+      [
+        [3, 6],
+        [3, 2],
+      ],
+      [
+        [7, 4],
+        [0, 0],
+      ],
     ]);
-    expect(r.states["layers.0.h_reverse"]).toEqual([[[7], [3]], [[6], [2]], [[4], [0]]]);
+    expect(r.states["layers.0.h_reverse"]).toEqual([
+      [[7], [3]],
+      [[6], [2]],
+      [[4], [0]],
+    ]);
     expect(r.finalState).toEqual({ "layers.0.h": [[7], [3]], "layers.0.h_reverse": [[7], [3]] });
   });
 
@@ -69,11 +89,9 @@ describe("the plain-loop reference", () => {
     const mse = referenceForward({ ...base, loss: "mse" }, params, { sequences: { x, y: dense([2, 2, 1], [1, 2, 3, 9]) }, lengths: [2, 1] });
     expect(mse.loss).toBe((1 + 4 + 9) / 3);
     const headParams = { ...params, "head.W": dense([1, 2], [0, 0]), "head.b": dense([2], [0, Math.log(3)]) };
-    const ce = referenceForward(
-      { ...base, head: { units: 2, activation: "softmax" }, loss: "cross_entropy" },
-      headParams,
-      { sequences: { x, y: dense([2, 2], [0, 1, 0, 1]) } },
-    );
+    const ce = referenceForward({ ...base, head: { units: 2, activation: "softmax" }, loss: "cross_entropy" }, headParams, {
+      sequences: { x, y: dense([2, 2], [0, 1, 0, 1]) },
+    });
     // p = [1/4, 3/4] everywhere
     expect(ce.outputs[0][0][0]).toBeCloseTo(0.25, 15);
     expect(ce.loss).toBeCloseTo((2 * -Math.log(0.25) + 2 * -Math.log(0.75)) / 4, 15);

@@ -12,10 +12,53 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/gradients-585d4b7.js
 };
 
 const cases: { name: string; spec: unknown; truncation: Truncation; lengths?: number[]; checkpointEvery?: number }[] = [
-  { name: "lstm+gru stacked, linear head, full", spec: { input: 2, layers: [{ cell: "lstm", hidden: 3 }, { cell: "gru", hidden: 3 }], head: { units: 2, activation: "linear" }, loss: "mse" }, truncation: { kind: "full" } },
-  { name: "lstm+gru stacked, BPTT(2, 4), lengths, checkpoints every 3", spec: { input: 2, layers: [{ cell: "lstm", hidden: 3 }, { cell: "gru", hidden: 3 }], head: { units: 2, activation: "linear" }, loss: "mse" }, truncation: { kind: "k1k2", k1: 2, k2: 4 }, lengths: [9, 5, 7], checkpointEvery: 3 },
-  { name: "rnn relu, chunked 4", spec: { input: 2, layers: [{ cell: "rnn", hidden: 4, activation: "relu" }], head: { units: 2, activation: "tanh" }, loss: "mse" }, truncation: { kind: "chunked", window: 4 } },
-  { name: "gru resetAfter false then bidirectional lstm, softmax cross-entropy, full, lengths", spec: { input: 2, layers: [{ cell: "gru", hidden: 3, resetAfter: false }, { cell: "lstm", hidden: 2, bidirectional: true }], head: { units: 3, activation: "softmax" }, loss: "cross_entropy" }, truncation: { kind: "full" }, lengths: [9, 6, 8] },
+  {
+    name: "lstm+gru stacked, linear head, full",
+    spec: {
+      input: 2,
+      layers: [
+        { cell: "lstm", hidden: 3 },
+        { cell: "gru", hidden: 3 },
+      ],
+      head: { units: 2, activation: "linear" },
+      loss: "mse",
+    },
+    truncation: { kind: "full" },
+  },
+  {
+    name: "lstm+gru stacked, BPTT(2, 4), lengths, checkpoints every 3",
+    spec: {
+      input: 2,
+      layers: [
+        { cell: "lstm", hidden: 3 },
+        { cell: "gru", hidden: 3 },
+      ],
+      head: { units: 2, activation: "linear" },
+      loss: "mse",
+    },
+    truncation: { kind: "k1k2", k1: 2, k2: 4 },
+    lengths: [9, 5, 7],
+    checkpointEvery: 3,
+  },
+  {
+    name: "rnn relu, chunked 4",
+    spec: { input: 2, layers: [{ cell: "rnn", hidden: 4, activation: "relu" }], head: { units: 2, activation: "tanh" }, loss: "mse" },
+    truncation: { kind: "chunked", window: 4 },
+  },
+  {
+    name: "gru resetAfter false then bidirectional lstm, softmax cross-entropy, full, lengths",
+    spec: {
+      input: 2,
+      layers: [
+        { cell: "gru", hidden: 3, resetAfter: false },
+        { cell: "lstm", hidden: 2, bidirectional: true },
+      ],
+      head: { units: 3, activation: "softmax" },
+      loss: "cross_entropy",
+    },
+    truncation: { kind: "full" },
+    lengths: [9, 6, 8],
+  },
 ];
 const [T, B] = [9, 3];
 const seq = (width: number, phase: number): Tensor => {
@@ -36,7 +79,8 @@ describe("gradients equal those of the engine before window programs (float64, t
     const before = fixture.cases[name];
     const program = checkProgram(compileModel(c.spec as never));
     const params = initParams(program, 5, "float64");
-    const y = (c.spec as { loss: string }).loss === "cross_entropy" ? { shape: [T, B], data: Float64Array.from({ length: T * B }, (_, i) => i % 3) } : seq(2, 1);
+    const y =
+      (c.spec as { loss: string }).loss === "cross_entropy" ? { shape: [T, B], data: Float64Array.from({ length: T * B }, (_, i) => i % 3) } : seq(2, 1);
     const data = { sequences: { x: seq(2, 0), y }, ...(c.lengths ? { lengths: c.lengths } : {}) };
     const loaded = await createCpuBackend().load(program, { dtype: "float64" });
     const r = await computeGradients(loaded, program, params, data, c.truncation, c.checkpointEvery ? { checkpointEvery: c.checkpointEvery } : {});

@@ -21,7 +21,13 @@ const show = (v: unknown): string => (Array.isArray(v) ? `[${v.map(show).join(",
 function run<K extends OpKind>(op: K, example: OpExample<K>, dtype: Dtype): Tensor {
   const inputs = example.inputs.map((v) => tensor(v, dtype));
   const node = { id: "y", op, inputs: inputs.map((_, i) => `x${i}`), attrs: example.attrs } as NodeOf<K>;
-  const out = zeros(opOf(node).shape(inputs.map((t) => t.shape), node) as number[], dtype);
+  const out = zeros(
+    opOf(node).shape(
+      inputs.map((t) => t.shape),
+      node,
+    ) as number[],
+    dtype,
+  );
   out.data.fill(NaN); // reused memory: the kernel must overwrite every element
   cpuKernels[op](node, inputs, out);
   return out;

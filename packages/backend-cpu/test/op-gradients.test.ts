@@ -54,29 +54,45 @@ describe("the gradient check can fail", () => {
 
   it("catches a negated rule", () => {
     const tanh = original("tanh");
-    withRule("tanh", (ctx, n, g) => tanh(ctx, n, g).map((d) => (d === null ? null : ctx.b.neg(d))), () => {
-      expect(mismatches(named("tanh", "[B,3]")).length).toBeGreaterThan(0);
-    });
+    withRule(
+      "tanh",
+      (ctx, n, g) => tanh(ctx, n, g).map((d) => (d === null ? null : ctx.b.neg(d))),
+      () => {
+        expect(mismatches(named("tanh", "[B,3]")).length).toBeGreaterThan(0);
+      },
+    );
   });
 
   it("catches a dropped gradient", () => {
     const mul = original("mul");
-    withRule("mul", (ctx, n, g) => [mul(ctx, n, g)[0], null], () => {
-      expect(mismatches(named("mul", "[B,3] * [B,1]")).some((m) => m.startsWith("y: no gradient"))).toBe(true);
-    });
+    withRule(
+      "mul",
+      (ctx, n, g) => [mul(ctx, n, g)[0], null],
+      () => {
+        expect(mismatches(named("mul", "[B,3] * [B,1]")).some((m) => m.startsWith("y: no gradient"))).toBe(true);
+      },
+    );
   });
 
   it("catches a gradient given to class ids", () => {
     const sce = original("softmaxCrossEntropy");
-    withRule("softmaxCrossEntropy", (ctx, n, g) => [sce(ctx, n, g)[0], g], () => {
-      expect(mismatches(named("softmaxCrossEntropy", "logits [B,4], class ids [B]")).some((m) => m.startsWith("c: expected no gradient"))).toBe(true);
-    });
+    withRule(
+      "softmaxCrossEntropy",
+      (ctx, n, g) => [sce(ctx, n, g)[0], g],
+      () => {
+        expect(mismatches(named("softmaxCrossEntropy", "logits [B,4], class ids [B]")).some((m) => m.startsWith("c: expected no gradient"))).toBe(true);
+      },
+    );
   });
 
   it("catches a gradient off by 0.1%", () => {
     const matmul = original("matmul");
-    withRule("matmul", (ctx, n, g) => matmul(ctx, n, g).map((d) => (d === null ? null : ctx.b.mul(d, ctx.b.scalar(1.001)))), () => {
-      expect(mismatches(named("matmul", "W[3,2]ᵀ · x[B,3]ᵀ")).length).toBeGreaterThan(0);
-    });
+    withRule(
+      "matmul",
+      (ctx, n, g) => matmul(ctx, n, g).map((d) => (d === null ? null : ctx.b.mul(d, ctx.b.scalar(1.001)))),
+      () => {
+        expect(mismatches(named("matmul", "W[3,2]ᵀ · x[B,3]ᵀ")).length).toBeGreaterThan(0);
+      },
+    );
   });
 });

@@ -46,7 +46,10 @@ describe("splitScan reads OpDef.timeLinear", () => {
       steps: L,
       batch: B,
       reverse: false,
-      constants: new Map([["W", random([3, 2], r)], ["U", random([2, 2], r)]]),
+      constants: new Map([
+        ["W", random([3, 2], r)],
+        ["U", random([2, 2], r)],
+      ]),
       sequences: new Map([["x", random([L, B, 3], r)]]),
       initial: new Map([["h", random([B, 2], r)]]),
       entering: new Map<string, Tensor>(),

@@ -11,17 +11,28 @@ const B = 6;
 function sineData() {
   const x = tensor([T, B, 1], () => 0);
   const y = tensor([T, B, 1], () => 0);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) {
-    x.data[t * B + b] = Math.sin(0.4 * t + b);
-    y.data[t * B + b] = Math.sin(0.4 * (t + 1) + b);
-  }
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) {
+      x.data[t * B + b] = Math.sin(0.4 * t + b);
+      y.data[t * B + b] = Math.sin(0.4 * (t + 1) + b);
+    }
   return { sequences: { x, y } };
 }
 
 const cases: readonly (readonly [string, Spec, Truncation, number])[] = [
   ["lstm, full BPTT", { input: 1, layers: [{ cell: "lstm", hidden: 8 }], head: { units: 1, activation: "linear" }, loss: "mse" }, { kind: "full" }, 120],
-  ["gru, chunked BPTT(5, 5)", { input: 1, layers: [{ cell: "gru", hidden: 8 }], head: { units: 1, activation: "linear" }, loss: "mse" }, { kind: "chunked", window: 5 }, 40],
-  ["rnn tanh, BPTT(4, 8)", { input: 1, layers: [{ cell: "rnn", hidden: 8 }], head: { units: 1, activation: "linear" }, loss: "mse" }, { kind: "k1k2", k1: 4, k2: 8 }, 40],
+  [
+    "gru, chunked BPTT(5, 5)",
+    { input: 1, layers: [{ cell: "gru", hidden: 8 }], head: { units: 1, activation: "linear" }, loss: "mse" },
+    { kind: "chunked", window: 5 },
+    40,
+  ],
+  [
+    "rnn tanh, BPTT(4, 8)",
+    { input: 1, layers: [{ cell: "rnn", hidden: 8 }], head: { units: 1, activation: "linear" }, loss: "mse" },
+    { kind: "k1k2", k1: 4, k2: 8 },
+    40,
+  ],
 ];
 
 describe("learning a small task", () => {

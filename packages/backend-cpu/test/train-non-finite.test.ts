@@ -66,7 +66,10 @@ describe("non-finite values", () => {
 
   // NonFiniteSite.step is documented as "counted from the start of the sequence";
   // the second window of a truncated run starts at step 4.
-  for (const truncation of [{ kind: "chunked", window: 4 }, { kind: "k1k2", k1: 2, k2: 3 }] as const satisfies readonly Truncation[]) {
+  for (const truncation of [
+    { kind: "chunked", window: 4 },
+    { kind: "k1k2", k1: 2, k2: 3 },
+  ] as const satisfies readonly Truncation[]) {
     it(`under ${truncation.kind} truncation the step is counted from the start of the sequence (Trainer)`, async () => {
       const { program, loaded, params } = await setup();
       const trainer = new Trainer(loaded, program, params, { optimizer: sgd({ lr: 0 }), truncation });
@@ -98,7 +101,12 @@ describe("non-finite values", () => {
   });
 
   it("a huge learning rate makes the next call throw at the first overflowing op", async () => {
-    const { program, loaded } = await loadFloat64({ input: 2, layers: [{ cell: "rnn", hidden: 3, activation: "relu" }], head: { units: 1, activation: "linear" }, loss: "mse" });
+    const { program, loaded } = await loadFloat64({
+      input: 2,
+      layers: [{ cell: "rnn", hidden: 3, activation: "relu" }],
+      head: { units: 1, activation: "linear" },
+      loss: "mse",
+    });
     const params = randomParams(program, 5);
     const next = uniform(6);
     const data = { sequences: { x: tensor([3, 2, 2], next), y: tensor([3, 2, 1], () => 100 + next()) } };
@@ -112,6 +120,8 @@ describe("non-finite values", () => {
     // the first product of two of them, h_1 · head.W, overflows
     const first = program.stages[0].checked.order.find((n) => n.op === "matmul" && n.inputs.includes("head.W"))!;
     expect(err.site).toEqual({ node: first.id, op: "matmul", step: 0, stage: 0, pass: "forward" });
-    expect(err.message).toBe(`Infinity first appeared in the forward pass at time step 0, in node "${first.id}" (matmul); lower the learning rate, clip gradients, or check the data`);
+    expect(err.message).toBe(
+      `Infinity first appeared in the forward pass at time step 0, in node "${first.id}" (matmul); lower the learning rate, clip gradients, or check the data`,
+    );
   });
 });

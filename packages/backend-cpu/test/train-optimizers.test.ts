@@ -13,7 +13,10 @@ const g2 = { a: t([-0.3, 0.1, 0.2, -0.05], [2, 2]), b: t([0.5, -0.5, 0.25]) };
 function expectTwoSteps(opt: Optimizer, rule: (p: number, g: number, step: 1 | 2, key: string) => number): void {
   const params = p0();
   const expected = p0();
-  for (const [step, grads] of [[1, g1], [2, g2]] as const) {
+  for (const [step, grads] of [
+    [1, g1],
+    [2, g2],
+  ] as const) {
     for (const [name, p] of Object.entries(expected)) p.data.forEach((v, i, d) => (d[i] = rule(v, grads[name as "a" | "b"].data[i], step, `${name}${i}`)));
     opt.step(params, grads);
     for (const name of ["a", "b"] as const) expectClose(`step ${step} ${name}`, params[name], expected[name], 1e-15, 1e-14);

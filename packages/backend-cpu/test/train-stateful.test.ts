@@ -10,7 +10,15 @@ const T = 6;
 const B = 2;
 const I = 2;
 const O = 2;
-const spec: Spec = { input: I, layers: [{ cell: "lstm", hidden: 3 }, { cell: "rnn", hidden: 2 }], head: { units: O, activation: "linear" }, loss: "mse" };
+const spec: Spec = {
+  input: I,
+  layers: [
+    { cell: "lstm", hidden: 3 },
+    { cell: "rnn", hidden: 2 },
+  ],
+  head: { units: O, activation: "linear" },
+  loss: "mse",
+};
 
 async function setup(seed: number) {
   const { program, loaded } = await loadFloat64(spec);
@@ -38,7 +46,14 @@ describe("stateful training", () => {
       const trainer = new Trainer(loaded, program, params, { optimizer: sgd({ lr: 0 }), stateful: true, truncation });
       await trainer.fit(first);
       const afterFirst = trainer.carriedState()[0]!;
-      for (const [name, s] of Object.entries(whole.states)) expectClose(`state after step ${T / 2 - 1}: ${name}`, afterFirst[name], { shape: s.shape.slice(1), data: steps(s, T / 2 - 1, T / 2).data }, 1e-15, 1e-13);
+      for (const [name, s] of Object.entries(whole.states))
+        expectClose(
+          `state after step ${T / 2 - 1}: ${name}`,
+          afterFirst[name],
+          { shape: s.shape.slice(1), data: steps(s, T / 2 - 1, T / 2).data },
+          1e-15,
+          1e-13,
+        );
       const fit2 = await trainer.fit(second);
       // the carried state after both halves is the uninterrupted final state
       expectAllClose("final state", trainer.carriedState()[0]!, whole.finalState, 1e-15, 1e-13);
@@ -57,7 +72,8 @@ describe("stateful training", () => {
     await trainer.fit(second);
     const carried = trainer.carriedState();
     expect(carried.length).toBe(B);
-    for (let b = 0; b < B; b++) for (const [name, s] of Object.entries(whole.finalState)) expectClose(`minibatch ${b} ${name}`, carried[b]![name], row(s, b, 0), 1e-15, 1e-13);
+    for (let b = 0; b < B; b++)
+      for (const [name, s] of Object.entries(whole.finalState)) expectClose(`minibatch ${b} ${name}`, carried[b]![name], row(s, b, 0), 1e-15, 1e-13);
   });
 
   it("resetState() restarts from zeros", async () => {

@@ -131,7 +131,10 @@ export class WorkerPool {
             if (finish()) resolve(value);
           },
           (e: unknown) => {
-            if (finish()) reject(new WorkerError(slot.index, "threw", `worker ${slot.index} failed during ${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+            if (finish())
+              reject(
+                new WorkerError(slot.index, "threw", `worker ${slot.index} failed during ${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }),
+              );
           },
         );
     });

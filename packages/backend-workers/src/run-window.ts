@@ -49,7 +49,8 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
   const signal = request.signal;
   if (signal?.aborted) throw abortError(signal);
   const slices = p.coupling === undefined ? splitRows(B, p.pool.size) : [{ from: 0, to: B }];
-  if (p.coupling === undefined && B < p.pool.size) p.log(`batch ${B} < ${p.pool.size} workers: running on ${slices.length} worker${slices.length === 1 ? "" : "s"}`);
+  if (p.coupling === undefined && B < p.pool.size)
+    p.log(`batch ${B} < ${p.pool.size} workers: running on ${slices.length} worker${slices.length === 1 ? "" : "s"}`);
   const firstStep = request.firstStep ?? 0;
   p.log(
     `window of ${L} steps from step ${firstStep}, batch ${B}${request.gradients ? ", with gradients" : ""}: ` +
@@ -90,7 +91,8 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
         copies.push(c.data.buffer as ArrayBuffer);
         return c;
       };
-      const cutAll = (ts: Readonly<Record<string, Tensor>>, axis: number): Record<string, Tensor> => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, cut(t, axis)]));
+      const cutAll = (ts: Readonly<Record<string, Tensor>>, axis: number): Record<string, Tensor> =>
+        Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, cut(t, axis)]));
       const job: SliceJob = {
         ...settings,
         params: request.params,
@@ -105,11 +107,13 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
   const replies = await settleInOrder(
     slices.map((rows, k) => {
       const job = run(k, rows);
-      return p.pool.call(k, `runWindow (${describeRows(rows)})`, (api) => api.run(job) as Promise<SliceReply>, signal).then((reply) => {
-        if (!reply.ok) throw reviveWorkerError(k, describeRows(rows), reply.error);
-        if (reply.results) gather(full, sliceGrads, k, rows, reply.results);
-        return reply;
-      });
+      return p.pool
+        .call(k, `runWindow (${describeRows(rows)})`, (api) => api.run(job) as Promise<SliceReply>, signal)
+        .then((reply) => {
+          if (!reply.ok) throw reviveWorkerError(k, describeRows(rows), reply.error);
+          if (reply.results) gather(full, sliceGrads, k, rows, reply.results);
+          return reply;
+        });
     }),
   );
 

@@ -36,7 +36,9 @@ export function createWebWorkerSpawner(options: WebWorkerSpawnerOptions = {}): W
     spawn(index: number): WorkerHandle {
       if (typeof Worker === "undefined") throw new Error("Web Workers are not available here; in Node use the default (worker_threads) spawner");
       // written out literally so that bundlers recognize the worker and bundle it
-      const worker = options.url ? new Worker(options.url, { type: "module", name: `unroll worker ${index}` }) : new Worker(new URL("./browser-worker.js", import.meta.url), { type: "module" });
+      const worker = options.url
+        ? new Worker(options.url, { type: "module", name: `unroll worker ${index}` })
+        : new Worker(new URL("./browser-worker.js", import.meta.url), { type: "module" });
       let dead = false;
       let terminated = false;
       const listeners: ((cause: Error) => void)[] = [];

@@ -37,7 +37,8 @@ export function createPoolBackend(options: WorkerBackendOptions, defaultSpawner:
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be a positive integer, got ${workers}`);
   const log = options.log ?? (() => {});
   const available = sharedMemoryAvailable();
-  if (options.sharedMemory === true && !available) throw new Error("sharedMemory: true, but SharedArrayBuffer is not available here (a browser page must be cross-origin isolated)");
+  if (options.sharedMemory === true && !available)
+    throw new Error("sharedMemory: true, but SharedArrayBuffer is not available here (a browser page must be cross-origin isolated)");
   const shared = options.sharedMemory ?? available;
   if (!available) log("SharedArrayBuffer is not available (the page is not cross-origin isolated): transferring copies of the buffers instead");
   let pool: Promise<WorkerPool> | undefined;

@@ -72,7 +72,12 @@ function sliceTensors(r: WindowResult): SliceTensors {
 
 /** Writes a slice's results into the shared whole-batch buffers at row `at`. */
 function writeResults(out: SliceOutputs, r: WindowResult, at: number): void {
-  const put = (what: string, dst: Readonly<Record<string, Tensor>> | undefined, src: Readonly<Record<string, Tensor>> | undefined, axis: number | "all"): void => {
+  const put = (
+    what: string,
+    dst: Readonly<Record<string, Tensor>> | undefined,
+    src: Readonly<Record<string, Tensor>> | undefined,
+    axis: number | "all",
+  ): void => {
     for (const [name, t] of Object.entries(src ?? {})) {
       const target = dst?.[name];
       if (!target) throw new Error(`no shared result buffer for ${what} "${name}"`);

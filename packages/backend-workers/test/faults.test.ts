@@ -55,7 +55,12 @@ describe("a worker that dies mid-call (2 workers, test-only faulty worker)", () 
 });
 
 describe("a worker that throws inside a call", () => {
-  const ceSpec = { input: 2, layers: [{ cell: "gru" as const, hidden: 3 }], head: { units: 3, activation: "softmax" as const }, loss: "cross_entropy" as const };
+  const ceSpec = {
+    input: 2,
+    layers: [{ cell: "gru" as const, hidden: 3 }],
+    head: { units: 3, activation: "softmax" as const },
+    loss: "cross_entropy" as const,
+  };
   const ce = loadProgram(ceSpec);
   const ceParams = randomParams(ce, 2);
   let backend: Backend;
@@ -95,7 +100,16 @@ describe("a worker that throws inside a call", () => {
   });
 
   it("an unknown program id is reported by the worker service, not thrown at it", async () => {
-    const reply = await new WorkerService().run({ ...request, programId: 42, rows: { from: 0, to: 5 }, lossFrom: 0, lossRowsTotal: 30, firstStep: 0, collectStates: true, checkpointEvery: 1 });
+    const reply = await new WorkerService().run({
+      ...request,
+      programId: 42,
+      rows: { from: 0, to: 5 },
+      lossFrom: 0,
+      lossRowsTotal: 30,
+      firstStep: 0,
+      collectStates: true,
+      checkpointEvery: 1,
+    });
     expect(reply).toMatchObject({ ok: false, error: { name: "Error", message: "program 42 is not loaded in this worker (loaded: none)" } });
   });
 });

@@ -45,7 +45,9 @@ describe("programs whose batch rows depend on each other", () => {
       expectAllClose(`rowsAlone=${rowsAlone} grads`, r.grads, cpu.grads, 1e-12);
       await loaded.dispose();
     }
-    expect(messages.filter((m) => m.includes("cannot be split"))).toEqual([expect.stringMatching(/^program 1 cannot be split over the batch \(stage 0: .*\): each window runs on one worker$/)]);
+    expect(messages.filter((m) => m.includes("cannot be split"))).toEqual([
+      expect.stringMatching(/^program 1 cannot be split over the batch \(stage 0: .*\): each window runs on one worker$/),
+    ]);
     expect(messages).toContain("window of 4 steps from step 0, batch 5, with gradients: worker 0 rows 0–4");
     expect(messages).toContain("window of 4 steps from step 0, batch 5, with gradients: worker 0 rows 0–2, worker 1 rows 3–4");
   });

@@ -23,7 +23,11 @@ export function tensor(shape: readonly number[], next: () => number): Tensor {
 /** Random float64 params for a program. */
 export function randomParams(program: CheckedProgram, seed: number, scale = 0.6): Record<string, Tensor> {
   const next = uniform(seed, scale);
-  return Object.fromEntries(Object.keys(program.params).sort().map((k) => [k, tensor(program.params[k], next)]));
+  return Object.fromEntries(
+    Object.keys(program.params)
+      .sort()
+      .map((k) => [k, tensor(program.params[k], next)]),
+  );
 }
 
 /** Random data `[T, B, ...]` for a program with inputs x and y, a random initial state, and optional lengths. */
@@ -40,7 +44,12 @@ export function cloneAll(ts: Readonly<Record<string, Tensor>>): Record<string, T
 }
 
 /** Expects two tensor records to have the same names, shapes and elements within `tol` (0: bitwise). */
-export function expectAllClose(label: string, a: Readonly<Record<string, Tensor>> | undefined, b: Readonly<Record<string, Tensor>> | undefined, tol = 1e-12): void {
+export function expectAllClose(
+  label: string,
+  a: Readonly<Record<string, Tensor>> | undefined,
+  b: Readonly<Record<string, Tensor>> | undefined,
+  tol = 1e-12,
+): void {
   expect(a, `${label} is missing`).toBeDefined();
   expect(Object.keys(a!).sort(), `${label}: names`).toEqual(Object.keys(b!).sort());
   const bad: string[] = [];

@@ -43,7 +43,8 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
     if (req.initialState[name]) expectShape(`initial state "${name}"`, req.initialState[name], resolveShape(info.shape, batch));
   }
   for (const name of Object.keys(req.initialState)) {
-    if (!program.states[name]) throw new InputError(`initial state "${name}" is not a state of the program (states: ${Object.keys(program.states).join(", ")})`);
+    if (!program.states[name])
+      throw new InputError(`initial state "${name}" is not a state of the program (states: ${Object.keys(program.states).join(", ")})`);
   }
   if (req.mask) expectShape("mask", req.mask, [steps, batch]);
   const lossFrom = req.lossFrom ?? 0;

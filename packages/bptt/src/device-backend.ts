@@ -34,7 +34,8 @@ export function deviceBackend<Buf>(device: Device<Buf>): Backend {
       return {
         async runWindow(request: WindowRequest): Promise<WindowResult> {
           alive();
-          if (request.gradients && capabilities.gradients === false) throw new Error(`the ${name} backend is forward-only (capabilities.gradients is false): it cannot compute gradients`);
+          if (request.gradients && capabilities.gradients === false)
+            throw new Error(`the ${name} backend is forward-only (capabilities.gradients is false): it cannot compute gradients`);
           return executor.run(request);
         },
         async dispose() {

@@ -50,7 +50,12 @@ export interface GradientResult {
 }
 
 /** Runs the program forward over the whole sequence: outputs, states, final state and loss. */
-export async function runForward(loaded: LoadedProgram, params: Readonly<Record<string, Tensor>>, data: SequenceData, program: CheckedProgram): Promise<WindowResult> {
+export async function runForward(
+  loaded: LoadedProgram,
+  params: Readonly<Record<string, Tensor>>,
+  data: SequenceData,
+  program: CheckedProgram,
+): Promise<WindowResult> {
   const { steps } = dataSize(program, data);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   return loaded.runWindow({

@@ -79,7 +79,10 @@ export function planWindows(steps: number, truncation: Truncation): Plan {
       ({ k1, k2 } = truncation);
       break;
   }
-  for (const [name, v] of [["k1", k1], ["k2", k2]] as const) {
+  for (const [name, v] of [
+    ["k1", k1],
+    ["k2", k2],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new InputError(`${name} must be a positive integer, got ${v}`);
   }
   if (k2 < k1) {

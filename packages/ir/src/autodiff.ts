@@ -69,7 +69,10 @@ export function pruneGraph(graph: StepGraph): StepGraph {
  */
 export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGraph {
   const g = forward.graph;
-  const b = GraphBuilder.from(checkGraph({ ...g, carry: [], update: {}, ys: [], loss: undefined, xs: [...g.xs, ...g.carry.map(({ id, shape }) => ({ id, shape }))] }), "d");
+  const b = GraphBuilder.from(
+    checkGraph({ ...g, carry: [], update: {}, ys: [], loss: undefined, xs: [...g.xs, ...g.carry.map(({ id, shape }) => ({ id, shape }))] }),
+    "d",
+  );
   const grads = new Map<string, string>();
   const accumulate = (value: string, grad: string, from: string): void => {
     if (!shapesEqual(b.shape(value), b.shape(grad))) {

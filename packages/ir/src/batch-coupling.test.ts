@@ -6,7 +6,15 @@ import { loadProgram } from "./load-program.js";
 describe("batchCoupling", () => {
   it("finds no coupling in the built-in cells, stacks and bidirectional layers", () => {
     for (const cell of ["rnn", "lstm", "gru"]) {
-      const program = loadProgram({ input: 3, layers: [{ cell, hidden: 4 }, { cell, hidden: 2, bidirectional: true }], head: { units: 2, activation: "softmax" }, loss: "cross_entropy" });
+      const program = loadProgram({
+        input: 3,
+        layers: [
+          { cell, hidden: 4 },
+          { cell, hidden: 2, bidirectional: true },
+        ],
+        head: { units: 2, activation: "softmax" },
+        loss: "cross_entropy",
+      });
       expect(batchCoupling(program)).toBeUndefined();
     }
   });

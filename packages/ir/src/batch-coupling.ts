@@ -35,7 +35,7 @@ export function batchCouplingOfGraph(checked: CheckedGraph): string | undefined 
     dep.set(node.id, d);
   }
   const outs = [...g.ys.map((y) => y.value), ...Object.values(g.update), ...(g.loss !== undefined ? [g.loss] : [])];
-  return outs.some((id) => dep.get(id) !== "row" && dep.get(id) !== "const") ? culprit ?? "an output is not per-row" : undefined;
+  return outs.some((id) => dep.get(id) !== "row" && dep.get(id) !== "const") ? (culprit ?? "an output is not per-row") : undefined;
 }
 
 /**

@@ -72,7 +72,10 @@ export function checkProgram(program: Program): CheckedProgram {
     g.ys.forEach((y, i) => {
       const shape = checked.shapes.get(y.value)!;
       if (shape[0] !== "B") {
-        throw new GraphError(`${path}.ys[${i}].value`, `output "${y.id}" is a sequence of one row per batch entry, so its value must have shape ["B", ...]; "${y.value}" has shape ${formatShape(shape)}`);
+        throw new GraphError(
+          `${path}.ys[${i}].value`,
+          `output "${y.id}" is a sequence of one row per batch entry, so its value must have shape ["B", ...]; "${y.value}" has shape ${formatShape(shape)}`,
+        );
       }
       if (sequences[y.id] || dataInputs[y.id]) throw new GraphError(`${path}.ys[${i}]`, `sequence "${y.id}" is already defined`);
       sequences[y.id] = checked.shapes.get(y.value)!;
@@ -111,4 +114,3 @@ export function programOfGraph(graph: StepGraph): Program {
 export function isProgramJson(json: unknown): boolean {
   return (json as { format?: unknown })?.format === PROGRAM_FORMAT;
 }
-

@@ -21,7 +21,17 @@ export type { BatchRule, NodeBase, OpDef, OpDoc, OpGroup, VjpBuilder, VjpContext
 export * as scalar from "./scalar-expr.js";
 export { opCases } from "./op-cases.js";
 export type { CaseInputs, Gen, InputSpec, OpCase, OpCases, OpExample } from "./op-case.js";
-export { evalScalar, renderJs, type ElementwiseRule, type ScalarArg, type ScalarCall, type ScalarConst, type ScalarExpr, type ScalarFn, type ScalarInput } from "./scalar-expr.js";
+export {
+  evalScalar,
+  renderJs,
+  type ElementwiseRule,
+  type ScalarArg,
+  type ScalarCall,
+  type ScalarConst,
+  type ScalarExpr,
+  type ScalarFn,
+  type ScalarInput,
+} from "./scalar-expr.js";
 export * from "./cells/activation.js";
 export { type CellOptions } from "./cells/cell-options.js";
 export * from "./cells/rnn-cell.js";

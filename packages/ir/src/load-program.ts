@@ -6,7 +6,6 @@ import { MODEL_FORMAT } from "./model/model-spec.js";
 import { PROGRAM_FORMAT } from "./program.js";
 import { isGraphJson, parseGraph } from "./validate.js";
 
-
 /**
  * Loads any model document, told apart by its `format` field: a step graph
  * (`unroll.graph/1`), a program (`unroll.program/1`), or a layer-level model spec
@@ -17,7 +16,10 @@ export function loadProgram(json: unknown): CheckedProgram {
   if (isProgramJson(json)) return checkProgram(parseProgram(json));
   const format = (json as { format?: unknown })?.format;
   if (format !== undefined && format !== MODEL_FORMAT) {
-    throw new GraphError("format", `unknown format ${JSON.stringify(format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`);
+    throw new GraphError(
+      "format",
+      `unknown format ${JSON.stringify(format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`,
+    );
   }
   return checkProgram(compileModel(parseModelSpec(json)));
 }

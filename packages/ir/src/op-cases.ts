@@ -12,8 +12,42 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   // linear algebra
   matmul: {
     examples: [
-      { inputs: [[[1, 2, 3], [4, 5, 6]], [[7, 8], [9, 10], [11, 12]]], output: [[58, 64], [139, 154]] },
-      { attrs: { transposeA: true }, inputs: [[[1, 4], [2, 5], [3, 6]], [[7, 8], [9, 10], [11, 12]]], output: [[58, 64], [139, 154]] },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [
+            [7, 8],
+            [9, 10],
+            [11, 12],
+          ],
+        ],
+        output: [
+          [58, 64],
+          [139, 154],
+        ],
+      },
+      {
+        attrs: { transposeA: true },
+        inputs: [
+          [
+            [1, 4],
+            [2, 5],
+            [3, 6],
+          ],
+          [
+            [7, 8],
+            [9, 10],
+            [11, 12],
+          ],
+        ],
+        output: [
+          [58, 64],
+          [139, 154],
+        ],
+      },
       // accumulates in float64: 2^24 + 1 + 1 loses both ones in float32 arithmetic
       { attrs: { transposeB: true }, inputs: [[[16777216, 1, 1]], [[1, 1, 1]]], output: [[16777218]] },
     ],
@@ -35,8 +69,30 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   // elementwise arithmetic (NumPy broadcasting)
   add: {
     examples: [
-      { inputs: [[[1, 2], [3, 4]], [[4, 3], [2, 8]]], output: [[5, 5], [5, 12]] },
-      { inputs: [[[1], [2], [3]], [[10, 20]]], output: [[11, 21], [12, 22], [13, 23]] },
+      {
+        inputs: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [4, 3],
+            [2, 8],
+          ],
+        ],
+        output: [
+          [5, 5],
+          [5, 12],
+        ],
+      },
+      {
+        inputs: [[[1], [2], [3]], [[10, 20]]],
+        output: [
+          [11, 21],
+          [12, 22],
+          [13, 23],
+        ],
+      },
     ],
     graphs: [
       { name: "[B,3] + [B,3]", build: ({ b, x }) => b.add(x("x", ["B", 3]), x("y", ["B", 3])) },
@@ -50,7 +106,22 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   sub: {
     examples: [
-      { inputs: [[[1, 2], [3, 4]], [[4, 3], [2, 8]]], output: [[-3, -1], [1, -4]] },
+      {
+        inputs: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [4, 3],
+            [2, 8],
+          ],
+        ],
+        output: [
+          [-3, -1],
+          [1, -4],
+        ],
+      },
       { inputs: [10, [1, 2, 3]], output: [9, 8, 7] },
     ],
     graphs: [
@@ -62,8 +133,32 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   mul: {
     examples: [
-      { inputs: [[[1, 2, 3], [4, 5, 6]], [[2], [-1]]], output: [[2, 4, 6], [-4, -5, -6]] },
-      { inputs: [[[1, 2], [3, 4]], 3], output: [[3, 6], [9, 12]] },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [[2], [-1]],
+        ],
+        output: [
+          [2, 4, 6],
+          [-4, -5, -6],
+        ],
+      },
+      {
+        inputs: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          3,
+        ],
+        output: [
+          [3, 6],
+          [9, 12],
+        ],
+      },
     ],
     graphs: [
       { name: "[B,3] * [B,1]", build: ({ b, x }) => b.mul(x("x", ["B", 3]), x("y", ["B", 1])) },
@@ -75,7 +170,22 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   div: {
     examples: [
-      { inputs: [[[1, 2], [3, 4]], [[4, 3], [2, 8]]], output: [[0.25, 2 / 3], [1.5, 0.5]] },
+      {
+        inputs: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [4, 3],
+            [2, 8],
+          ],
+        ],
+        output: [
+          [0.25, 2 / 3],
+          [1.5, 0.5],
+        ],
+      },
       { inputs: [[1, -1, 0], 0], output: [Infinity, -Infinity, NaN] },
     ],
     graphs: [
@@ -107,7 +217,7 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   sigmoid: {
     examples: [
-      { inputs: [[0.5, -2]], output: [0.62245933120, 0.11920292202], digits: 6 },
+      { inputs: [[0.5, -2]], output: [0.6224593312, 0.11920292202], digits: 6 },
       // saturates to 0 and 1 without overflow
       { inputs: [[0, -1000, 1000]], output: [0.5, 0, 1] },
     ],
@@ -153,9 +263,34 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   // last-axis normalizations
   softmax: {
     examples: [
-      { inputs: [[[1, 2, 3], [5, 5, 5]]], output: [[0.09003057317, 0.24472847105, 0.66524095578], [1 / 3, 1 / 3, 1 / 3]], digits: 6 },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [5, 5, 5],
+          ],
+        ],
+        output: [
+          [0.09003057317, 0.24472847105, 0.66524095578],
+          [1 / 3, 1 / 3, 1 / 3],
+        ],
+        digits: 6,
+      },
       // stable: the max is subtracted first
-      { inputs: [[[1000, 1000], [1000, 0], [-1000, 1000]]], output: [[0.5, 0.5], [1, 0], [0, 1]] },
+      {
+        inputs: [
+          [
+            [1000, 1000],
+            [1000, 0],
+            [-1000, 1000],
+          ],
+        ],
+        output: [
+          [0.5, 0.5],
+          [1, 0],
+          [0, 1],
+        ],
+      },
       { inputs: [[[[0, 0]], [[0, Math.log(3)]]]], output: [[[0.5, 0.5]], [[0.25, 0.75]]], digits: 6 },
     ],
     graphs: [
@@ -166,7 +301,23 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
     ],
   },
   logSoftmax: {
-    examples: [{ inputs: [[[0, 0], [1000, 1000], [1000, 0]]], output: [[-Math.LN2, -Math.LN2], [-Math.LN2, -Math.LN2], [0, -1000]], digits: 5 }],
+    examples: [
+      {
+        inputs: [
+          [
+            [0, 0],
+            [1000, 1000],
+            [1000, 0],
+          ],
+        ],
+        output: [
+          [-Math.LN2, -Math.LN2],
+          [-Math.LN2, -Math.LN2],
+          [0, -1000],
+        ],
+        digits: 5,
+      },
+    ],
     graphs: [
       { name: "[B,4]", build: ({ b, x }) => b.logSoftmax(x("x", ["B", 4])) },
       { name: "[B,2,3]", build: ({ b, x }) => b.logSoftmax(x("x", ["B", 2, 3])) },
@@ -177,8 +328,32 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   // last-axis layout
   concat: {
     examples: [
-      { inputs: [[[1, 2, 3], [4, 5, 6]], [[7], [8]], [[9, 10], [11, 12]]], output: [[1, 2, 3, 7, 9, 10], [4, 5, 6, 8, 11, 12]] },
-      { inputs: [[[[1], [2]]], [[[3], [4]]]], output: [[[1, 3], [2, 4]]] },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [[7], [8]],
+          [
+            [9, 10],
+            [11, 12],
+          ],
+        ],
+        output: [
+          [1, 2, 3, 7, 9, 10],
+          [4, 5, 6, 8, 11, 12],
+        ],
+      },
+      {
+        inputs: [[[[1], [2]]], [[[3], [4]]]],
+        output: [
+          [
+            [1, 3],
+            [2, 4],
+          ],
+        ],
+      },
     ],
     graphs: [
       { name: "[B,2] ++ [B,1] ++ [B,3]", build: ({ b, x }) => b.concat(x("x", ["B", 2]), x("y", ["B", 1]), x("z", ["B", 3])) },
@@ -189,8 +364,29 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   slice: {
     examples: [
-      { attrs: { start: 1, end: 3 }, inputs: [[[1, 2, 3], [4, 5, 6]]], output: [[2, 3], [5, 6]] },
-      { attrs: { start: 0, end: 1 }, inputs: [[[1, 2, 3], [4, 5, 6]]], output: [[1], [4]] },
+      {
+        attrs: { start: 1, end: 3 },
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+        output: [
+          [2, 3],
+          [5, 6],
+        ],
+      },
+      {
+        attrs: { start: 0, end: 1 },
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+        output: [[1], [4]],
+      },
     ],
     graphs: [
       { name: "[B,5][1:4]", build: ({ b, x }) => b.slice(x("x", ["B", 5]), 1, 4) },
@@ -201,7 +397,19 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   pad: {
     examples: [
-      { attrs: { before: 1, after: 2 }, inputs: [[[1, 2, 3], [4, 5, 6]]], output: [[0, 1, 2, 3, 0, 0], [0, 4, 5, 6, 0, 0]] },
+      {
+        attrs: { before: 1, after: 2 },
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+        output: [
+          [0, 1, 2, 3, 0, 0],
+          [0, 4, 5, 6, 0, 0],
+        ],
+      },
       { attrs: { before: 0, after: 0 }, inputs: [[[1, 2, 3]]], output: [[1, 2, 3]] },
     ],
     graphs: [
@@ -214,9 +422,47 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   // reductions and their adjoints
   sum: {
     examples: [
-      { inputs: [[[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]], output: 78 },
-      { attrs: { axes: [0, 2] }, inputs: [[[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]], output: [30, 48] },
-      { attrs: { axes: [-1], keepDims: true }, inputs: [[[1, 2, 3], [4, 5, 6]]], output: [[6], [15]] },
+      {
+        inputs: [
+          [
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            [
+              [7, 8, 9],
+              [10, 11, 12],
+            ],
+          ],
+        ],
+        output: 78,
+      },
+      {
+        attrs: { axes: [0, 2] },
+        inputs: [
+          [
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            [
+              [7, 8, 9],
+              [10, 11, 12],
+            ],
+          ],
+        ],
+        output: [30, 48],
+      },
+      {
+        attrs: { axes: [-1], keepDims: true },
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+        output: [[6], [15]],
+      },
       // accumulates in float64
       { inputs: [[16777216, 1, 1]], output: 16777218 },
     ],
@@ -235,9 +481,47 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   mean: {
     examples: [
-      { inputs: [[[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]], output: 6.5 },
-      { attrs: { axes: [0, 1] }, inputs: [[[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]], output: [5.5, 6.5, 7.5] },
-      { attrs: { axes: [-1], keepDims: true }, inputs: [[[1, 2], [3, 5]]], output: [[1.5], [4]] },
+      {
+        inputs: [
+          [
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            [
+              [7, 8, 9],
+              [10, 11, 12],
+            ],
+          ],
+        ],
+        output: 6.5,
+      },
+      {
+        attrs: { axes: [0, 1] },
+        inputs: [
+          [
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            [
+              [7, 8, 9],
+              [10, 11, 12],
+            ],
+          ],
+        ],
+        output: [5.5, 6.5, 7.5],
+      },
+      {
+        attrs: { axes: [-1], keepDims: true },
+        inputs: [
+          [
+            [1, 2],
+            [3, 5],
+          ],
+        ],
+        output: [[1.5], [4]],
+      },
     ],
     graphs: [
       { name: "[B,2,3] all axes", build: ({ b, x }) => b.mean(x("x", ["B", 2, 3])) },
@@ -252,9 +536,36 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   sumTo: {
     examples: [
-      { inputs: [[[1, 2, 3], [4, 5, 6]], [0, 0, 0]], output: [5, 7, 9] },
-      { inputs: [[[1, 2, 3], [4, 5, 6]], [[0], [0]]], output: [[6], [15]] },
-      { inputs: [[[1, 2, 3], [4, 5, 6]], 0], output: 21 },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [0, 0, 0],
+        ],
+        output: [5, 7, 9],
+      },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [[0], [0]],
+        ],
+        output: [[6], [15]],
+      },
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          0,
+        ],
+        output: 21,
+      },
     ],
     graphs: [
       { name: "[B,2,3] to [3]", build: ({ b, x, p }) => b.sumTo(x("x", ["B", 2, 3]), p("like", [3], shapeOnly)) },
@@ -268,9 +579,45 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   broadcastTo: {
     examples: [
-      { inputs: [[[1], [2]], [[0, 0, 0], [0, 0, 0]]], output: [[1, 1, 1], [2, 2, 2]] },
+      {
+        inputs: [
+          [[1], [2]],
+          [
+            [0, 0, 0],
+            [0, 0, 0],
+          ],
+        ],
+        output: [
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+      },
       { inputs: [7, [0, 0]], output: [7, 7] },
-      { inputs: [[[[1], [2]]], [[[0, 0], [0, 0]], [[0, 0], [0, 0]]]], output: [[[1, 1], [2, 2]], [[1, 1], [2, 2]]] },
+      {
+        inputs: [
+          [[[1], [2]]],
+          [
+            [
+              [0, 0],
+              [0, 0],
+            ],
+            [
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+        ],
+        output: [
+          [
+            [1, 1],
+            [2, 2],
+          ],
+          [
+            [1, 1],
+            [2, 2],
+          ],
+        ],
+      },
     ],
     graphs: [
       { name: "[3] to [B,3]", build: ({ b, x, p }) => b.broadcastTo(p("w", [3]), x("like", ["B", 3], shapeOnly)) },
@@ -282,7 +629,22 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
     ],
   },
   reshape: {
-    examples: [{ attrs: { shape: [3, 2] }, inputs: [[[1, 2, 3], [4, 5, 6]]], output: [[1, 2], [3, 4], [5, 6]] }],
+    examples: [
+      {
+        attrs: { shape: [3, 2] },
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+        output: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      },
+    ],
     graphs: [
       { name: "[B,6] to [B,2,3]", build: ({ b, x }) => b.reshape(x("x", ["B", 6]), ["B", 2, 3]) },
       { name: "[B,2,3] to [B,6]", build: ({ b, x }) => b.reshape(x("x", ["B", 2, 3]), ["B", 6]) },
@@ -292,8 +654,37 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   countOf: {
     examples: [
-      { inputs: [[[[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]]]], output: 12 },
-      { attrs: { axes: [-1, 1] }, inputs: [[[[0, 0, 0], [0, 0, 0]], [[0, 0, 0], [0, 0, 0]]]], output: 6 },
+      {
+        inputs: [
+          [
+            [
+              [0, 0, 0],
+              [0, 0, 0],
+            ],
+            [
+              [0, 0, 0],
+              [0, 0, 0],
+            ],
+          ],
+        ],
+        output: 12,
+      },
+      {
+        attrs: { axes: [-1, 1] },
+        inputs: [
+          [
+            [
+              [0, 0, 0],
+              [0, 0, 0],
+            ],
+            [
+              [0, 0, 0],
+              [0, 0, 0],
+            ],
+          ],
+        ],
+        output: 6,
+      },
       { attrs: { axes: [] }, inputs: [[[0, 0, 0]]], output: 1 },
     ],
     graphs: [
@@ -309,8 +700,22 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   constant: {
     examples: [
       { attrs: { value: 2.5 }, inputs: [], output: 2.5 },
-      { attrs: { value: -1, shape: [2, 2] }, inputs: [], output: [[-1, -1], [-1, -1]] },
-      { attrs: { values: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, inputs: [], output: [[1, 2, 3], [4, 5, 6]] },
+      {
+        attrs: { value: -1, shape: [2, 2] },
+        inputs: [],
+        output: [
+          [-1, -1],
+          [-1, -1],
+        ],
+      },
+      {
+        attrs: { values: [1, 2, 3, 4, 5, 6], shape: [2, 3] },
+        inputs: [],
+        output: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      },
     ],
     graphs: [
       { name: "x * constant [3]", build: ({ b, x }) => b.mul(x("x", ["B", 3]), b.constant([0.5, -2, 3], [3])) },
@@ -319,14 +724,37 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
     ],
   },
   identity: {
-    examples: [{ inputs: [[[1, 2, 3], [4, -0, NaN]]], output: [[1, 2, 3], [4, -0, NaN]] }],
+    examples: [
+      {
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, -0, NaN],
+          ],
+        ],
+        output: [
+          [1, 2, 3],
+          [4, -0, NaN],
+        ],
+      },
+    ],
     graphs: [
       { name: "[B,3]", build: ({ b, x }) => b.identity(x("x", ["B", 3])) },
       { name: "param [2,3]", build: ({ b, p }) => b.identity(p("w", [2, 3])) },
     ],
   },
   oneHot: {
-    examples: [{ attrs: { depth: 3 }, inputs: [[2, 0, 1]], output: [[0, 0, 1], [1, 0, 0], [0, 1, 0]] }],
+    examples: [
+      {
+        attrs: { depth: 3 },
+        inputs: [[2, 0, 1]],
+        output: [
+          [0, 0, 1],
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      },
+    ],
     graphs: [
       { name: "class ids [B], depth 4: no gradient", build: ({ b, x }) => b.oneHot(x("c", ["B"], classIds(4)), 4) },
       { name: "oneHot(c, 4) * x", build: ({ b, x }) => b.mul(b.oneHot(x("c", ["B"], classIds(4)), 4), x("x", ["B", 4])) },
@@ -334,7 +762,21 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   },
   // per-row losses, shape [B]
   mse: {
-    examples: [{ inputs: [[[1, 2], [3, 5]], [[0, 0], [3, 3]]], output: [2.5, 2] }],
+    examples: [
+      {
+        inputs: [
+          [
+            [1, 2],
+            [3, 5],
+          ],
+          [
+            [0, 0],
+            [3, 3],
+          ],
+        ],
+        output: [2.5, 2],
+      },
+    ],
     graphs: [
       { name: "[B,3] vs [B,3]", build: ({ b, x }) => b.mse(x("pred", ["B", 3]), x("target", ["B", 3])) },
       { name: "x W vs [B,2]", build: ({ b, x, p }) => b.mse(b.matmul(x("x", ["B", 3]), p("W", [3, 2])), x("target", ["B", 2])) },
@@ -344,7 +786,18 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
   softmaxCrossEntropy: {
     examples: [
       // -logSoftmax at the class, stable for large logits
-      { inputs: [[[0, 0], [1000, 0], [0, Math.log(3)]], [1, 1, 1]], output: [Math.LN2, 1000, 0.28768207245], digits: 5 },
+      {
+        inputs: [
+          [
+            [0, 0],
+            [1000, 0],
+            [0, Math.log(3)],
+          ],
+          [1, 1, 1],
+        ],
+        output: [Math.LN2, 1000, 0.28768207245],
+        digits: 5,
+      },
     ],
     graphs: [
       { name: "logits [B,4], class ids [B]", build: ({ b, x }) => b.softmaxCrossEntropy(x("logits", ["B", 4]), x("c", ["B"], classIds(4))) },

@@ -67,7 +67,12 @@ describe("elementwise op facts", () => {
       expect([...used].every((k) => k < arity)).toBe(true);
       expect(ops[op].batch).toBe("rowwise");
       // an elementwise op is one of the broadcasting ones: same shape out as in
-      expect(ops[op].shape(Array.from({ length: arity }, (): Shape => ["B", 3]), node as never)).toEqual(["B", 3]);
+      expect(
+        ops[op].shape(
+          Array.from({ length: arity }, (): Shape => ["B", 3]),
+          node as never,
+        ),
+      ).toEqual(["B", 3]);
     });
   }
 });

@@ -90,9 +90,9 @@ export const gt = (a: ScalarArg, b: ScalarArg): ScalarExpr => call("gt", [a, b])
 export const select = (c: ScalarArg, a: ScalarArg, b: ScalarArg): ScalarExpr => call("select", [c, a, b]);
 
 /** The number of arguments each function takes. */
-export const scalarArity: { readonly [F in ScalarFn]: number } = Object.fromEntries(
-  Object.entries(evaluators).map(([fn, f]) => [fn, f.length]),
-) as { [F in ScalarFn]: number };
+export const scalarArity: { readonly [F in ScalarFn]: number } = Object.fromEntries(Object.entries(evaluators).map(([fn, f]) => [fn, f.length])) as {
+  [F in ScalarFn]: number;
+};
 
 /** Evaluates an expression in float64, with `inputs[k]` for operand `k`: the same numbers as {@link renderJs}'s code. */
 export function evalScalar(expr: ScalarExpr, inputs: readonly number[]): number {
@@ -108,8 +108,12 @@ interface Js {
 }
 
 const wrap = (p: Js): string => (p.primary ? p.text : `(${p.text})`);
-const infix = (op: string) => (a: Js, b: Js): Js => ({ text: `${wrap(a)} ${op} ${wrap(b)}`, primary: false });
-const method = (name: string) => (...args: Js[]): Js => ({ text: `Math.${name}(${args.map((a) => a.text).join(", ")})`, primary: true });
+const infix =
+  (op: string) =>
+  (a: Js, b: Js): Js => ({ text: `${wrap(a)} ${op} ${wrap(b)}`, primary: false });
+const method =
+  (name: string) =>
+  (...args: Js[]): Js => ({ text: `Math.${name}(${args.map((a) => a.text).join(", ")})`, primary: true });
 
 const jsRenderers: { readonly [F in ScalarFn]: (...args: Js[]) => Js } = {
   add: infix("+"),

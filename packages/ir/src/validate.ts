@@ -132,7 +132,10 @@ export function checkGraph(graph: StepGraph, prefix = ""): CheckedGraph {
       shapes.set(node.id, opOf(node).shape(inputs, node as never));
     } catch (e) {
       if (!(e instanceof ShapeError)) throw e;
-      throw new GraphError(`${p}nodes[${i}]`, `node "${node.id}" (${node.op}) with inputs ${node.inputs.map((id, k) => `${id} ${formatShape(inputs[k])}`).join(", ")}: ${e.message}`);
+      throw new GraphError(
+        `${p}nodes[${i}]`,
+        `node "${node.id}" (${node.op}) with inputs ${node.inputs.map((id, k) => `${id} ${formatShape(inputs[k])}`).join(", ")}: ${e.message}`,
+      );
     }
   }
   const known = (id: string, path: string): Shape => {

@@ -19,30 +19,54 @@ export function binaryFast(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): boo
   const lb = layoutOf(b.shape, out.shape);
   if (la.kind === "full" && lb.kind === "full") {
     switch (op) {
-      case "add": for (let i = 0; i < n; i++) o[i] = x[i] + y[i]; break;
-      case "sub": for (let i = 0; i < n; i++) o[i] = x[i] - y[i]; break;
-      case "mul": for (let i = 0; i < n; i++) o[i] = x[i] * y[i]; break;
-      case "div": for (let i = 0; i < n; i++) o[i] = x[i] / y[i]; break;
+      case "add":
+        for (let i = 0; i < n; i++) o[i] = x[i] + y[i];
+        break;
+      case "sub":
+        for (let i = 0; i < n; i++) o[i] = x[i] - y[i];
+        break;
+      case "mul":
+        for (let i = 0; i < n; i++) o[i] = x[i] * y[i];
+        break;
+      case "div":
+        for (let i = 0; i < n; i++) o[i] = x[i] / y[i];
+        break;
     }
     return true;
   }
   if (la.kind === "full" && lb.kind === "tile") {
     const p = lb.period;
     switch (op) {
-      case "add": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] + y[j]; break;
-      case "sub": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] - y[j]; break;
-      case "mul": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] * y[j]; break;
-      case "div": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] / y[j]; break;
+      case "add":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] + y[j];
+        break;
+      case "sub":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] - y[j];
+        break;
+      case "mul":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] * y[j];
+        break;
+      case "div":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[r + j] / y[j];
+        break;
     }
     return true;
   }
   if (lb.kind === "full" && la.kind === "tile") {
     const p = la.period;
     switch (op) {
-      case "add": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] + y[r + j]; break;
-      case "sub": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] - y[r + j]; break;
-      case "mul": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] * y[r + j]; break;
-      case "div": for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] / y[r + j]; break;
+      case "add":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] + y[r + j];
+        break;
+      case "sub":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] - y[r + j];
+        break;
+      case "mul":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] * y[r + j];
+        break;
+      case "div":
+        for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) o[r + j] = x[j] / y[r + j];
+        break;
     }
     return true;
   }

@@ -1,15 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  fromNested,
-  opOf,
-  sizeOf,
-  zeros,
-  type Dtype,
-  type Nested,
-  type NodeOf,
-  type OpKind,
-  type Tensor,
-} from "@unroll/ir";
+import { fromNested, opOf, sizeOf, zeros, type Dtype, type Nested, type NodeOf, type OpKind, type Tensor } from "@unroll/ir";
 import { cpuKernels } from "./index.js";
 
 /** Runs one kernel the way the executor does: output shape from the op's shape rule, output memory dirty. */
@@ -93,12 +83,53 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
 
   describe("elementwise binary ops", () => {
     it("computes equal shapes", () => {
-      const a = t([[1, 2], [3, 4]], dtype);
-      const b = t([[4, 3], [2, 8]], dtype);
-      expectTensor(run("add", undefined, [a, b], dtype), [2, 2], [[5, 5], [5, 12]]);
-      expectTensor(run("sub", undefined, [a, b], dtype), [2, 2], [[-3, -1], [1, -4]]);
-      expectTensor(run("mul", undefined, [a, b], dtype), [2, 2], [[4, 6], [6, 32]]);
-      expectTensor(run("div", undefined, [a, b], dtype), [2, 2], [[0.25, 2 / 3], [1.5, 0.5]], 6);
+      const a = t(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        dtype,
+      );
+      const b = t(
+        [
+          [4, 3],
+          [2, 8],
+        ],
+        dtype,
+      );
+      expectTensor(
+        run("add", undefined, [a, b], dtype),
+        [2, 2],
+        [
+          [5, 5],
+          [5, 12],
+        ],
+      );
+      expectTensor(
+        run("sub", undefined, [a, b], dtype),
+        [2, 2],
+        [
+          [-3, -1],
+          [1, -4],
+        ],
+      );
+      expectTensor(
+        run("mul", undefined, [a, b], dtype),
+        [2, 2],
+        [
+          [4, 6],
+          [6, 32],
+        ],
+      );
+      expectTensor(
+        run("div", undefined, [a, b], dtype),
+        [2, 2],
+        [
+          [0.25, 2 / 3],
+          [1.5, 0.5],
+        ],
+        6,
+      );
     });
 
     it("keeps the dtype of its output", () => {
@@ -111,50 +142,178 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
     });
 
     it("adds a bias along leading axes: [2, 3] + [3]", () => {
-      const x = t([[1, 2, 3], [4, 5, 6]], dtype);
-      expectTensor(run("add", undefined, [x, t([10, 20, 30], dtype)], dtype), [2, 3], [[11, 22, 33], [14, 25, 36]]);
-      expectTensor(run("sub", undefined, [t([10, 20, 30], dtype), x], dtype), [2, 3], [[9, 18, 27], [6, 15, 24]]);
+      const x = t(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        dtype,
+      );
+      expectTensor(
+        run("add", undefined, [x, t([10, 20, 30], dtype)], dtype),
+        [2, 3],
+        [
+          [11, 22, 33],
+          [14, 25, 36],
+        ],
+      );
+      expectTensor(
+        run("sub", undefined, [t([10, 20, 30], dtype), x], dtype),
+        [2, 3],
+        [
+          [9, 18, 27],
+          [6, 15, 24],
+        ],
+      );
     });
 
     it("broadcasts along trailing axes: [2, 3] * [2, 1]", () => {
-      const x = t([[1, 2, 3], [4, 5, 6]], dtype);
+      const x = t(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        dtype,
+      );
       const c = t([[2], [-1]], dtype);
-      expectTensor(run("mul", undefined, [x, c], dtype), [2, 3], [[2, 4, 6], [-4, -5, -6]]);
-      expectTensor(run("div", undefined, [c, x], dtype), [2, 3], [[2, 1, 2 / 3], [-0.25, -0.2, -1 / 6]], 6);
+      expectTensor(
+        run("mul", undefined, [x, c], dtype),
+        [2, 3],
+        [
+          [2, 4, 6],
+          [-4, -5, -6],
+        ],
+      );
+      expectTensor(
+        run("div", undefined, [c, x], dtype),
+        [2, 3],
+        [
+          [2, 1, 2 / 3],
+          [-0.25, -0.2, -1 / 6],
+        ],
+        6,
+      );
     });
 
     it("broadcasts a scalar either side", () => {
-      const x = t([[1, 2], [3, 4]], dtype);
-      expectTensor(run("sub", undefined, [t(1, dtype), x], dtype), [2, 2], [[0, -1], [-2, -3]]);
-      expectTensor(run("mul", undefined, [x, t(3, dtype)], dtype), [2, 2], [[3, 6], [9, 12]]);
+      const x = t(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        dtype,
+      );
+      expectTensor(
+        run("sub", undefined, [t(1, dtype), x], dtype),
+        [2, 2],
+        [
+          [0, -1],
+          [-2, -3],
+        ],
+      );
+      expectTensor(
+        run("mul", undefined, [x, t(3, dtype)], dtype),
+        [2, 2],
+        [
+          [3, 6],
+          [9, 12],
+        ],
+      );
     });
 
     it("broadcasts both operands: [3, 1] + [1, 2] and rank 3 [2, 1, 3] + [2, 1]", () => {
       const col = t([[1], [2], [3]], dtype);
-      expectTensor(run("add", undefined, [col, t([[10, 20]], dtype)], dtype), [3, 2], [[11, 21], [12, 22], [13, 23]]);
+      expectTensor(
+        run("add", undefined, [col, t([[10, 20]], dtype)], dtype),
+        [3, 2],
+        [
+          [11, 21],
+          [12, 22],
+          [13, 23],
+        ],
+      );
       const a = t([[[1, 2, 3]], [[4, 5, 6]]], dtype);
       const b = t([[100], [200]], dtype);
-      expectTensor(run("add", undefined, [a, b], dtype), [2, 2, 3], [
-        [[101, 102, 103], [201, 202, 203]],
-        [[104, 105, 106], [204, 205, 206]],
-      ]);
+      expectTensor(
+        run("add", undefined, [a, b], dtype),
+        [2, 2, 3],
+        [
+          [
+            [101, 102, 103],
+            [201, 202, 203],
+          ],
+          [
+            [104, 105, 106],
+            [204, 205, 206],
+          ],
+        ],
+      );
     });
 
     it("broadcasts rank 3 against rank 2 along leading axes: [2, 2, 2] - [2, 2]", () => {
-      const a = t([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], dtype);
-      const b = t([[1, 1], [2, 2]], dtype);
-      expectTensor(run("sub", undefined, [a, b], dtype), [2, 2, 2], [[[0, 1], [1, 2]], [[4, 5], [5, 6]]]);
+      const a = t(
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+        dtype,
+      );
+      const b = t(
+        [
+          [1, 1],
+          [2, 2],
+        ],
+        dtype,
+      );
+      expectTensor(
+        run("sub", undefined, [a, b], dtype),
+        [2, 2, 2],
+        [
+          [
+            [0, 1],
+            [1, 2],
+          ],
+          [
+            [4, 5],
+            [5, 6],
+          ],
+        ],
+      );
     });
 
     it("agrees with a naive reference on many shape pairs", () => {
       const pairs: [number[], number[]][] = [
         [[2, 3, 4], [4]],
-        [[2, 3, 4], [3, 1]],
-        [[2, 1, 4], [1, 3, 1]],
-        [[1, 3, 1], [2, 1, 4]],
-        [[2, 3, 4], [2, 1, 4]],
-        [[2, 3, 4], [2, 3, 1]],
-        [[3, 4], [2, 1, 1]],
+        [
+          [2, 3, 4],
+          [3, 1],
+        ],
+        [
+          [2, 1, 4],
+          [1, 3, 1],
+        ],
+        [
+          [1, 3, 1],
+          [2, 1, 4],
+        ],
+        [
+          [2, 3, 4],
+          [2, 1, 4],
+        ],
+        [
+          [2, 3, 4],
+          [2, 3, 1],
+        ],
+        [
+          [3, 4],
+          [2, 1, 1],
+        ],
         [[4], [2, 3, 4]],
         [[], [2, 3]],
         [[2, 3], []],
@@ -180,7 +339,12 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
     it("tanh, sigmoid, exp and log", () => {
       const v = [-2, -0.5, 0, 0.5, 3];
       expectTensor(run("tanh", undefined, [x()], dtype), [5], v.map(Math.tanh), 6);
-      expectTensor(run("sigmoid", undefined, [x()], dtype), [5], v.map((e) => 1 / (1 + Math.exp(-e))), 6);
+      expectTensor(
+        run("sigmoid", undefined, [x()], dtype),
+        [5],
+        v.map((e) => 1 / (1 + Math.exp(-e))),
+        6,
+      );
       expectTensor(run("sigmoid", undefined, [t([0, -1000, 1000], dtype)], dtype), [3], [0.5, 0, 1]);
       expectTensor(run("exp", undefined, [t([0, 1], dtype)], dtype), [2], [1, Math.E], 6);
       expectTensor(run("log", undefined, [t([1, Math.E], dtype)], dtype), [2], [0, 1], 6);
@@ -190,9 +354,29 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
 
   describe("matmul", () => {
     it("computes a hand-checked product", () => {
-      const a = t([[1, 2, 3], [4, 5, 6]], dtype);
-      const b = t([[7, 8], [9, 10], [11, 12]], dtype);
-      expectTensor(run("matmul", undefined, [a, b], dtype), [2, 2], [[58, 64], [139, 154]]);
+      const a = t(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        dtype,
+      );
+      const b = t(
+        [
+          [7, 8],
+          [9, 10],
+          [11, 12],
+        ],
+        dtype,
+      );
+      expectTensor(
+        run("matmul", undefined, [a, b], dtype),
+        [2, 2],
+        [
+          [58, 64],
+          [139, 154],
+        ],
+      );
     });
 
     it.each([
@@ -222,19 +406,78 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
     it("softmax of [1, 2, 3] and of a constant row", () => {
       const e = [1, 2, 3].map(Math.exp);
       const s = e[0] + e[1] + e[2];
-      const out = run("softmax", undefined, [t([[1, 2, 3], [5, 5, 5]], dtype)], dtype);
+      const out = run(
+        "softmax",
+        undefined,
+        [
+          t(
+            [
+              [1, 2, 3],
+              [5, 5, 5],
+            ],
+            dtype,
+          ),
+        ],
+        dtype,
+      );
       expectTensor(out, [2, 3], [e.map((v) => v / s), [1 / 3, 1 / 3, 1 / 3]], 6);
     });
 
     it("stays finite with large inputs and rows sum to 1", () => {
-      const out = run("softmax", undefined, [t([[1000, 1000], [1000, 0], [-1000, 1000]], dtype)], dtype);
-      expectTensor(out, [3, 2], [[0.5, 0.5], [1, 0], [0, 1]], 6);
+      const out = run(
+        "softmax",
+        undefined,
+        [
+          t(
+            [
+              [1000, 1000],
+              [1000, 0],
+              [-1000, 1000],
+            ],
+            dtype,
+          ),
+        ],
+        dtype,
+      );
+      expectTensor(
+        out,
+        [3, 2],
+        [
+          [0.5, 0.5],
+          [1, 0],
+          [0, 1],
+        ],
+        6,
+      );
       for (let r = 0; r < 3; r++) expect(out.data[2 * r] + out.data[2 * r + 1]).toBeCloseTo(1, 6);
     });
 
     it("logSoftmax is x - max - log Σ exp(x - max), finite for large inputs", () => {
-      const out = run("logSoftmax", undefined, [t([[0, 0], [1000, 1000], [1000, 0]], dtype)], dtype);
-      expectTensor(out, [3, 2], [[-Math.LN2, -Math.LN2], [-Math.LN2, -Math.LN2], [0, -1000]], 5);
+      const out = run(
+        "logSoftmax",
+        undefined,
+        [
+          t(
+            [
+              [0, 0],
+              [1000, 1000],
+              [1000, 0],
+            ],
+            dtype,
+          ),
+        ],
+        dtype,
+      );
+      expectTensor(
+        out,
+        [3, 2],
+        [
+          [-Math.LN2, -Math.LN2],
+          [-Math.LN2, -Math.LN2],
+          [0, -1000],
+        ],
+        5,
+      );
     });
 
     it("normalizes over the last axis of a rank-3 value", () => {
@@ -245,7 +488,14 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
 
   describe("losses", () => {
     it("softmaxCrossEntropy is -logSoftmax at the class", () => {
-      const logits = t([[0, 0], [1000, 0], [0, Math.log(3)]], dtype);
+      const logits = t(
+        [
+          [0, 0],
+          [1000, 0],
+          [0, Math.log(3)],
+        ],
+        dtype,
+      );
       const out = run("softmaxCrossEntropy", undefined, [logits, t([1, 1, 1], dtype)], dtype);
       expectTensor(out, [3], [Math.LN2, 1000, Math.log(4 / 3)], 5);
     });
@@ -253,38 +503,122 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
     it.each([2, -1, 0.5, NaN])("softmaxCrossEntropy rejects class id %s naming the row", (bad) => {
       const classes = zeros([2], dtype);
       classes.data[1] = bad;
-      expect(() => run("softmaxCrossEntropy", undefined, [t([[0, 0], [0, 0]], dtype), classes], dtype)).toThrow(
-        `row 1 has class id ${bad}`,
-      );
+      expect(() =>
+        run(
+          "softmaxCrossEntropy",
+          undefined,
+          [
+            t(
+              [
+                [0, 0],
+                [0, 0],
+              ],
+              dtype,
+            ),
+            classes,
+          ],
+          dtype,
+        ),
+      ).toThrow(`row 1 has class id ${bad}`);
     });
 
     it("mse is the mean over columns of (p - t)^2 per row", () => {
-      const p = t([[1, 2], [3, 5]], dtype);
-      const target = t([[0, 0], [3, 3]], dtype);
+      const p = t(
+        [
+          [1, 2],
+          [3, 5],
+        ],
+        dtype,
+      );
+      const target = t(
+        [
+          [0, 0],
+          [3, 3],
+        ],
+        dtype,
+      );
       expectTensor(run("mse", undefined, [p, target], dtype), [2], [2.5, 2]);
     });
   });
 
   describe("reductions", () => {
-    const x = () => t([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]], dtype); // [2, 2, 3]
+    const x = () =>
+      t(
+        [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [
+            [7, 8, 9],
+            [10, 11, 12],
+          ],
+        ],
+        dtype,
+      ); // [2, 2, 3]
 
     it("sum over all axes by default, and over chosen axes", () => {
       expectTensor(run("sum", undefined, [x()], dtype), [], 78);
-      expectTensor(run("sum", { axes: [0] }, [x()], dtype), [2, 3], [[8, 10, 12], [14, 16, 18]]);
-      expectTensor(run("sum", { axes: [-1] }, [x()], dtype), [2, 2], [[6, 15], [24, 33]]);
-      expectTensor(run("sum", { axes: [1] }, [x()], dtype), [2, 3], [[5, 7, 9], [17, 19, 21]]);
+      expectTensor(
+        run("sum", { axes: [0] }, [x()], dtype),
+        [2, 3],
+        [
+          [8, 10, 12],
+          [14, 16, 18],
+        ],
+      );
+      expectTensor(
+        run("sum", { axes: [-1] }, [x()], dtype),
+        [2, 2],
+        [
+          [6, 15],
+          [24, 33],
+        ],
+      );
+      expectTensor(
+        run("sum", { axes: [1] }, [x()], dtype),
+        [2, 3],
+        [
+          [5, 7, 9],
+          [17, 19, 21],
+        ],
+      );
       expectTensor(run("sum", { axes: [0, 2] }, [x()], dtype), [2], [30, 48]);
     });
 
     it("sum with keepDims", () => {
-      expectTensor(run("sum", { axes: [-1], keepDims: true }, [x()], dtype), [2, 2, 1], [[[6], [15]], [[24], [33]]]);
+      expectTensor(
+        run("sum", { axes: [-1], keepDims: true }, [x()], dtype),
+        [2, 2, 1],
+        [
+          [[6], [15]],
+          [[24], [33]],
+        ],
+      );
       expectTensor(run("sum", { keepDims: true }, [x()], dtype), [1, 1, 1], [[[78]]]);
     });
 
     it("mean over all axes and over chosen axes", () => {
       expectTensor(run("mean", undefined, [x()], dtype), [], 6.5);
       expectTensor(run("mean", { axes: [0, 1] }, [x()], dtype), [3], [5.5, 6.5, 7.5]);
-      expectTensor(run("mean", { axes: [-1], keepDims: true }, [t([[1, 2], [3, 5]], dtype)], dtype), [2, 1], [[1.5], [4]]);
+      expectTensor(
+        run(
+          "mean",
+          { axes: [-1], keepDims: true },
+          [
+            t(
+              [
+                [1, 2],
+                [3, 5],
+              ],
+              dtype,
+            ),
+          ],
+          dtype,
+        ),
+        [2, 1],
+        [[1.5], [4]],
+      );
     });
 
     it("accumulates in float64", () => {
@@ -292,31 +626,75 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
     });
 
     it("sumTo reverses broadcasting", () => {
-      const m = t([[1, 2, 3], [4, 5, 6]], dtype);
+      const m = t(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        dtype,
+      );
       expectTensor(run("sumTo", undefined, [m, zeros([3], dtype)], dtype), [3], [5, 7, 9]);
       expectTensor(run("sumTo", undefined, [m, zeros([1, 3], dtype)], dtype), [1, 3], [[5, 7, 9]]);
       expectTensor(run("sumTo", undefined, [m, zeros([2, 1], dtype)], dtype), [2, 1], [[6], [15]]);
       expectTensor(run("sumTo", undefined, [m, zeros([], dtype)], dtype), [], 21);
-      expectTensor(run("sumTo", undefined, [m, zeros([2, 3], dtype)], dtype), [2, 3], [[1, 2, 3], [4, 5, 6]]);
+      expectTensor(
+        run("sumTo", undefined, [m, zeros([2, 3], dtype)], dtype),
+        [2, 3],
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      );
       expectTensor(run("sumTo", undefined, [x(), zeros([2, 1, 3], dtype)], dtype), [2, 1, 3], [[[5, 7, 9]], [[17, 19, 21]]]);
       expectTensor(run("sumTo", undefined, [x(), zeros([2, 1], dtype)], dtype), [2, 1], [[30], [48]]);
     });
 
     it("broadcastTo is the reverse of sumTo", () => {
-      expectTensor(run("broadcastTo", undefined, [t([1, 2], dtype), zeros([2, 2], dtype)], dtype), [2, 2], [[1, 2], [1, 2]]);
-      expectTensor(run("broadcastTo", undefined, [t([[1], [2]], dtype), zeros([2, 3], dtype)], dtype), [2, 3], [
-        [1, 1, 1],
-        [2, 2, 2],
-      ]);
+      expectTensor(
+        run("broadcastTo", undefined, [t([1, 2], dtype), zeros([2, 2], dtype)], dtype),
+        [2, 2],
+        [
+          [1, 2],
+          [1, 2],
+        ],
+      );
+      expectTensor(
+        run("broadcastTo", undefined, [t([[1], [2]], dtype), zeros([2, 3], dtype)], dtype),
+        [2, 3],
+        [
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+      );
       expectTensor(run("broadcastTo", undefined, [t(7, dtype), zeros([2], dtype)], dtype), [2], [7, 7]);
-      expectTensor(run("broadcastTo", undefined, [t([[[1, 2]], [[3, 4]]], dtype), zeros([2, 2, 2], dtype)], dtype), [2, 2, 2], [
-        [[1, 2], [1, 2]],
-        [[3, 4], [3, 4]],
-      ]);
-      expectTensor(run("broadcastTo", undefined, [t([[[1], [2]]], dtype), zeros([2, 2, 2], dtype)], dtype), [2, 2, 2], [
-        [[1, 1], [2, 2]],
-        [[1, 1], [2, 2]],
-      ]);
+      expectTensor(
+        run("broadcastTo", undefined, [t([[[1, 2]], [[3, 4]]], dtype), zeros([2, 2, 2], dtype)], dtype),
+        [2, 2, 2],
+        [
+          [
+            [1, 2],
+            [1, 2],
+          ],
+          [
+            [3, 4],
+            [3, 4],
+          ],
+        ],
+      );
+      expectTensor(
+        run("broadcastTo", undefined, [t([[[1], [2]]], dtype), zeros([2, 2, 2], dtype)], dtype),
+        [2, 2, 2],
+        [
+          [
+            [1, 1],
+            [2, 2],
+          ],
+          [
+            [1, 1],
+            [2, 2],
+          ],
+        ],
+      );
     });
 
     it("countOf multiplies the dimensions along its axes", () => {
@@ -328,48 +706,137 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
   });
 
   describe("layout", () => {
-    const m = () => t([[1, 2, 3], [4, 5, 6]], dtype);
+    const m = () =>
+      t(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        dtype,
+      );
 
     it("reshape and identity copy the elements", () => {
       const r = run("reshape", { shape: [3, 2] }, [m()], dtype);
-      expectTensor(r, [3, 2], [[1, 2], [3, 4], [5, 6]]);
-      expectTensor(run("identity", undefined, [m()], dtype), [2, 3], [[1, 2, 3], [4, 5, 6]]);
+      expectTensor(
+        r,
+        [3, 2],
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      );
+      expectTensor(
+        run("identity", undefined, [m()], dtype),
+        [2, 3],
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      );
     });
 
     it("slice takes columns [start, end) of the last axis", () => {
-      expectTensor(run("slice", { start: 1, end: 3 }, [m()], dtype), [2, 2], [[2, 3], [5, 6]]);
+      expectTensor(
+        run("slice", { start: 1, end: 3 }, [m()], dtype),
+        [2, 2],
+        [
+          [2, 3],
+          [5, 6],
+        ],
+      );
       expectTensor(run("slice", { start: 0, end: 1 }, [m()], dtype), [2, 1], [[1], [4]]);
     });
 
     it("pad adds zeros on the last axis", () => {
-      expectTensor(run("pad", { before: 1, after: 2 }, [m()], dtype), [2, 6], [[0, 1, 2, 3, 0, 0], [0, 4, 5, 6, 0, 0]]);
-      expectTensor(run("pad", { before: 0, after: 0 }, [m()], dtype), [2, 3], [[1, 2, 3], [4, 5, 6]]);
+      expectTensor(
+        run("pad", { before: 1, after: 2 }, [m()], dtype),
+        [2, 6],
+        [
+          [0, 1, 2, 3, 0, 0],
+          [0, 4, 5, 6, 0, 0],
+        ],
+      );
+      expectTensor(
+        run("pad", { before: 0, after: 0 }, [m()], dtype),
+        [2, 3],
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      );
     });
 
     it("concat joins rows along the last axis", () => {
-      const out = run("concat", undefined, [m(), t([[7], [8]], dtype), t([[9, 10], [11, 12]], dtype)], dtype);
-      expectTensor(out, [2, 6], [[1, 2, 3, 7, 9, 10], [4, 5, 6, 8, 11, 12]]);
+      const out = run(
+        "concat",
+        undefined,
+        [
+          m(),
+          t([[7], [8]], dtype),
+          t(
+            [
+              [9, 10],
+              [11, 12],
+            ],
+            dtype,
+          ),
+        ],
+        dtype,
+      );
+      expectTensor(
+        out,
+        [2, 6],
+        [
+          [1, 2, 3, 7, 9, 10],
+          [4, 5, 6, 8, 11, 12],
+        ],
+      );
       const r3 = run("concat", undefined, [t([[[1], [2]]], dtype), t([[[3], [4]]], dtype)], dtype);
-      expectTensor(r3, [1, 2, 2], [[[1, 3], [2, 4]]]);
+      expectTensor(
+        r3,
+        [1, 2, 2],
+        [
+          [
+            [1, 3],
+            [2, 4],
+          ],
+        ],
+      );
     });
   });
 
   describe("sources", () => {
     it("constant fills from value or values", () => {
       expectTensor(run("constant", { value: 2.5 }, [], dtype), [], 2.5);
-      expectTensor(run("constant", { value: -1, shape: [2, 2] }, [], dtype), [2, 2], [[-1, -1], [-1, -1]]);
-      expectTensor(run("constant", { values: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, [], dtype), [2, 3], [
-        [1, 2, 3],
-        [4, 5, 6],
-      ]);
+      expectTensor(
+        run("constant", { value: -1, shape: [2, 2] }, [], dtype),
+        [2, 2],
+        [
+          [-1, -1],
+          [-1, -1],
+        ],
+      );
+      expectTensor(
+        run("constant", { values: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, [], dtype),
+        [2, 3],
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      );
     });
 
     it("oneHot builds rows from class ids", () => {
-      expectTensor(run("oneHot", { depth: 3 }, [t([2, 0, 1], dtype)], dtype), [3, 3], [
-        [0, 0, 1],
-        [1, 0, 0],
-        [0, 1, 0],
-      ]);
+      expectTensor(
+        run("oneHot", { depth: 3 }, [t([2, 0, 1], dtype)], dtype),
+        [3, 3],
+        [
+          [0, 0, 1],
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      );
       expect(() => run("oneHot", { depth: 3 }, [t([0, 3], dtype)], dtype)).toThrow("row 1 has class id 3");
     });
   });

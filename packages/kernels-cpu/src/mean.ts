@@ -6,5 +6,10 @@ export const mean: Kernel<"mean"> = (node, [x], out) => {
   const axes = reducedAxes(node.attrs?.axes, x.shape.length);
   let count = 1;
   for (const a of axes) count *= x.shape[a];
-  reduceInto(x, x.shape.map((d, i) => (axes.has(i) ? 1 : d)), out, 1 / count);
+  reduceInto(
+    x,
+    x.shape.map((d, i) => (axes.has(i) ? 1 : d)),
+    out,
+    1 / count,
+  );
 };

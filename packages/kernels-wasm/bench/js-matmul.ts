@@ -2,10 +2,7 @@
 // the kernel-table signature: the layer rules keep kernels-wasm from importing the backend.
 
 /** c = op(a)·op(b) in float64 accumulators, as the CPU backend computes it. */
-export function jsMatmul(
-  x: Float32Array, y: Float32Array, o: Float32Array, m: number, n: number, k: number,
-  tA: boolean, tB: boolean,
-): void {
+export function jsMatmul(x: Float32Array, y: Float32Array, o: Float32Array, m: number, n: number, k: number, tA: boolean, tB: boolean): void {
   // op(a)[i, p] lives at x[i * ai + p * ak]
   const ai = tA ? 1 : k;
   const ak = tA ? m : 1;

@@ -20,11 +20,7 @@ export const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to
 
 /** Floats of staging one block of each staged operand needs. */
 export function stagedFloats({ bm, bn, bk }: Blocks, staged: Staged): number {
-  return (
-    (staged.a ? roundUp(bm * bk, ALIGN_FLOATS) : 0) +
-    (staged.b ? roundUp(bk * bn, ALIGN_FLOATS) : 0) +
-    (staged.c ? roundUp(bm * bn, ALIGN_FLOATS) : 0)
-  );
+  return (staged.a ? roundUp(bm * bk, ALIGN_FLOATS) : 0) + (staged.b ? roundUp(bk * bn, ALIGN_FLOATS) : 0) + (staged.c ? roundUp(bm * bn, ALIGN_FLOATS) : 0);
 }
 
 /** Smallest block edge the planner shrinks to; 3 staged 8×8 blocks always fit the minimum staging. */

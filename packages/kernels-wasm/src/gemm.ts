@@ -147,10 +147,7 @@ class WasmGemm implements Gemm {
     // `buffer` and `byteOffset` are getter calls (~10-15 ns each): read each once
     const [aBuf, bBuf, cBuf] = [a.buffer, b.buffer, c.buffer];
     const [aOff, bOff, cOff] = [a.byteOffset, b.byteOffset, c.byteOffset];
-    if (
-      (cBuf === aBuf && intersects(cOff, 4 * m * n, aOff, 4 * m * k)) ||
-      (cBuf === bBuf && intersects(cOff, 4 * m * n, bOff, 4 * k * n))
-    ) {
+    if ((cBuf === aBuf && intersects(cOff, 4 * m * n, aOff, 4 * m * k)) || (cBuf === bBuf && intersects(cOff, 4 * m * n, bOff, 4 * k * n))) {
       throw new RangeError("matmul: c overlaps a or b");
     }
     const tA = opts.transposeA === true;

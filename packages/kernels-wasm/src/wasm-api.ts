@@ -11,9 +11,19 @@ export interface WasmMemory {
 export interface GemmExports {
   /** C = alpha·op(A)·op(B) + beta·C on byte offsets; lds in elements; ws: `workspaceBytes()` bytes. */
   gemm(
-    flags: number, m: number, n: number, k: number,
-    a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-    alpha: number, beta: number, ws: number,
+    flags: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    alpha: number,
+    beta: number,
+    ws: number,
   ): void;
   workspaceBytes(): number;
 }

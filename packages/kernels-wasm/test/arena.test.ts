@@ -19,7 +19,11 @@ describe("arena and staging", () => {
     const ops: Ops = { transposeB: true, accumulate: true };
     const ref = referenceMatmul(a, b, m, n, k, ops, c0);
     const [va, vb] = [copyTo(gemm, a), copyTo(gemm, b)];
-    for (const [x, y] of [[va, vb], [a, vb], [va, b]]) {
+    for (const [x, y] of [
+      [va, vb],
+      [a, vb],
+      [va, b],
+    ]) {
       const vc = copyTo(gemm, c0);
       gemm.matmul(x, y, vc, m, n, k, ops);
       expect(relativeError(vc, ref)).toBeLessThan(1e-5);

@@ -59,7 +59,11 @@ comparing two builds (unroll systems only unless --systems names a peer):
                        npm ci, or auto (link when the lock files match; default)
   --rounds N           processes per side per pair, sides alternating (default 3, quick 2)`;
 
-const list = (v: string | undefined): string[] | undefined => v?.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (v: string | undefined): string[] | undefined =>
+  v
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function positiveInt(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -101,7 +105,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | undefined {
   for (const name of ["baseline-install", "rounds"] as const) {
     if (values[name] !== undefined && !comparing) throw new Error(`--${name} needs --baseline or --baseline-dir`);
   }
-  if (values["baseline-install"] !== undefined && baselineDir !== undefined) throw new Error("--baseline-install is for --baseline; --baseline-dir must already be installed");
+  if (values["baseline-install"] !== undefined && baselineDir !== undefined)
+    throw new Error("--baseline-install is for --baseline; --baseline-dir must already be installed");
   const install = values["baseline-install"] ?? "auto";
   if (install !== "auto" && install !== "link" && install !== "ci") throw new Error(`--baseline-install must be auto, link or ci, got "${install}"`);
   if (baseline === "" || baselineDir === "") throw new Error("--baseline and --baseline-dir need a value");

@@ -22,7 +22,8 @@ export interface Baseline extends Build {
 /** Where to get the baseline: a git commit-ish of the current checkout, or another checkout's directory. */
 export type BaselineSource = { readonly ref: string } | { readonly dir: string };
 
-const git = (root: string, ...args: string[]): string => execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const git = (root: string, ...args: string[]): string =>
+  execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 /** The full sha of `ref` in the repository at `root`; throws a readable error for an unknown ref. */
 export function resolveCommit(root: string, ref: string): string {
@@ -80,7 +81,8 @@ function mirror(from: string, to: string, currentRoot: string, baselineRoot: str
       const resolved = resolve(dirname(src), target);
       if (inside(resolved, currentRoot) && !relative(currentRoot, resolved).split(/[\\/]/).includes("node_modules")) {
         const own = join(baselineRoot, relative(currentRoot, resolved));
-        if (!existsSync(own)) throw new Error(`the baseline has no ${relative(currentRoot, resolved)}, which ${relative(currentRoot, src)} links to; use --baseline-install ci`);
+        if (!existsSync(own))
+          throw new Error(`the baseline has no ${relative(currentRoot, resolved)}, which ${relative(currentRoot, src)} links to; use --baseline-install ci`);
         symlinkSync(relative(dirname(dst), own), dst);
         continue;
       }
@@ -122,7 +124,10 @@ function npmCi(root: string, log: (line: string) => void): Promise<void> {
   log(`baseline: npm ci in ${root} (the lock files differ; this takes a while)`);
   return new Promise((done, fail) => {
     // npm's output goes to stderr: with --json, stdout carries only JSON lines
-    const npm = spawn(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: ["ignore", 2, 2] });
+    const npm = spawn(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: root,
+      stdio: ["ignore", 2, 2],
+    });
     npm.on("error", fail);
     npm.on("close", (code, signal) => (code === 0 ? done() : fail(new Error(`npm ci in the baseline failed (${signal ?? `exit code ${code}`})`))));
   });
@@ -191,7 +196,8 @@ export async function prepareBaseline(source: BaselineSource, install: BaselineI
     git(current.root, "archive", "--format=tar", `--output=${tar}`, sha);
     execFileSync("tar", ["-xf", tar, "-C", root], { stdio: ["ignore", "ignore", "pipe"] });
     rmSync(tar);
-    if (!existsSync(join(root, CHILD_SCRIPT))) throw new Error(`--baseline: ${source.ref} has no ${CHILD_SCRIPT}; it predates the child protocol this comparison relies on`);
+    if (!existsSync(join(root, CHILD_SCRIPT)))
+      throw new Error(`--baseline: ${source.ref} has no ${CHILD_SCRIPT}; it predates the child protocol this comparison relies on`);
     const same = sameLockFile(current.root, root);
     const link = install === "link" || (install === "auto" && same);
     if (link) {
@@ -207,4 +213,3 @@ export async function prepareBaseline(source: BaselineSource, install: BaselineI
     throw e;
   }
 }
-

@@ -42,7 +42,13 @@ const checkJob = (w: Workload, s: SystemEntry, quick: boolean, budgetMs: number)
  * gradient norm, with unroll/cpu's. Returns false when any pair disagrees or
  * fails; a peer over budget or without a counterpart is reported, not failed.
  */
-export async function runChecks(cases: readonly Workload[], systems: readonly SystemEntry[], quick: boolean, budgetMs: number, log: (line: string) => void): Promise<boolean> {
+export async function runChecks(
+  cases: readonly Workload[],
+  systems: readonly SystemEntry[],
+  quick: boolean,
+  budgetMs: number,
+  log: (line: string) => void,
+): Promise<boolean> {
   let good = true;
   for (const w of cases) {
     const job = (s: SystemEntry): ChildJob => checkJob(w, s, quick, budgetMs);

@@ -92,7 +92,11 @@ try {
   emit({ event: "result", ...(await measure(job)) });
 } catch (e) {
   // the message and where it was thrown, on one line
-  const where = (e as Error).stack?.split("\n").find((l) => l.trim().startsWith("at "))?.trim() ?? "";
+  const where =
+    (e as Error).stack
+      ?.split("\n")
+      .find((l) => l.trim().startsWith("at "))
+      ?.trim() ?? "";
   emit({ event: "result", status: "error", reason: `${(e as Error).message ?? String(e)} ${where}`.trim() });
 }
 // worker threads and TF.js may keep handles open; the result is out

@@ -36,7 +36,9 @@ export async function runComparison(args: BenchArgs, say: (line: string) => void
   const baseline = await prepareBaseline(source, args.baselineInstall, current, say);
   try {
     const names = { baseline: baseline.description, current: describeWorkingTree(current.root) };
-    say(`unroll bench, comparing two builds: ${args.quick ? "quick" : "full"} run, ${args.rounds} round(s) per pair, each ${args.warmup} warm-up + ${args.repeats} timed steps per process`);
+    say(
+      `unroll bench, comparing two builds: ${args.quick ? "quick" : "full"} run, ${args.rounds} round(s) per pair, each ${args.warmup} warm-up + ${args.repeats} timed steps per process`,
+    );
     say(`baseline: ${names.baseline}`);
     say(`  at ${baseline.root}, dependencies: ${baseline.install} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     say(`current:  ${names.current}`);
@@ -63,11 +65,22 @@ export async function runComparison(args: BenchArgs, say: (line: string) => void
         for (let round = 0; round < args.rounds; round++) {
           const t0 = performance.now();
           // ABBA: the side that goes first alternates, so neither always runs on the warmer or the quieter machine
-          const order: [keyof typeof results, Build][] = round % 2 === 0 ? [["baseline", baseline], ["current", current]] : [["current", current], ["baseline", baseline]];
+          const order: [keyof typeof results, Build][] =
+            round % 2 === 0
+              ? [
+                  ["baseline", baseline],
+                  ["current", current],
+                ]
+              : [
+                  ["current", current],
+                  ["baseline", baseline],
+                ];
           for (const [side, build] of order) results[side].push(await runChild(job, build));
           const [b, c] = [results.baseline[round], results.current[round]];
           const ratio = b.status === "ok" && c.status === "ok" ? ` (×${(median(c.timesMs) / median(b.timesMs)).toFixed(3)})` : "";
-          process.stderr.write(`  ${w.id} ${s.label} round ${round + 1}/${args.rounds}: baseline ${brief(b)}, current ${brief(c)}${ratio} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+          process.stderr.write(
+            `  ${w.id} ${s.label} round ${round + 1}/${args.rounds}: baseline ${brief(b)}, current ${brief(c)}${ratio} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+          );
         }
         const record = compareBuilds(w, s, results.baseline, results.current, args.quick, names);
         if (record.baseline.status === "error" || record.current.status === "error") errors++;

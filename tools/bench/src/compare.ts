@@ -136,7 +136,14 @@ export interface BuildNames {
  * The comparison row of one pair from each build's rounds (`baseline[i]` and
  * `current[i]` ran back to back).
  */
-export function compareBuilds(w: Workload, s: SystemEntry, baseline: readonly ChildResult[], current: readonly ChildResult[], quick: boolean, builds: BuildNames): ComparisonRecord {
+export function compareBuilds(
+  w: Workload,
+  s: SystemEntry,
+  baseline: readonly ChildResult[],
+  current: readonly ChildResult[],
+  quick: boolean,
+  builds: BuildNames,
+): ComparisonRecord {
   const b = summarizeSide(baseline);
   const c = summarizeSide(current);
   const both = b.median_ms !== null && c.median_ms !== null && b.median_ms > 0;

@@ -14,7 +14,10 @@ export function customCellProgram(w: Workload): CheckedProgram {
   const H = w.hidden;
   const gates = w.cell === "lstm" ? 4 : 1;
   const h = b.carry("layers.0.h", ["B", H]);
-  const pre = b.add(b.add(b.matmul(h, b.param("layers.0.W_re", [H, gates * H])), b.matmul(x, b.param("layers.0.W_in", [w.input, gates * H]))), b.param("layers.0.b", [gates * H]));
+  const pre = b.add(
+    b.add(b.matmul(h, b.param("layers.0.W_re", [H, gates * H])), b.matmul(x, b.param("layers.0.W_in", [w.input, gates * H]))),
+    b.param("layers.0.b", [gates * H]),
+  );
   let hNext: string;
   if (w.cell === "lstm") {
     const c = b.carry("layers.0.c", ["B", H]);

@@ -21,7 +21,9 @@ async function main(args: BenchArgs): Promise<number> {
   if (args.baseline !== undefined || args.baselineDir !== undefined) return runComparison(args, say);
   const cases = selectWorkloads(args.only).map((w) => workloadById(w.id, args.quick));
   const systems = selectSystems(args.systems, args.quick);
-  say(`unroll bench: ${args.quick ? "quick" : "full"} run, ${args.warmup} warm-up + ${args.repeats} timed steps per pair, peers capped at ${args.budgetMs / 1000} s/step`);
+  say(
+    `unroll bench: ${args.quick ? "quick" : "full"} run, ${args.warmup} warm-up + ${args.repeats} timed steps per pair, peers capped at ${args.budgetMs / 1000} s/step`,
+  );
   say(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   say(`cases: ${cases.map((w) => w.id).join(", ")}; systems: ${systems.map((s) => s.label).join(", ")}`);
 

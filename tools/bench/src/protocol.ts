@@ -94,4 +94,4 @@ export interface ChildNotRun {
 export type ChildResult = ChildMeasurement | ChildNotRun;
 
 /** One JSON line a child prints on stdout. */
-export type ChildEvent = ({ readonly event: "first-step"; readonly ms: number }) | ({ readonly event: "result" } & ChildResult);
+export type ChildEvent = { readonly event: "first-step"; readonly ms: number } | ({ readonly event: "result" } & ChildResult);

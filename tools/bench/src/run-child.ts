@@ -74,10 +74,13 @@ export function runChild(job: ChildJob, build: Build = CURRENT_BUILD): Promise<C
     let timer: NodeJS.Timeout | undefined;
     const watch = (ms: number, reason: string): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        killedFor = reason;
-        child.kill("SIGKILL");
-      }, Math.min(ms, 2 ** 31 - 1));
+      timer = setTimeout(
+        () => {
+          killedFor = reason;
+          child.kill("SIGKILL");
+        },
+        Math.min(ms, 2 ** 31 - 1),
+      );
     };
     watch(STARTUP_MS + job.budgetMs, `> budget (no step done in ${((STARTUP_MS + job.budgetMs) / 1000).toFixed(0)} s)`);
     createInterface({ input: child.stdout! }).on("line", (line) => {

@@ -38,7 +38,15 @@ export const TFJS_NO_CHECKPOINTING = "TF.js has no time checkpointing";
 
 /** Every system in table order: the unroll backends first (the reference is the first, cpu), then the peers. */
 export const systems: readonly SystemEntry[] = [
-  ...unrollBackends.map((b) => ({ label: unrollLabel(b), system: "unroll" as const, backend: b.backend, workers: b.workers, peer: false, quick: b.quick ?? true, unroll: b })),
+  ...unrollBackends.map((b) => ({
+    label: unrollLabel(b),
+    system: "unroll" as const,
+    backend: b.backend,
+    workers: b.workers,
+    peer: false,
+    quick: b.quick ?? true,
+    unroll: b,
+  })),
   { label: "tfjs-cpu", system: "tfjs-cpu", backend: "cpu", peer: true, quick: true, unsupported: tfjsUnsupported },
   { label: "tfjs-wasm", system: "tfjs-wasm", backend: "wasm", peer: true, quick: true, unsupported: tfjsUnsupported },
 ];

@@ -78,7 +78,10 @@ const comparisonColumns: readonly Column<ComparisonRecord>[] = [
   { header: "verdict", cell: (r) => r.verdict ?? "", left: true },
   { header: "round ratios", cell: (r) => r.round_ratios.map((x) => x.toFixed(2)).join(" "), left: true },
   { header: "min c/b", cell: (r) => fixed(r.min_ratio, 3) },
-  { header: "IQR base/cur", cell: (r) => (r.baseline.iqr_rel === null && r.current.iqr_rel === null ? "" : `${percent(r.baseline.iqr_rel)}/${percent(r.current.iqr_rel)}`) },
+  {
+    header: "IQR base/cur",
+    cell: (r) => (r.baseline.iqr_rel === null && r.current.iqr_rel === null ? "" : `${percent(r.baseline.iqr_rel)}/${percent(r.current.iqr_rel)}`),
+  },
   { header: "RSS MB base/cur", cell: (r) => `${fixed(r.baseline.peak_rss_mb, 0)}/${fixed(r.current.peak_rss_mb, 0)}` },
   { header: "n base/cur", cell: (r) => `${r.baseline.repeats}/${r.current.repeats}` },
   { header: "note", cell: (r) => clip([sideNote("baseline", r.baseline), sideNote("current", r.current)].filter(Boolean).join("; ")), left: true },

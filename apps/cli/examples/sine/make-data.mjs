@@ -3,8 +3,9 @@
 import { writeFileSync } from "node:fs";
 
 let s = 7;
-const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-const T = 60, B = 8;
+const rand = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+const T = 60,
+  B = 8;
 const waves = Array.from({ length: B }, () => ({ phase: rand() * 2 * Math.PI, freq: 0.15 + 0.15 * rand() }));
 const clean = (b, t) => Math.sin(waves[b].freq * t + waves[b].phase);
 const round = (v) => Math.round(v * 1e4) / 1e4;

@@ -36,7 +36,9 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
         ...recordToJson(Object.fromEntries(Object.entries(r.inputGrads).filter(([name]) => name !== "y"))),
         ...recordToJson(fullInitialGrads(r.initialStateGrads, r.forward.finalState)),
       },
-      ...(truncation.kind === "full" ? {} : { windows: r.windows.map((w) => ({ start: w.start, end: w.end, lossStart: w.lossStart, loss: w.loss, grads: recordToJson(w.grads) })) }),
+      ...(truncation.kind === "full"
+        ? {}
+        : { windows: r.windows.map((w) => ({ start: w.start, end: w.end, lossStart: w.lossStart, loss: w.loss, grads: recordToJson(w.grads) })) }),
     });
   } finally {
     await backend.dispose();

@@ -58,7 +58,11 @@ export function planCommand(opts: PlanCommandOptions): void {
     // no loss: what `run` does, one forward window over the whole sequence
     const p = compiler.compile({ ...shape, steps, gradients: false });
     const text = formatWindowProgram(p, materialized);
-    process.stdout.write(opts.json ? `${JSON.stringify({ steps, batch, forwardOnly: true, program: windowProgramToJson(p) })}\n` : `${steps} steps × batch ${batch}, forward only (the model has no loss)\n\n${text}\n`);
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ steps, batch, forwardOnly: true, program: windowProgramToJson(p) })}\n`
+        : `${steps} steps × batch ${batch}, forward only (the model has no loss)\n\n${text}\n`,
+    );
     return;
   }
   const plan = planWindows(steps, truncation);
@@ -90,7 +94,10 @@ export function planCommand(opts: PlanCommandOptions): void {
     out.push("", "the forward pass over the whole sequence, whose states the windows start from:", formatWindowProgram(run.forward.program, materialized));
   }
   for (const w of run.windows) {
-    const which = w.planWindows.length === plan.windows.length ? "every window" : `window${w.planWindows.length > 1 ? "s" : ""} ${w.planWindows.slice(0, shown).join(", ")}${w.planWindows.length > shown ? ", ..." : ""}`;
+    const which =
+      w.planWindows.length === plan.windows.length
+        ? "every window"
+        : `window${w.planWindows.length > 1 ? "s" : ""} ${w.planWindows.slice(0, shown).join(", ")}${w.planWindows.length > shown ? ", ..." : ""}`;
     out.push("", `the program of ${which}:`, formatWindowProgram(w.program, materialized));
   }
   out.push("", `estimated peak memory of the run: ${formatBytes(run.peak)} (${run.peak} bytes)`);

@@ -45,7 +45,10 @@ const linear = { units: O, activation: "linear" } as const;
  * other activations.
  */
 export function causalCandidates(): readonly ModelCase[] {
-  const rnns = everyActivation((a) => `rnn ${a}, linear head, mse`, (activation) => ({ input: I, layers: [{ cell: "rnn", hidden: H, activation }], head: linear, loss: "mse" }));
+  const rnns = everyActivation(
+    (a) => `rnn ${a}, linear head, mse`,
+    (activation) => ({ input: I, layers: [{ cell: "rnn", hidden: H, activation }], head: linear, loss: "mse" }),
+  );
   return [twoStateCell(), ...rnns.slice(1)];
 }
 
@@ -57,8 +60,14 @@ export function causalCandidates(): readonly ModelCase[] {
 export function bidirectionalCandidates(): readonly ModelCase[] {
   const layers = (activation: Activation) => [{ cell: "rnn" as const, hidden: H, activation, bidirectional: true }];
   return [
-    ...everyActivation((a) => `bidirectional rnn ${a}, softmax head, cross_entropy`, (a) => ({ input: I, layers: layers(a), head: { units: O + 1, activation: "softmax" }, loss: "cross_entropy" })),
-    ...everyActivation((a) => `bidirectional rnn ${a}, linear head, mse`, (a) => ({ input: I, layers: layers(a), head: linear, loss: "mse" })),
+    ...everyActivation(
+      (a) => `bidirectional rnn ${a}, softmax head, cross_entropy`,
+      (a) => ({ input: I, layers: layers(a), head: { units: O + 1, activation: "softmax" }, loss: "cross_entropy" }),
+    ),
+    ...everyActivation(
+      (a) => `bidirectional rnn ${a}, linear head, mse`,
+      (a) => ({ input: I, layers: layers(a), head: linear, loss: "mse" }),
+    ),
   ];
 }
 
@@ -69,12 +78,21 @@ export function bidirectionalCandidates(): readonly ModelCase[] {
 export function secondProgramCandidates(): readonly ModelCase[] {
   const layers = (activation: Activation) => [{ cell: "rnn" as const, hidden: 2, activation }];
   return [
-    ...everyActivation((a) => `rnn ${a} (input 2, hidden 2), softmax head, cross_entropy`, (a) => ({ input: 2, layers: layers(a), head: { units: 3, activation: "softmax" }, loss: "cross_entropy" })),
-    ...everyActivation((a) => `rnn ${a} (input 2, hidden 2), linear head, mse`, (a) => ({ input: 2, layers: layers(a), head: { units: 3, activation: "linear" }, loss: "mse" })),
+    ...everyActivation(
+      (a) => `rnn ${a} (input 2, hidden 2), softmax head, cross_entropy`,
+      (a) => ({ input: 2, layers: layers(a), head: { units: 3, activation: "softmax" }, loss: "cross_entropy" }),
+    ),
+    ...everyActivation(
+      (a) => `rnn ${a} (input 2, hidden 2), linear head, mse`,
+      (a) => ({ input: 2, layers: layers(a), head: { units: 3, activation: "linear" }, loss: "mse" }),
+    ),
   ];
 }
 
 /** A plain rnn (input 3, hidden 3, a linear head of 2, mse) with each activation, tanh first: the same param names and shapes in each. */
 export function plainRnnCandidates(): readonly ModelCase[] {
-  return everyActivation((a) => `rnn ${a}, linear head, mse`, (activation) => ({ input: I, layers: [{ cell: "rnn", hidden: H, activation }], head: linear, loss: "mse" }));
+  return everyActivation(
+    (a) => `rnn ${a}, linear head, mse`,
+    (activation) => ({ input: I, layers: [{ cell: "rnn", hidden: H, activation }], head: linear, loss: "mse" }),
+  );
 }

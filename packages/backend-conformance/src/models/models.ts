@@ -57,22 +57,39 @@ export function modelCases(): readonly ModelCase[] {
   return [
     spec("rnn tanh, linear head, mse", { input: I, layers: [{ cell: "rnn", hidden: H }], head: linear, loss: "mse" }),
     spec("rnn relu, linear head, mse", { input: I, layers: [{ cell: "rnn", hidden: H, activation: "relu" }], head: linear, loss: "mse" }),
-    spec("rnn sigmoid, tanh head, mse", { input: I, layers: [{ cell: "rnn", hidden: H, activation: "sigmoid" }], head: { units: O, activation: "tanh" }, loss: "mse" }),
+    spec("rnn sigmoid, tanh head, mse", {
+      input: I,
+      layers: [{ cell: "rnn", hidden: H, activation: "sigmoid" }],
+      head: { units: O, activation: "tanh" },
+      loss: "mse",
+    }),
     spec("lstm, sigmoid head, mse", { input: I, layers: [{ cell: "lstm", hidden: H }], head: { units: O, activation: "sigmoid" }, loss: "mse" }),
     spec("gru resetAfter true, linear head, mse", { input: I, layers: [{ cell: "gru", hidden: H, resetAfter: true }], head: linear, loss: "mse" }),
     spec("gru resetAfter false, linear head, mse", { input: I, layers: [{ cell: "gru", hidden: H, resetAfter: false }], head: linear, loss: "mse" }),
     spec("stacked rnn + lstm + gru, linear head, mse", {
       input: I,
-      layers: [{ cell: "rnn", hidden: H }, { cell: "lstm", hidden: H }, { cell: "gru", hidden: H }],
+      layers: [
+        { cell: "rnn", hidden: H },
+        { cell: "lstm", hidden: H },
+        { cell: "gru", hidden: H },
+      ],
       head: linear,
       loss: "mse",
     }),
     spec("rnn without head, mse on h", { input: I, layers: [{ cell: "rnn", hidden: H }], loss: "mse" }),
-    spec("gru, softmax head, cross_entropy", { input: I, layers: [{ cell: "gru", hidden: H }], head: { units: O + 1, activation: "softmax" }, loss: "cross_entropy" }),
+    spec("gru, softmax head, cross_entropy", {
+      input: I,
+      layers: [{ cell: "gru", hidden: H }],
+      head: { units: O + 1, activation: "softmax" },
+      loss: "cross_entropy",
+    }),
     spec("bidirectional lstm, linear head, mse", { input: I, layers: [{ cell: "lstm", hidden: H, bidirectional: true }], head: linear, loss: "mse" }),
     spec("rnn then bidirectional gru, softmax head, cross_entropy", {
       input: I,
-      layers: [{ cell: "rnn", hidden: H }, { cell: "gru", hidden: H, bidirectional: true, resetAfter: false }],
+      layers: [
+        { cell: "rnn", hidden: H },
+        { cell: "gru", hidden: H, bidirectional: true, resetAfter: false },
+      ],
       head: { units: O + 1, activation: "softmax" },
       loss: "cross_entropy",
     }),

@@ -35,9 +35,16 @@ function around(name: string, f: (b: GraphBuilder, x: string) => string): NamedP
  */
 export function nanCandidates(): readonly NanModel[] {
   return [
-    { ...around("log(x w), NaN where x < 0", (b, x) => b.node("log", [b.matmul(x, b.param("w", [1, 1]))], undefined, "nan")), node: "nan", op: "log", poison: -1 },
     {
-      ...around("(x v) / (x w), NaN where x = 0", (b, x) => b.node("div", [b.matmul(x, b.param("v", [1, 1])), b.matmul(x, b.param("w", [1, 1]))], undefined, "nan")),
+      ...around("log(x w), NaN where x < 0", (b, x) => b.node("log", [b.matmul(x, b.param("w", [1, 1]))], undefined, "nan")),
+      node: "nan",
+      op: "log",
+      poison: -1,
+    },
+    {
+      ...around("(x v) / (x w), NaN where x = 0", (b, x) =>
+        b.node("div", [b.matmul(x, b.param("v", [1, 1])), b.matmul(x, b.param("w", [1, 1]))], undefined, "nan"),
+      ),
       node: "nan",
       op: "div",
       poison: 0,

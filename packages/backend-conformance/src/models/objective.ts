@@ -3,7 +3,12 @@ import { runForward, sliceSteps, type LoadedProgram, type Plan } from "@unroll/b
 import type { ModelData } from "./model-data.js";
 
 /** The state entering step t (t ≥ 1) of one uninterrupted forward pass: its state after step t-1, copied. */
-export async function statesEntering(loaded: LoadedProgram, program: CheckedProgram, params: Readonly<Record<string, Tensor>>, data: ModelData): Promise<Map<number, Record<string, Tensor>>> {
+export async function statesEntering(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Readonly<Record<string, Tensor>>,
+  data: ModelData,
+): Promise<Map<number, Record<string, Tensor>>> {
   const fwd = await runForward(loaded, params, data, program);
   const steps = Object.values(data.sequences)[0].shape[0];
   const out = new Map<number, Record<string, Tensor>>();

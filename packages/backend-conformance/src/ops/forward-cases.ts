@@ -7,6 +7,6 @@ import type { ForwardCase } from "./forward-case.js";
  * op gets its cases there. Its type makes a missing op a compile error, and the
  * suite also fails at run time for an op of `opKinds` without a case.
  */
-export const forwardCases: { readonly [K in OpKind]: readonly ForwardCase[] } = Object.fromEntries(
-  opKinds.map((op) => [op, opCases[op].graphs]),
-) as { [K in OpKind]: readonly ForwardCase[] };
+export const forwardCases: { readonly [K in OpKind]: readonly ForwardCase[] } = Object.fromEntries(opKinds.map((op) => [op, opCases[op].graphs])) as {
+  [K in OpKind]: readonly ForwardCase[];
+};

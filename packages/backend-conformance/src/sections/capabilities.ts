@@ -9,9 +9,15 @@ export function describeCapabilities(ctx: SuiteContext): void {
       const { name, capabilities } = ctx.backend;
       expect(typeof name === "string" && name.length > 0, "name is a non-empty string").toBe(true);
       expect(capabilities.dtypes.length, "at least one dtype").toBeGreaterThan(0);
-      expect(capabilities.dtypes.filter((d) => !ALL_DTYPES.includes(d)), "unknown dtypes").toEqual([]);
+      expect(
+        capabilities.dtypes.filter((d) => !ALL_DTYPES.includes(d)),
+        "unknown dtypes",
+      ).toEqual([]);
       expect(new Set(capabilities.dtypes).size, "dtypes listed once").toBe(capabilities.dtypes.length);
-      expect(capabilities.ops.filter((op) => !opKinds.includes(op)), "unknown ops").toEqual([]);
+      expect(
+        capabilities.ops.filter((op) => !opKinds.includes(op)),
+        "unknown ops",
+      ).toEqual([]);
       expect(new Set(capabilities.ops).size, "ops listed once").toBe(capabilities.ops.length);
       expect(["undefined", "boolean"], "gradients is a boolean or absent").toContain(typeof capabilities.gradients);
     });

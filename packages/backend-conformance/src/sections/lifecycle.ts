@@ -99,7 +99,12 @@ function describeOn(ctx: SuiteContext, model: ModelCase, other: ModelCase): void
     try {
       const req = request(ctx, program, 2, "unchanged");
       const masked = { ...req, mask: castAll({ m: { shape: [T, 2], data: Float64Array.from([1, 1, 1, 1, 1, 0, 1, 0]) } }, ctx.primary).m };
-      const before = { params: cloneAll(req.params), sequences: cloneAll(req.sequences), initialState: cloneAll(req.initialState), mask: cloneAll({ m: masked.mask }).m };
+      const before = {
+        params: cloneAll(req.params),
+        sequences: cloneAll(req.sequences),
+        initialState: cloneAll(req.initialState),
+        mask: cloneAll({ m: masked.mask }).m,
+      };
       await loaded.runWindow(masked);
       const exact = { atol: 0, rtol: 0 };
       expectNoMismatches([
@@ -125,7 +130,10 @@ function describeOn(ctx: SuiteContext, model: ModelCase, other: ModelCase): void
       const otherReq = request(ctx, second, 2, "other");
       expectRan(await otherLoaded.runWindow(otherReq), otherReq);
       three = await ctx.backend.load(program, { dtype: ctx.primary });
-      expectNoMismatches([...differences("the second copy", await two.runWindow(req), expected), ...differences("a copy loaded after", await three.runWindow(req), expected)]);
+      expectNoMismatches([
+        ...differences("the second copy", await two.runWindow(req), expected),
+        ...differences("a copy loaded after", await three.runWindow(req), expected),
+      ]);
     } finally {
       await two.dispose();
       await otherLoaded.dispose();
@@ -133,23 +141,29 @@ function describeOn(ctx: SuiteContext, model: ModelCase, other: ModelCase): void
     }
   });
 
-  itRunning(ctx, `${model.name}: an aborted signal rejects with an AbortError (or is ignored by a backend in the caller's thread); the program runs after`, program, {}, async () => {
-    const loaded = await ctx.backend.load(program, { dtype: ctx.primary });
-    try {
-      const req = request(ctx, program, 2, "abort");
-      const expected = snapshot(await loaded.runWindow(req));
-      const controller = new AbortController();
-      controller.abort();
-      const outcome = await loaded.runWindow({ ...req, signal: controller.signal }).then(
-        () => "completed",
-        (e: unknown) => (e instanceof Error ? e.name : String(e)),
-      );
-      expect(["completed", "AbortError"], `outcome: ${outcome}`).toContain(outcome);
-      expectNoMismatches(differences("after the aborted window", await loaded.runWindow(req), expected));
-    } finally {
-      await loaded.dispose();
-    }
-  });
+  itRunning(
+    ctx,
+    `${model.name}: an aborted signal rejects with an AbortError (or is ignored by a backend in the caller's thread); the program runs after`,
+    program,
+    {},
+    async () => {
+      const loaded = await ctx.backend.load(program, { dtype: ctx.primary });
+      try {
+        const req = request(ctx, program, 2, "abort");
+        const expected = snapshot(await loaded.runWindow(req));
+        const controller = new AbortController();
+        controller.abort();
+        const outcome = await loaded.runWindow({ ...req, signal: controller.signal }).then(
+          () => "completed",
+          (e: unknown) => (e instanceof Error ? e.name : String(e)),
+        );
+        expect(["completed", "AbortError"], `outcome: ${outcome}`).toContain(outcome);
+        expectNoMismatches(differences("after the aborted window", await loaded.runWindow(req), expected));
+      } finally {
+        await loaded.dispose();
+      }
+    },
+  );
 
   itRunning(ctx, `${model.name}: after backend.dispose(), load and runWindow reject`, program, {}, async () => {
     // a backend of its own, since this one is disposed

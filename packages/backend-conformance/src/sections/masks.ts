@@ -71,8 +71,10 @@ export async function maskedForwardMismatches(backend: Backend, model: ModelCase
       const padding = Array.from(sliceSteps(row, lengths[b], T).data);
       if (padding.some((v) => v !== 0)) problems.push(`outputs of row ${b} past its length ${lengths[b]}: ${padding.join(", ")}, expected zeros`);
       problems.push(...tensorMismatches(`outputs of row ${b}`, sliceSteps(row, 0, lengths[b]), alone.outputs, tol, "sequence"));
-      for (const [s, v] of Object.entries(res.states)) problems.push(...tensorMismatches(`states.${s} of row ${b}`, sliceSteps(selectRows(v, b, b + 1, 1), 0, lengths[b]), alone.states[s], tol, "sequence"));
-      for (const [s, v] of Object.entries(res.finalState)) problems.push(...tensorMismatches(`finalState.${s} of row ${b}`, selectRows(v, b, b + 1, 0), alone.finalState[s], tol, "rows"));
+      for (const [s, v] of Object.entries(res.states))
+        problems.push(...tensorMismatches(`states.${s} of row ${b}`, sliceSteps(selectRows(v, b, b + 1, 1), 0, lengths[b]), alone.states[s], tol, "sequence"));
+      for (const [s, v] of Object.entries(res.finalState))
+        problems.push(...tensorMismatches(`finalState.${s} of row ${b}`, selectRows(v, b, b + 1, 0), alone.finalState[s], tol, "rows"));
     }
     problems.push(...scalarMismatches("loss", res.loss, loss, tol));
     return problems;
@@ -98,14 +100,39 @@ export async function maskedGradientMismatches(backend: Backend, model: ModelCas
     const problems: string[] = [];
     for (let b = 0; b < B; b++) {
       for (const [s, g] of Object.entries(res.initialStateGrads)) {
-        problems.push(...tensorMismatches(`initialStateGrads.${s} of row ${b}`, selectRows(g, b, b + 1, 0), weightedSum([alone[b].initialStateGrads[s]], [share[b]]), tol, "rows"));
+        problems.push(
+          ...tensorMismatches(
+            `initialStateGrads.${s} of row ${b}`,
+            selectRows(g, b, b + 1, 0),
+            weightedSum([alone[b].initialStateGrads[s]], [share[b]]),
+            tol,
+            "rows",
+          ),
+        );
       }
       const x = selectRows(res.inputGrads.x, b, b + 1, 1);
       if (Array.from(sliceSteps(x, lengths[b], T).data).some((v) => v !== 0)) problems.push(`inputGrads.x of row ${b} past its length: not zero`);
-      problems.push(...tensorMismatches(`inputGrads.x of row ${b}`, sliceSteps(x, 0, lengths[b]), weightedSum([alone[b].inputGrads.x], [share[b]]), tol, "sequence"));
+      problems.push(
+        ...tensorMismatches(`inputGrads.x of row ${b}`, sliceSteps(x, 0, lengths[b]), weightedSum([alone[b].inputGrads.x], [share[b]]), tol, "sequence"),
+      );
     }
-    problems.push(...scalarMismatches("loss", res.loss, alone.reduce((a, r, b) => a + share[b] * r.loss, 0), tol));
-    const grads = Object.fromEntries(Object.keys(params).map((p) => [p, weightedSum(alone.map((r) => r.grads[p]), share)]));
+    problems.push(
+      ...scalarMismatches(
+        "loss",
+        res.loss,
+        alone.reduce((a, r, b) => a + share[b] * r.loss, 0),
+        tol,
+      ),
+    );
+    const grads = Object.fromEntries(
+      Object.keys(params).map((p) => [
+        p,
+        weightedSum(
+          alone.map((r) => r.grads[p]),
+          share,
+        ),
+      ]),
+    );
     problems.push(...recordMismatches("grads", res.grads, grads, tol));
     return problems;
   } finally {
@@ -115,11 +142,19 @@ export async function maskedGradientMismatches(backend: Backend, model: ModelCas
 
 /** The masked forward and gradient checks on `model`. */
 function describeMasked(ctx: SuiteContext, model: ModelCase): void {
-  itRunning(ctx, `${model.name}: masked steps give zero outputs; outputs, states, final state and loss equal each row run alone at its length`, model.program, {}, async () =>
-    expectNoMismatches(await maskedForwardMismatches(ctx.backend, model, ctx.primary)),
+  itRunning(
+    ctx,
+    `${model.name}: masked steps give zero outputs; outputs, states, final state and loss equal each row run alone at its length`,
+    model.program,
+    {},
+    async () => expectNoMismatches(await maskedForwardMismatches(ctx.backend, model, ctx.primary)),
   );
-  itRunning(ctx, `${model.name}: with lengths, gradients equal each row run alone at its length, weighted by its share of the counted steps`, model.program, { gradients: true }, async () =>
-    expectNoMismatches(await maskedGradientMismatches(ctx.backend, model, ctx.primary)),
+  itRunning(
+    ctx,
+    `${model.name}: with lengths, gradients equal each row run alone at its length, weighted by its share of the counted steps`,
+    model.program,
+    { gradients: true },
+    async () => expectNoMismatches(await maskedGradientMismatches(ctx.backend, model, ctx.primary)),
   );
 }
 
@@ -127,29 +162,46 @@ function describeMasked(ctx: SuiteContext, model: ModelCase): void {
 function describeTruncatedPadding(ctx: SuiteContext, model: ModelCase): void {
   const { program } = model;
   const tol = SAME_BACKEND_TOLERANCE[ctx.primary];
-  itRunning(ctx, `${model.name}: under truncation (chunked 2, BPTT(2, 3)) the padding's values change nothing and get zero gradient`, program, { gradients: true }, async () => {
-    const rand = rngFor("masks/truncated");
-    const params = castAll(randomParams(program, rand), ctx.primary);
-    const data = castData(modelData(program, T, B, rand), ctx.primary);
-    const loaded = await ctx.backend.load(program, { dtype: ctx.primary });
-    try {
-      for (const tr of [{ kind: "chunked", window: 2 }, { kind: "k1k2", k1: 2, k2: 3 }] as const satisfies readonly Truncation[]) {
-        fillPadding(data, () => 0);
-        const before = await computeGradients(loaded, program, params, { ...data, lengths }, tr);
-        fillPadding(data, (seq) => (seq === "x" ? 1e3 : -1e3));
-        const after = await computeGradients(loaded, program, params, { ...data, lengths }, tr);
-        const x = after.inputGrads.x;
-        const inner = sizeOf(x.shape.slice(2));
-        for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) {
-          const g = Array.from(x.data.subarray((t * B + b) * inner, (t * B + b + 1) * inner));
-          if (t >= lengths[b]) expect(g.every((v) => v === 0), `${tr.kind}: inputGrads.x at padded step ${t} of row ${b} is ${g.join(", ")}`).toBe(true);
+  itRunning(
+    ctx,
+    `${model.name}: under truncation (chunked 2, BPTT(2, 3)) the padding's values change nothing and get zero gradient`,
+    program,
+    { gradients: true },
+    async () => {
+      const rand = rngFor("masks/truncated");
+      const params = castAll(randomParams(program, rand), ctx.primary);
+      const data = castData(modelData(program, T, B, rand), ctx.primary);
+      const loaded = await ctx.backend.load(program, { dtype: ctx.primary });
+      try {
+        for (const tr of [
+          { kind: "chunked", window: 2 },
+          { kind: "k1k2", k1: 2, k2: 3 },
+        ] as const satisfies readonly Truncation[]) {
+          fillPadding(data, () => 0);
+          const before = await computeGradients(loaded, program, params, { ...data, lengths }, tr);
+          fillPadding(data, (seq) => (seq === "x" ? 1e3 : -1e3));
+          const after = await computeGradients(loaded, program, params, { ...data, lengths }, tr);
+          const x = after.inputGrads.x;
+          const inner = sizeOf(x.shape.slice(2));
+          for (let t = 0; t < T; t++)
+            for (let b = 0; b < B; b++) {
+              const g = Array.from(x.data.subarray((t * B + b) * inner, (t * B + b + 1) * inner));
+              if (t >= lengths[b])
+                expect(
+                  g.every((v) => v === 0),
+                  `${tr.kind}: inputGrads.x at padded step ${t} of row ${b} is ${g.join(", ")}`,
+                ).toBe(true);
+            }
+          expectNoMismatches([
+            ...scalarMismatches(`${tr.kind}: loss`, after.loss, before.loss, tol),
+            ...recordMismatches(`${tr.kind}: grads`, after.grads, before.grads, tol),
+          ]);
         }
-        expectNoMismatches([...scalarMismatches(`${tr.kind}: loss`, after.loss, before.loss, tol), ...recordMismatches(`${tr.kind}: grads`, after.grads, before.grads, tol)]);
+      } finally {
+        await loaded.dispose();
       }
-    } finally {
-      await loaded.dispose();
-    }
-  });
+    },
+  );
 }
 
 /**

@@ -108,7 +108,8 @@ async function checkFiniteDifferences(ctx: SuiteContext, model: ModelCase, label
     const rand = rngFor(`${model.name}/${label}/directions`);
     const problems = scalarMismatches("loss vs the objective", res.loss, await objective(), FD_TOLERANCE);
     const names = Object.keys(params).sort();
-    if (Object.keys(res.grads).sort().join() !== names.join()) problems.push(`grads for ${Object.keys(res.grads).sort().join(", ")}, expected ${names.join(", ")}`);
+    if (Object.keys(res.grads).sort().join() !== names.join())
+      problems.push(`grads for ${Object.keys(res.grads).sort().join(", ")}, expected ${names.join(", ")}`);
     for (const name of names) {
       const p = params[name];
       problems.push(...(await elementMismatches(`grads.${name}`, p, res.grads[name], sampleIndices(p.data.length, ELEMENTS, rand), objective)));
@@ -116,10 +117,22 @@ async function checkFiniteDifferences(ctx: SuiteContext, model: ModelCase, label
     problems.push(...(await directionMismatches("grads", params, res.grads, DIRECTIONS, rand, objective)));
     for (const [name, x] of Object.entries(data.sequences)) {
       // class ids are not differentiable inputs
-      if (x.shape.length > 2) problems.push(...(await elementMismatches(`inputGrads.${name}`, x, res.inputGrads[name], sampleIndices(x.data.length, ELEMENTS, rand), objective, "sequence")));
+      if (x.shape.length > 2)
+        problems.push(
+          ...(await elementMismatches(`inputGrads.${name}`, x, res.inputGrads[name], sampleIndices(x.data.length, ELEMENTS, rand), objective, "sequence")),
+        );
     }
     for (const [name, s] of Object.entries(data.initialState)) {
-      problems.push(...(await elementMismatches(`initialStateGrads.${name}`, s, res.initialStateGrads[name], sampleIndices(s.data.length, ELEMENTS, rand), objective, "rows")));
+      problems.push(
+        ...(await elementMismatches(
+          `initialStateGrads.${name}`,
+          s,
+          res.initialStateGrads[name],
+          sampleIndices(s.data.length, ELEMENTS, rand),
+          objective,
+          "rows",
+        )),
+      );
     }
     expectNoMismatches(problems);
   } finally {
@@ -138,10 +151,16 @@ export function describeModels(ctx: SuiteContext): void {
   ctx.registrar.describe(`models: forward and gradients through the scheduler (T = ${T}, B = ${B}, H = 3)`, () => {
     for (const model of modelCases()) {
       for (const dtype of ctx.dtypes) {
-        itRunning(ctx, `${model.name}: forward outputs, states (in time order), final state and loss match the float64 reference (${dtype})`, model.program, {}, async () =>
-          expectNoMismatches(await forwardMismatches(ctx.backend, model, dtype)),
+        itRunning(
+          ctx,
+          `${model.name}: forward outputs, states (in time order), final state and loss match the float64 reference (${dtype})`,
+          model.program,
+          {},
+          async () => expectNoMismatches(await forwardMismatches(ctx.backend, model, dtype)),
         );
-        const names = truncations(model).map(([l]) => l).join(", ");
+        const names = truncations(model)
+          .map(([l]) => l)
+          .join(", ");
         itRunning(ctx, `${model.name}: loss and gradients (${names}) match the float64 reference (${dtype})`, model.program, { gradients: true }, async () =>
           expectNoMismatches(await gradientMismatches(ctx.backend, model, dtype)),
         );

@@ -42,7 +42,10 @@ export async function collectStatesMismatches(backend: Backend, model: ModelCase
     const request = { params, sequences: data.sequences, initialState: data.initialState, gradients };
     const all = await loaded.runWindow(request);
     const lean = await loaded.runWindow({ ...request, collectStates: false });
-    const returned = Object.entries(lean.states ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k).sort();
+    const returned = Object.entries(lean.states ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k)
+      .sort();
     const problems = returned.length > 0 ? [`states: ${returned.join(", ")} returned although collectStates is false`] : [];
     problems.push(...forwardResultMismatches({ ...lean, states: {} }, { ...all, states: {} }, tol));
     if (gradients) {
@@ -56,8 +59,12 @@ export async function collectStatesMismatches(backend: Backend, model: ModelCase
 
 /** The checkpoint check on one model, under full BPTT and BPTT(2, 3). */
 function describeCheckpoints(ctx: SuiteContext, model: ModelCase): void {
-  itRunning(ctx, `${model.name}: time checkpointing (checkpointEvery ${EVERY.join(", ")}) changes nothing, full BPTT and BPTT(2, 3): gradients, outputs and every state`, model.program, { gradients: true }, async () =>
-    expectNoMismatches(await checkpointMismatches(ctx.backend, model, ctx.primary, [{ kind: "full" }, { kind: "k1k2", k1: 2, k2: 3 }])),
+  itRunning(
+    ctx,
+    `${model.name}: time checkpointing (checkpointEvery ${EVERY.join(", ")}) changes nothing, full BPTT and BPTT(2, 3): gradients, outputs and every state`,
+    model.program,
+    { gradients: true },
+    async () => expectNoMismatches(await checkpointMismatches(ctx.backend, model, ctx.primary, [{ kind: "full" }, { kind: "k1k2", k1: 2, k2: 3 }])),
   );
 }
 
@@ -84,8 +91,12 @@ export function describeRunOptions(ctx: SuiteContext): void {
     });
     onFirstRunnable(ctx, "run options, bidirectional", bidirectionalCandidates(), (model) => {
       // a bidirectional model reads the future: full BPTT only
-      itRunning(ctx, `${model.name}: time checkpointing (checkpointEvery ${EVERY.join(", ")}) changes nothing, full BPTT: gradients, outputs and every state`, model.program, { gradients: true }, async () =>
-        expectNoMismatches(await checkpointMismatches(ctx.backend, model, ctx.primary, [{ kind: "full" }])),
+      itRunning(
+        ctx,
+        `${model.name}: time checkpointing (checkpointEvery ${EVERY.join(", ")}) changes nothing, full BPTT: gradients, outputs and every state`,
+        model.program,
+        { gradients: true },
+        async () => expectNoMismatches(await checkpointMismatches(ctx.backend, model, ctx.primary, [{ kind: "full" }])),
       );
       describeCollectStates(ctx, model);
     });

@@ -33,7 +33,11 @@ function describeOn(ctx: SuiteContext, model: ModelCase): void {
 
   test("K >= T equals full BPTT (chunked T, chunked T + 2, BPTT(T, T + 3))", { gradients: true }, async ({ loaded, params, data, tol }) => {
     const full = await computeGradients(loaded, program, params, data, { kind: "full" });
-    const cases: Truncation[] = [{ kind: "chunked", window: T }, { kind: "chunked", window: T + 2 }, { kind: "k1k2", k1: T, k2: T + 3 }];
+    const cases: Truncation[] = [
+      { kind: "chunked", window: T },
+      { kind: "chunked", window: T + 2 },
+      { kind: "k1k2", k1: T, k2: T + 3 },
+    ];
     for (const tr of cases) {
       const r = await computeGradients(loaded, program, params, data, tr);
       expect(r.windows.length).toBe(1);
@@ -47,23 +51,33 @@ function describeOn(ctx: SuiteContext, model: ModelCase): void {
     expect(recordMismatches("grads", cut.grads, full.grads, tol).length).toBeGreaterThan(0);
   });
 
-  test("a carried state equals one uninterrupted forward pass (steps [0, 3) then [3, 7)): outputs, states, final state, loss", {}, async ({ loaded, params, data, tol }) => {
-    const whole = await runForward(loaded, params, data, program);
-    const part = (from: number, to: number, initialState: Readonly<Record<string, Tensor>>) =>
-      runForward(loaded, params, { sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, sliceSteps(v, from, to)])), initialState }, program);
-    const first = await part(0, 3, data.initialState);
-    const second = await part(3, T, first.finalState);
-    const steps = (r: Readonly<Record<string, Tensor>>, from: number, to: number) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, sliceSteps(v, from, to)]));
-    expectNoMismatches([
-      ...tensorMismatches("outputs [0, 3)", first.outputs, sliceSteps(whole.outputs, 0, 3), tol, "sequence"),
-      ...tensorMismatches("outputs [3, 7)", second.outputs, sliceSteps(whole.outputs, 3, T), tol, "sequence"),
-      ...recordMismatches("states [0, 3)", first.states, steps(whole.states, 0, 3), tol, "sequence"),
-      ...recordMismatches("states [3, 7)", second.states, steps(whole.states, 3, T), tol, "sequence"),
-      ...recordMismatches("finalState", second.finalState, whole.finalState, tol, "rows"),
-      // the whole loss is the mean over steps: 3/7 of the first part's mean plus 4/7 of the second's
-      ...scalarMismatches("loss", (3 * first.loss! + (T - 3) * second.loss!) / T, whole.loss, tol),
-    ]);
-  });
+  test(
+    "a carried state equals one uninterrupted forward pass (steps [0, 3) then [3, 7)): outputs, states, final state, loss",
+    {},
+    async ({ loaded, params, data, tol }) => {
+      const whole = await runForward(loaded, params, data, program);
+      const part = (from: number, to: number, initialState: Readonly<Record<string, Tensor>>) =>
+        runForward(
+          loaded,
+          params,
+          { sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, sliceSteps(v, from, to)])), initialState },
+          program,
+        );
+      const first = await part(0, 3, data.initialState);
+      const second = await part(3, T, first.finalState);
+      const steps = (r: Readonly<Record<string, Tensor>>, from: number, to: number) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, sliceSteps(v, from, to)]));
+      expectNoMismatches([
+        ...tensorMismatches("outputs [0, 3)", first.outputs, sliceSteps(whole.outputs, 0, 3), tol, "sequence"),
+        ...tensorMismatches("outputs [3, 7)", second.outputs, sliceSteps(whole.outputs, 3, T), tol, "sequence"),
+        ...recordMismatches("states [0, 3)", first.states, steps(whole.states, 0, 3), tol, "sequence"),
+        ...recordMismatches("states [3, 7)", second.states, steps(whole.states, 3, T), tol, "sequence"),
+        ...recordMismatches("finalState", second.finalState, whole.finalState, tol, "rows"),
+        // the whole loss is the mean over steps: 3/7 of the first part's mean plus 4/7 of the second's
+        ...scalarMismatches("loss", (3 * first.loss! + (T - 3) * second.loss!) / T, whole.loss, tol),
+      ]);
+    },
+  );
 
   /** The whole batch and its parts, each part dividing by the whole batch's count of loss rows. */
   const split = async ({ loaded, params, data }: SameBackendSetup, gradients: boolean): Promise<{ whole: WindowResult; parts: WindowResult[] }> => {
@@ -80,7 +94,10 @@ function describeOn(ctx: SuiteContext, model: ModelCase): void {
         }),
       );
     }
-    expect(parts.map((p) => p.lossRows), "each part counts its own rows").toEqual([2 * (T - 2), T - 2]);
+    expect(
+      parts.map((p) => p.lossRows),
+      "each part counts its own rows",
+    ).toEqual([2 * (T - 2), T - 2]);
     return { whole, parts };
   };
 
@@ -88,7 +105,9 @@ function describeOn(ctx: SuiteContext, model: ModelCase): void {
     const { whole, parts } = await split(s, false);
     expectNoMismatches([
       ...scalarMismatches("loss", parts[0].loss! + parts[1].loss!, whole.loss, s.tol),
-      ...PARTS.flatMap(([from, to], i) => tensorMismatches(`outputs of rows [${from}, ${to})`, parts[i].outputs, selectRows(whole.outputs, from, to, 1), s.tol, "sequence")),
+      ...PARTS.flatMap(([from, to], i) =>
+        tensorMismatches(`outputs of rows [${from}, ${to})`, parts[i].outputs, selectRows(whole.outputs, from, to, 1), s.tol, "sequence"),
+      ),
     ]);
   });
 

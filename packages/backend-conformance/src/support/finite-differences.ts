@@ -44,7 +44,8 @@ export async function elementMismatches(
   for (const i of indices) {
     const old = wrt.data[i];
     const numeric = await central((s) => (wrt.data[i] = old + s), objective);
-    if (!isClose(analytic.data[i], numeric, FD_TOLERANCE)) bad.push(`${label}${formatIndex(wrt.shape, i, layout)}: analytic ${analytic.data[i]}, finite differences ${numeric}`);
+    if (!isClose(analytic.data[i], numeric, FD_TOLERANCE))
+      bad.push(`${label}${formatIndex(wrt.shape, i, layout)}: analytic ${analytic.data[i]}, finite differences ${numeric}`);
   }
   return bad;
 }

@@ -20,7 +20,11 @@ function runStep(checked: CheckedGraph, env: Map<string, Tensor>, batch: number)
   for (const node of checked.order) {
     const shape = resolveShape(checked.shapes.get(node.id)!, batch);
     const out: Tensor = { shape, data: allocate("float64", sizeOf(shape)) };
-    (cpuKernels[node.op] as (n: Node, inputs: readonly Tensor[], out: Tensor) => void)(node, node.inputs.map((id) => env.get(id)!), out);
+    (cpuKernels[node.op] as (n: Node, inputs: readonly Tensor[], out: Tensor) => void)(
+      node,
+      node.inputs.map((id) => env.get(id)!),
+      out,
+    );
     env.set(node.id, out);
   }
 }
@@ -52,7 +56,9 @@ export function referenceForward(
   let lossSum = 0;
   for (const stage of program.stages) {
     const g = stage.checked.graph;
-    let carry = new Map(g.carry.map((c) => [c.id, initialState[c.id] ? cast(initialState[c.id], "float64") : full(resolveShape(c.shape, B), c.init ?? 0, "float64")] as const));
+    let carry = new Map(
+      g.carry.map((c) => [c.id, initialState[c.id] ? cast(initialState[c.id], "float64") : full(resolveShape(c.shape, B), c.init ?? 0, "float64")] as const),
+    );
     const ys = new Map(g.ys.map((y) => [y.id, full([T, ...resolveShape(stage.checked.shapes.get(y.value)!, B)], 0, "float64")] as const));
     for (let k = 0; k < T; k++) {
       const t = stage.reverse ? T - 1 - k : k;

@@ -19,7 +19,14 @@ export interface SameBackendSetup {
 }
 
 /** Runs `body` on `model` loaded in `dtype` with params and data drawn from `seed` (`steps` × `batch`), and disposes it after. */
-export async function withSetup<R>(backend: Backend, model: NamedProgram, dtype: Dtype, shape: { steps: number; batch: number }, seed: string, body: (s: SameBackendSetup) => Promise<R>): Promise<R> {
+export async function withSetup<R>(
+  backend: Backend,
+  model: NamedProgram,
+  dtype: Dtype,
+  shape: { steps: number; batch: number },
+  seed: string,
+  body: (s: SameBackendSetup) => Promise<R>,
+): Promise<R> {
   const { program } = model;
   const rand = rngFor(`${seed}/${model.name}`);
   const params = castAll(randomParams(program, rand), dtype);

@@ -7,13 +7,19 @@ export type Gen = (rand: () => number) => number;
 /** Uniform in [-1, 1). */
 export const uniform: Gen = (r) => 2 * r() - 1;
 /** Uniform in [-scale, scale). */
-export const wide = (scale: number): Gen => (r) => scale * (2 * r() - 1);
+export const wide =
+  (scale: number): Gen =>
+  (r) =>
+    scale * (2 * r() - 1);
 /** Bounded away from 0 (relu and step inputs, divisors): |v| in [0.25, 1.25). */
 export const awayFromZero: Gen = (r) => (r() < 0.5 ? -1 : 1) * (0.25 + r());
 /** Positive, in [0.5, 2) (log inputs). */
 export const positive: Gen = (r) => 0.5 + 1.5 * r();
 /** Integer class ids in [0, depth), stored as numbers. */
-export const classIds = (depth: number): Gen => (r) => Math.min(depth - 1, Math.floor(r() * depth));
+export const classIds =
+  (depth: number): Gen =>
+  (r) =>
+    Math.min(depth - 1, Math.floor(r() * depth));
 
 /** A seed from a string (FNV-1a), so that each case's numbers do not depend on the other cases. */
 export function seedOf(text: string): number {

@@ -26,7 +26,10 @@ export function wrapBackend(inner: Backend, name: string, wrap: RunWrapper, capa
  */
 export function cpuWithout(...missing: OpKind[]): Backend {
   const kernels: Record<string, unknown> = { ...cpuKernels };
-  for (const op of missing) kernels[op] = () => { throw new Error(`no kernel for ${op}`); };
+  for (const op of missing)
+    kernels[op] = () => {
+      throw new Error(`no kernel for ${op}`);
+    };
   const cpu = createCpuBackend({ kernels: kernels as KernelTable });
   const name = `cpu without ${missing.join(", ")}`;
   return {

@@ -9,7 +9,15 @@ import { asyncHostDevice, createAsyncHostBackend } from "./async-host-device.js"
 describeBackend("async-host device", () => createAsyncHostBackend());
 
 const program = checkProgram(
-  compileModel({ input: 2, layers: [{ cell: "lstm", hidden: 3 }, { cell: "gru", hidden: 3 }], head: { units: 2, activation: "linear" }, loss: "mse" }),
+  compileModel({
+    input: 2,
+    layers: [
+      { cell: "lstm", hidden: 3 },
+      { cell: "gru", hidden: 3 },
+    ],
+    head: { units: 2, activation: "linear" },
+    loss: "mse",
+  }),
 );
 const [T, B] = [9, 3];
 const seq = (width: number, phase: number): Tensor => {
@@ -24,7 +32,14 @@ describe("the async-host device under the shared executor", () => {
     const data = { sequences: { x: seq(2, 0), y: seq(2, 1) }, lengths: [9, 5, 7] };
     const options = { checkpointEvery: 3 };
     const truncation = { kind: "k1k2", k1: 2, k2: 4 } as const;
-    const cpu = await computeGradients(await createCpuBackend({ kernels: cpuKernels }).load(program, { dtype: "float64" }), program, params, data, truncation, options);
+    const cpu = await computeGradients(
+      await createCpuBackend({ kernels: cpuKernels }).load(program, { dtype: "float64" }),
+      program,
+      params,
+      data,
+      truncation,
+      options,
+    );
     const dev = await computeGradients(await createAsyncHostBackend().load(program, { dtype: "float64" }), program, params, data, truncation, options);
     expect(dev.loss).toBe(cpu.loss);
     for (const name of Object.keys(cpu.grads)) expect([...dev.grads[name].data], name).toEqual([...cpu.grads[name].data]);

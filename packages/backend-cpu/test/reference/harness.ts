@@ -81,7 +81,8 @@ export async function compareModel(spec: RefModel, c: ModelCase): Promise<{ engi
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < B; b++) {
           // class ids must stay valid ids even where they are ignored
-          if (t >= c.lengths[b]) seq.data.fill(seq === sequences.y && spec.loss === "cross_entropy" ? 0 : PADDING, (t * B + b) * inner, (t * B + b + 1) * inner);
+          if (t >= c.lengths[b])
+            seq.data.fill(seq === sequences.y && spec.loss === "cross_entropy" ? 0 : PADDING, (t * B + b) * inner, (t * B + b + 1) * inner);
         }
       }
     }
@@ -90,7 +91,12 @@ export async function compareModel(spec: RefModel, c: ModelCase): Promise<{ engi
   for (const name of c.initialState ?? []) {
     const info = program.states[name];
     if (!info) throw new Error(`test setup: the program has no state "${name}" (states: ${Object.keys(program.states).join(", ")})`);
-    initialState[name] = randomDense(info.shape.map((d) => (d === "B" ? B : d)), rand, 0.8, c.dtype);
+    initialState[name] = randomDense(
+      info.shape.map((d) => (d === "B" ? B : d)),
+      rand,
+      0.8,
+      c.dtype,
+    );
   }
   const data: SequenceData = {
     sequences,

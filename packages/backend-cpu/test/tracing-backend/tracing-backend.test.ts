@@ -16,10 +16,31 @@ describe("the tracing backend", () => {
     await loaded.runWindow({ params: initParams(program, 1, "float32"), sequences: { x: zeros([1, 4, 2], "float32") }, initialState: {}, gradients: false });
     // h' = tanh(h W_re + (x W_in + b)): the x part first, as the cell builds it
     expect(log).toEqual([
-      { op: "matmul", node: "n0", inputShapes: [[4, 2], [2, 3]] }, // x W_in
+      {
+        op: "matmul",
+        node: "n0",
+        inputShapes: [
+          [4, 2],
+          [2, 3],
+        ],
+      }, // x W_in
       { op: "add", node: "n1", inputShapes: [[4, 3], [3]] }, // + b
-      { op: "matmul", node: "n2", inputShapes: [[4, 3], [3, 3]] }, // h W_re
-      { op: "add", node: "n3", inputShapes: [[4, 3], [4, 3]] },
+      {
+        op: "matmul",
+        node: "n2",
+        inputShapes: [
+          [4, 3],
+          [3, 3],
+        ],
+      }, // h W_re
+      {
+        op: "add",
+        node: "n3",
+        inputShapes: [
+          [4, 3],
+          [4, 3],
+        ],
+      },
       { op: "tanh", node: "layers.0.h_next", inputShapes: [[4, 3]] },
     ]);
     await backend.dispose();
@@ -36,7 +57,24 @@ describe("the tracing backend", () => {
     expect(log.slice(0, end).map((c) => c.op)).toEqual(["matmul", "add", "matmul", "add", "tanh", "mse"]);
     // the gradient nodes (ids "d…") include four matmuls: dh·W_reᵀ, hᵀ·du, du·W_inᵀ, xᵀ·du
     const gradientMatmuls = log.slice(end).filter((c) => c.op === "matmul" && c.node.startsWith("d"));
-    expect(gradientMatmuls.map((c) => c.inputShapes).sort()).toEqual([[[4, 2], [4, 3]], [[4, 3], [2, 3]], [[4, 3], [3, 3]], [[4, 3], [4, 3]]]);
+    expect(gradientMatmuls.map((c) => c.inputShapes).sort()).toEqual([
+      [
+        [4, 2],
+        [4, 3],
+      ],
+      [
+        [4, 3],
+        [2, 3],
+      ],
+      [
+        [4, 3],
+        [3, 3],
+      ],
+      [
+        [4, 3],
+        [4, 3],
+      ],
+    ]);
     await backend.dispose();
   });
 });

@@ -19,7 +19,15 @@ const skipped = missing && !process.env.CI ? `skipped: ${CHROMIUM} not installed
 const configFile = fileURLToPath(new URL("./vite.config.ts", import.meta.url));
 const outDir = fileURLToPath(new URL("../../../../test-output/", import.meta.url));
 // without the networking flags Chromium stalls on a closed network
-const args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const args = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** The page's `window.__result` (see page/main.ts). */
 interface PageResult {
@@ -103,15 +111,18 @@ describe("worker pool in headless Chromium", () => {
     expect(Number.isFinite(result.loss)).toBe(true);
   }
 
-  it.skipIf(skipped)(title("with COOP/COEP: cross-origin isolated, shared memory, gradients and an SGD step equal the CPU backend's (float64, 1e-12)"), async () => {
-    const { result, errors } = await runPage(true, "backend-workers-chromium-isolated.png");
-    expectMatchesCpu(result);
-    expect(result.crossOriginIsolated).toBe(true);
-    expect(result.sharedArrayBuffer).toBe(true);
-    expect(result.log).toContain("pool of 2 web workers, shared memory");
-    expect(result.log).toContain("window of 6 steps from step 0, batch 4, with gradients: worker 0 rows 0–1, worker 1 rows 2–3");
-    expect(errors).toEqual([]);
-  });
+  it.skipIf(skipped)(
+    title("with COOP/COEP: cross-origin isolated, shared memory, gradients and an SGD step equal the CPU backend's (float64, 1e-12)"),
+    async () => {
+      const { result, errors } = await runPage(true, "backend-workers-chromium-isolated.png");
+      expectMatchesCpu(result);
+      expect(result.crossOriginIsolated).toBe(true);
+      expect(result.sharedArrayBuffer).toBe(true);
+      expect(result.log).toContain("pool of 2 web workers, shared memory");
+      expect(result.log).toContain("window of 6 steps from step 0, batch 4, with gradients: worker 0 rows 0–1, worker 1 rows 2–3");
+      expect(errors).toEqual([]);
+    },
+  );
 
   it.skipIf(skipped)(title("without COOP/COEP: the pool falls back to transferred copies and still equals the CPU backend"), async () => {
     const { result, errors } = await runPage(false, "backend-workers-chromium-not-isolated.png");

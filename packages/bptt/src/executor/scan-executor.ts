@@ -115,7 +115,14 @@ export class ScanExecutor<Buf> {
    * buffers kept for that slot. Synchronous: only enqueues device work. With
    * `written`, each executable's output is listed there, in order.
    */
-  private runPart(part: PreparedPart, env: Map<string, Buf>, rows: number, allocated: Buf[], slot?: { slots: Map<string, Buf[]>; key: string }, written?: [Node, Buf][]): void {
+  private runPart(
+    part: PreparedPart,
+    env: Map<string, Buf>,
+    rows: number,
+    allocated: Buf[],
+    slot?: { slots: Map<string, Buf[]>; key: string },
+    written?: [Node, Buf][],
+  ): void {
     const shapes = part.outShapes(rows);
     const { device, dtype } = this;
     let buffers: Buf[] | undefined;

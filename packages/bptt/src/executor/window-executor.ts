@@ -180,7 +180,15 @@ export class WindowExecutor<Buf> {
       after: views(ins.after),
       outputs: [...new Set([...ins.outputs, ...ins.accumulate].map((o) => o.value))],
       summed: ins.summed.map((o) => o.value),
-      ...(check ? { site: { stage: ins.stage, pass: ins.pass === "backward" ? ("backward" as const) : ("forward" as const), step: (k: number) => firstStep + ins.from + k } } : {}),
+      ...(check
+        ? {
+            site: {
+              stage: ins.stage,
+              pass: ins.pass === "backward" ? ("backward" as const) : ("forward" as const),
+              step: (k: number) => firstStep + ins.from + k,
+            },
+          }
+        : {}),
     };
     const r = await this.scans.run(program.scans[ins.scan], run);
     for (const [id, b] of Object.entries(ins.final)) device.copy(r.final.get(id)!, bufs.get(b));

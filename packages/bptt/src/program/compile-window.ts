@@ -95,7 +95,9 @@ export class WindowCompiler {
     const instructions: Instruction[] = [];
     const constants = (g: ScanGraph): Record<string, string> => Object.fromEntries(g.graph.graph.params.map((p) => [p.id, `param:${p.id}`]));
     const dataRefs = (g: ScanGraph, t0: number): Record<string, StepsRef> =>
-      Object.fromEntries(g.graph.graph.xs.filter((x) => x.id === MASK_ID || program.dataInputs[x.id] || program.sequences[x.id]).map((x) => [x.id, at(seqBuffer(x.id), t0)]));
+      Object.fromEntries(
+        g.graph.graph.xs.filter((x) => x.id === MASK_ID || program.dataInputs[x.id] || program.sequences[x.id]).map((x) => [x.id, at(seqBuffer(x.id), t0)]),
+      );
     const scan = (g: ScanGraph, fields: Omit<ScanInstruction, "op" | "scan" | "constants">): void => {
       instructions.push({ op: "scan", scan: scanIndex(g), constants: constants(g), ...fields });
     };
@@ -148,7 +150,9 @@ export class WindowCompiler {
           accumulate: [],
           summed: [],
           entering: keep
-            ? Object.fromEntries(g.carry.map((c) => [c.id, at(buffer({ id: `tape:${s}:${c.id}`, role: "tape", shape: [L, ...resolveShape(c.shape, B)], init: produced }), t0)]))
+            ? Object.fromEntries(
+                g.carry.map((c) => [c.id, at(buffer({ id: `tape:${s}:${c.id}`, role: "tape", shape: [L, ...resolveShape(c.shape, B)], init: produced }), t0)]),
+              )
             : {},
           after: collect ? Object.fromEntries(g.carry.map((c) => [c.id, at(states[c.id], t0)])) : {},
         });
@@ -159,7 +163,8 @@ export class WindowCompiler {
     const inputGrads: Record<string, string> = {};
     const initialStateGrads: Record<string, string> = {};
     if (gradients) {
-      for (const [name, shapeOf] of Object.entries(program.params)) grads[name] = buffer({ id: `grad:${name}`, role: "grad", shape: shapeOf, init: { fill: 0 } });
+      for (const [name, shapeOf] of Object.entries(program.params))
+        grads[name] = buffer({ id: `grad:${name}`, role: "grad", shape: shapeOf, init: { fill: 0 } });
       const seqGrad = (id: string): string => buffer({ id: `grad:seq:${id}`, role: "sequence-grad", shape: [L, ...seqShape(id)], init: { fill: 0 } });
       for (const name of Object.keys(program.dataInputs)) inputGrads[name] = seqGrad(name);
       const seed = buffer({ id: "seed:loss", role: "seed", shape: [L, B], init: { fill: 0 } });
@@ -170,7 +175,10 @@ export class WindowCompiler {
         const g = graphs.forward.graph.graph;
         const reverse = program.stages[s].reverse;
         const carryGrads = Object.fromEntries(
-          g.carry.map((c) => [vjp.seeds.carry[c.id], buffer({ id: `carry-grad:${c.id}`, role: "carry-grad", shape: resolveShape(c.shape, B), init: { fill: 0 } })]),
+          g.carry.map((c) => [
+            vjp.seeds.carry[c.id],
+            buffer({ id: `carry-grad:${c.id}`, role: "carry-grad", shape: resolveShape(c.shape, B), init: { fill: 0 } }),
+          ]),
         );
         // against the forward's direction: the forward's last visited segment first
         const order = reverse ? segments : [...segments].reverse();
@@ -179,9 +187,12 @@ export class WindowCompiler {
           let residuals: Record<string, StepsRef>;
           if (checkpointed) {
             // recompute this segment's tape and residuals from the carries entering it
-            const local = (role: "tape" | "residual", id: string, shapeOf: number[]): string => buffer({ id: `${role}:${s}:${id}`, role, shape: [every, ...shapeOf], init: produced });
+            const local = (role: "tape" | "residual", id: string, shapeOf: number[]): string =>
+              buffer({ id: `${role}:${s}:${id}`, role, shape: [every, ...shapeOf], init: produced });
             tape = Object.fromEntries(g.carry.map((c) => [c.id, at(local("tape", c.id, resolveShape(c.shape, B)), 0)]));
-            residuals = Object.fromEntries(graphs.residuals.map((id) => [id, at(local("residual", id, resolveShape(graphs.forward.graph.shapes.get(id)!, B)), 0)]));
+            residuals = Object.fromEntries(
+              graphs.residuals.map((id) => [id, at(local("residual", id, resolveShape(graphs.forward.graph.shapes.get(id)!, B)), 0)]),
+            );
             const first = reverse ? t1 === L : t0 === 0;
             scan(graphs.forward, {
               stage: s,

@@ -23,7 +23,9 @@ function formatInstruction(p: WindowProgram, ins: Instruction, k: number): strin
   }
   const n = ins.to - ins.from;
   const scan = p.scans[ins.scan];
-  const lines = [`${k}. scan #${ins.scan} (${scan.label}${ins.pass === "recompute" ? ", recomputing a checkpoint segment" : ""}), ${span(ins.from, ins.to, ins.reverse)}`];
+  const lines = [
+    `${k}. scan #${ins.scan} (${scan.label}${ins.pass === "recompute" ? ", recomputing a checkpoint segment" : ""}), ${span(ins.from, ins.to, ins.reverse)}`,
+  ];
   const carries = Object.entries(ins.initial).map(([id, b]) => `${id}: ${b}${ins.final[id] ? ` → ${ins.final[id]}` : ""}`);
   if (carries.length) lines.push(`     carries ${carries.join(", ")}`);
   lines.push(`     reads ${list(Object.values(ins.sequences).map((r) => ref(r, n)))}`);
@@ -55,13 +57,24 @@ export function formatWindowProgram(p: WindowProgram, materialized?: Materialize
     const sp = s.split;
     out.push(
       `  #${k} ${s.label}: ` +
-        (sp.splittable ? `${sp.pre.length} nodes before the loop (all steps at once), ${sp.core.length} per step, ${sp.post.length} after` : `all ${sp.core.length} nodes per step (${sp.reason})`),
+        (sp.splittable
+          ? `${sp.pre.length} nodes before the loop (all steps at once), ${sp.core.length} per step, ${sp.post.length} after`
+          : `all ${sp.core.length} nodes per step (${sp.reason})`),
     );
   });
   out.push("buffers:");
   for (const b of p.buffers) {
-    const init = "from" in b.init ? `from the request's ${b.init.from}` : "fill" in b.init ? (b.init.fill === 0 ? "zeros" : `filled with ${b.init.fill}`) : "written by a scan";
-    out.push(`  ${b.id.padEnd(28)} ${b.role.padEnd(13)} ${formatShape(b.shape).padEnd(16)} ${formatBytes(b.shape.reduce((a, d) => a * d, bytesPer)).padStart(10)}  ${init}`);
+    const init =
+      "from" in b.init
+        ? `from the request's ${b.init.from}`
+        : "fill" in b.init
+          ? b.init.fill === 0
+            ? "zeros"
+            : `filled with ${b.init.fill}`
+          : "written by a scan";
+    out.push(
+      `  ${b.id.padEnd(28)} ${b.role.padEnd(13)} ${formatShape(b.shape).padEnd(16)} ${formatBytes(b.shape.reduce((a, d) => a * d, bytesPer)).padStart(10)}  ${init}`,
+    );
   }
   out.push("instructions:");
   p.instructions.forEach((ins, k) => out.push(...formatInstruction(p, ins, k + 1).map((l) => `  ${l}`)));

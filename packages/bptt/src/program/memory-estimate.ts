@@ -12,7 +12,8 @@ export type MaterializedValues = (scan: ScanGraph, part: "pre" | "core" | "post"
 
 /** The values `device` materializes in each scan part, as its {@link Device.prepare} groups them. */
 export function materializedBy(device: Pick<Device<unknown>, "prepare">, dtype: Dtype): MaterializedValues {
-  return (scan, _part, nodes) => device.prepare(nodes, { shapes: scan.graph.shapes, live: liveValues(scan, nodes), dtype }).map((e) => e.nodes[e.nodes.length - 1].id);
+  return (scan, _part, nodes) =>
+    device.prepare(nodes, { shapes: scan.graph.shapes, live: liveValues(scan, nodes), dtype }).map((e) => e.nodes[e.nodes.length - 1].id);
 }
 
 /** What a window program needs in memory, in bytes, before it runs. */
@@ -68,7 +69,8 @@ export function estimateWindowMemory(program: WindowProgram, materialized?: Mate
     // outputs adopted as buffers are counted among the buffers already
     let adopted = 0;
     const refs = [...Object.values(ins.sequences), ...Object.values(ins.entering), ...Object.values(ins.after), ...ins.accumulate.map((o) => o.to)];
-    for (const id of [...Object.values(ins.initial), ...Object.values(ins.final), ...Object.values(ins.constants), ...ins.summed.map((o) => o.to)]) made.add(id);
+    for (const id of [...Object.values(ins.initial), ...Object.values(ins.final), ...Object.values(ins.constants), ...ins.summed.map((o) => o.to)])
+      made.add(id);
     for (const r of refs) made.add(r.buffer);
     const n = ins.to - ins.from;
     for (const { value, to } of ins.outputs) {

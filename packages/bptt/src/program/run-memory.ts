@@ -74,7 +74,15 @@ export function estimateRunMemory(compiler: WindowCompiler, plan: Plan, shape: R
     const key = `${w.end - w.start}:${w.lossStart - w.start}`;
     let entry = byKey.get(key);
     if (!entry) {
-      const p = compiler.compile({ ...base, steps: w.end - w.start, gradients: true, lossFrom: w.lossStart - w.start, collectStates: false, checkpointEvery, givenStates: Object.keys(program.states) });
+      const p = compiler.compile({
+        ...base,
+        steps: w.end - w.start,
+        gradients: true,
+        lossFrom: w.lossStart - w.start,
+        collectStates: false,
+        checkpointEvery,
+        givenStates: Object.keys(program.states),
+      });
       entry = { program: p, memory: estimateWindowMemory(p, materialized), planWindows: [] };
       byKey.set(key, entry);
     }

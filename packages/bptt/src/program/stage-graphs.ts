@@ -1,5 +1,16 @@
 import type { StepNode } from "../device.js";
-import { checkGraph, maskGraph, MASK_ID, splitScan, vjpGraph, type CheckedGraph, type CheckedProgram, type ScanInterface, type ScanSplit, type VjpGraph } from "@unroll/ir";
+import {
+  checkGraph,
+  maskGraph,
+  MASK_ID,
+  splitScan,
+  vjpGraph,
+  type CheckedGraph,
+  type CheckedProgram,
+  type ScanInterface,
+  type ScanSplit,
+  type VjpGraph,
+} from "@unroll/ir";
 
 /** A step graph run as a scan, with what it feeds back and reports, and how it splits around the recurrence. */
 export interface ScanGraph {

@@ -37,9 +37,7 @@ describe("rnnCell", () => {
 
   it("uses the requested activation and the suffix", () => {
     for (const activation of ["relu", "sigmoid"] as const) {
-      const { graph, h } = oneCell((b, x) =>
-        rnnCell(b, { name: "layers.2", suffix: "_reverse", input: x, inputSize: I, hidden: H, activation }),
-      );
+      const { graph, h } = oneCell((b, x) => rnnCell(b, { name: "layers.2", suffix: "_reverse", input: x, inputSize: I, hidden: H, activation }));
       expect(Object.keys(paramsOf(graph))).toEqual(["layers.2.W_in_reverse", "layers.2.W_re_reverse", "layers.2.b_reverse"]);
       expect(Object.keys(carriesOf(graph))).toEqual(["layers.2.h_reverse"]);
       expect(graph.nodes.find((n) => n.id === h)?.op).toBe(activation);
@@ -88,7 +86,10 @@ describe("gruCell", () => {
     expect(graph.update).toEqual({ "layers.0.h": h });
     // one recurrent matmul over all three blocks, no param slicing
     const matmuls = graph.nodes.filter((n) => n.op === "matmul");
-    expect(matmuls.map((n) => n.inputs)).toEqual([["x", "layers.0.W_in"], ["layers.0.h", "layers.0.W_re"]]);
+    expect(matmuls.map((n) => n.inputs)).toEqual([
+      ["x", "layers.0.W_in"],
+      ["layers.0.h", "layers.0.W_re"],
+    ]);
   });
 
   it("without resetAfter multiplies r * h by the n block of W_re", () => {

@@ -194,7 +194,17 @@ describe("model spec errors", () => {
   });
 
   it("names a bad cell", () => {
-    expectError({ input: 3, layers: [{ cell: "rnn", hidden: 2 }, { cell: "transformer", hidden: 2 }] }, "layers[1].cell", /"rnn"\|"lstm"\|"gru"/);
+    expectError(
+      {
+        input: 3,
+        layers: [
+          { cell: "rnn", hidden: 2 },
+          { cell: "transformer", hidden: 2 },
+        ],
+      },
+      "layers[1].cell",
+      /"rnn"\|"lstm"\|"gru"/,
+    );
   });
 
   it("requires a softmax head for cross_entropy", () => {

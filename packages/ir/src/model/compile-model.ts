@@ -78,7 +78,10 @@ export function compileModel(spec: ModelSpec): Program {
       cur = openStage(out, cur.width);
     }
     const seq = cur.value;
-    for (const [dir, suffix, reverse] of [["forward", "", false], ["reverse", "_reverse", true]] as const) {
+    for (const [dir, suffix, reverse] of [
+      ["forward", "", false],
+      ["reverse", "_reverse", true],
+    ] as const) {
       const dirStage = openStage(seq, cur.width);
       const id = `${name}.${dir}`;
       dirStage.b.output(id, addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width));

@@ -24,7 +24,11 @@ export const LayerSpecSchema = z
   .strict()
   .superRefine((layer, ctx) => {
     if (layer.activation !== undefined && layer.cell !== "rnn") {
-      ctx.addIssue({ code: "custom", path: ["activation"], message: `"activation" applies to rnn layers only, not ${layer.cell} (its gates have fixed nonlinearities)` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["activation"],
+        message: `"activation" applies to rnn layers only, not ${layer.cell} (its gates have fixed nonlinearities)`,
+      });
     }
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
       ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });

@@ -11,12 +11,15 @@ export const matmul = defineOp(
   nodeSchema(
     "matmul",
     2,
-    z.object({
-      /** Use the transpose of the first operand. */
-      transposeA: z.boolean().optional(),
-      /** Use the transpose of the second operand. */
-      transposeB: z.boolean().optional(),
-    }).strict().optional(),
+    z
+      .object({
+        /** Use the transpose of the first operand. */
+        transposeA: z.boolean().optional(),
+        /** Use the transpose of the second operand. */
+        transposeB: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   ),
   {
     shape: ([a, b], n) => {

@@ -4,17 +4,26 @@ import { formatShape, type Dim } from "../shape.js";
 import { defineOp, nodeSchema } from "./define.js";
 
 /** One-hot rows `[..., depth]` from integer class ids (stored as numbers). */
-export const oneHot = defineOp(nodeSchema("oneHot", 1, z.object({
-    /** Number of classes. */
-    depth: z.number().int().min(1),
-  }).strict()), {
-  shape: ([x], n) => {
-    if (x.length !== 1) throw new ShapeError(`oneHot: class ids must have shape [B], got ${formatShape(x)}`);
-    return [...x, n.attrs.depth] as Dim[];
+export const oneHot = defineOp(
+  nodeSchema(
+    "oneHot",
+    1,
+    z
+      .object({
+        /** Number of classes. */
+        depth: z.number().int().min(1),
+      })
+      .strict(),
+  ),
+  {
+    shape: ([x], n) => {
+      if (x.length !== 1) throw new ShapeError(`oneHot: class ids must have shape [B], got ${formatShape(x)}`);
+      return [...x, n.attrs.depth] as Dim[];
+    },
+    vjp: () => [null],
+    elementwise: undefined,
+    timeLinear: false,
+    batch: "rowwise",
+    doc: { group: "sources and plumbing", inputs: "class ids `[n]`", attrs: "`depth` ≥ 1", output: "`[n, depth]`", gradient: "none" },
   },
-  vjp: () => [null],
-  elementwise: undefined,
-  timeLinear: false,
-  batch: "rowwise",
-  doc: { group: "sources and plumbing", inputs: "class ids `[n]`", attrs: "`depth` ≥ 1", output: "`[n, depth]`", gradient: "none" },
-});
+);

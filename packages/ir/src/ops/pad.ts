@@ -4,12 +4,18 @@ import { defineOp, lastDim, nodeSchema } from "./define.js";
 
 /** Zero padding of the last axis: `before` zeros, the input, then `after` zeros. The gradient of {@link slice}. */
 export const pad = defineOp(
-  nodeSchema("pad", 1, z.object({
-      /** Zeros before. */
-      before: z.number().int().min(0),
-      /** Zeros after. */
-      after: z.number().int().min(0),
-    }).strict()),
+  nodeSchema(
+    "pad",
+    1,
+    z
+      .object({
+        /** Zeros before. */
+        before: z.number().int().min(0),
+        /** Zeros after. */
+        after: z.number().int().min(0),
+      })
+      .strict(),
+  ),
   {
     shape: ([x], n) => [...x.slice(0, -1), lastDim(x, "pad") + n.attrs.before + n.attrs.after] as Dim[],
     vjp: (ctx, n, g) => {

@@ -5,12 +5,18 @@ import { defineOp, lastDim, nodeSchema } from "./define.js";
 
 /** Columns `start` (inclusive) to `end` (exclusive) of the last axis. */
 export const slice = defineOp(
-  nodeSchema("slice", 1, z.object({
-      /** First column, inclusive. */
-      start: z.number().int().min(0),
-      /** Last column, exclusive. */
-      end: z.number().int().min(0),
-    }).strict()),
+  nodeSchema(
+    "slice",
+    1,
+    z
+      .object({
+        /** First column, inclusive. */
+        start: z.number().int().min(0),
+        /** Last column, exclusive. */
+        end: z.number().int().min(0),
+      })
+      .strict(),
+  ),
   {
     shape: ([x], n) => {
       const width = lastDim(x, "slice");

@@ -9,9 +9,7 @@ import { defineOp, lastDim, NoAttrs, nodeSchema } from "./define.js";
 export const softmaxCrossEntropy = defineOp(nodeSchema("softmaxCrossEntropy", 2, NoAttrs), {
   shape: ([logits, classes]) => {
     if (logits.length !== 2 || classes.length !== 1 || logits[0] !== classes[0]) {
-      throw new ShapeError(
-        `softmaxCrossEntropy: logits ${formatShape(logits)} must be [B, C] and classes ${formatShape(classes)} must be [B]`,
-      );
+      throw new ShapeError(`softmaxCrossEntropy: logits ${formatShape(logits)} must be [B, C] and classes ${formatShape(classes)} must be [B]`);
     }
     return [logits[0]];
   },

@@ -1,5 +1,6 @@
-import { addInto, allocate, opKinds, sizeOf, type Node, type Tensor } from "@unroll/ir";
+import { addInto, dtypeOf, opKinds, sizeOf, type Node, type Tensor } from "@unroll/ir";
 import { unfused, type Device, type Executable, type PrepareContext } from "@unroll/bptt";
+import { BufferPool } from "./buffer-pool.js";
 import { planFusion, type FusedGroup } from "./fusion.js";
 import type { KernelTable } from "@unroll/kernels-cpu";
 
@@ -13,17 +14,23 @@ export interface CpuDeviceOptions {
 
 /**
  * The CPU as a device: buffers are host tensors (typed arrays), so uploading,
- * reading and viewing cost nothing; kernels run at once in this thread. With
+ * reading and viewing cost nothing; kernels run at once in this thread.
+ * Released buffers are reused by later windows (a pool of typed arrays). With
  * `fuse`, {@link Device.prepare} groups elementwise chains into compiled loops.
  */
 export function cpuDevice({ kernels, fuse }: CpuDeviceOptions): Device<Tensor> {
   const groups = new WeakMap<Executable, FusedGroup>();
+  const pool = new BufferPool();
   return {
     name: "cpu",
     capabilities: { dtypes: ["float32", "float64"], ops: opKinds },
-    alloc: (shape, dtype) => ({ shape: [...shape], data: allocate(dtype, sizeOf(shape)) }),
+    alloc: (shape, dtype) => ({ shape: [...shape], data: pool.take(dtype, sizeOf(shape)) }),
     upload: (t) => t,
-    read: (buf) => buf.data,
+    read: (buf) => {
+      // no copy: the caller gets the buffer's own memory, which the pool then never reuses
+      pool.handOut(buf.data);
+      return buf.data;
+    },
     view: (buf, offset, shape) => ({ shape, data: buf.data.subarray(offset, offset + sizeOf(shape)) }),
     copy: (src, dst) => dst.data.set(src.data),
     accumulate: (dst, src) => addInto(dst, src),
@@ -53,6 +60,6 @@ export function cpuDevice({ kernels, fuse }: CpuDeviceOptions): Device<Tensor> {
       const node = exe.nodes[0];
       (kernels[node.op] as (n: Node, i: readonly Tensor[], o: Tensor) => void)(node, inputs, out);
     },
-    release() {},
+    release: (buf) => pool.give(buf.data, dtypeOf(buf.data)),
   };
 }

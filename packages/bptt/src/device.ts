@@ -47,7 +47,7 @@ export interface Device<Buf> {
   alloc(shape: readonly number[], dtype: Dtype): Buf;
   /** A buffer holding `t` (a device whose memory is the host's may use `t` itself: the executor never writes to it). */
   upload(t: Tensor): Buf;
-  /** The buffer's contents, on the host. The array may be the buffer's own memory on a host device. */
+  /** The buffer's contents, on the host, for the caller to keep. A host device may return the buffer's own memory; it must then never reuse that memory, even after `release`. */
   read(buf: Buf): FloatArray | Promise<FloatArray>;
   /** Elements `[offset, offset + size(shape))` of `buf` as a buffer of `shape`, sharing its memory (one time step, or steps stacked as rows). */
   view(buf: Buf, offset: number, shape: readonly number[]): Buf;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkProgram, compileModel, type Tensor } from "@unroll/ir";
 import { computeGradients, initParams, type Truncation } from "@unroll/bptt";
 import { createCpuBackend } from "../src/index.js";
+import { expectAllClose, expectClose, tensor } from "./support/bptt-fixtures.js";
 
 // Loss, gradients and outputs computed by the engine before the scheduler owned time (commit 585d4b7,
 // the CPU backend's own window runner), with exactly these cases, seeds and data: the shared executor
@@ -11,31 +12,22 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/gradients-585d4b7.js
   cases: Record<string, { loss: number; grads: Record<string, number[]>; inputGrads: number[]; outputs: number[] }>;
 };
 
+// an lstm then a gru, with a linear head: the first two cases
+const stacked = {
+  input: 2,
+  layers: [
+    { cell: "lstm", hidden: 3 },
+    { cell: "gru", hidden: 3 },
+  ],
+  head: { units: 2, activation: "linear" },
+  loss: "mse",
+};
+
 const cases: { name: string; spec: unknown; truncation: Truncation; lengths?: number[]; checkpointEvery?: number }[] = [
-  {
-    name: "lstm+gru stacked, linear head, full",
-    spec: {
-      input: 2,
-      layers: [
-        { cell: "lstm", hidden: 3 },
-        { cell: "gru", hidden: 3 },
-      ],
-      head: { units: 2, activation: "linear" },
-      loss: "mse",
-    },
-    truncation: { kind: "full" },
-  },
+  { name: "lstm+gru stacked, linear head, full", spec: stacked, truncation: { kind: "full" } },
   {
     name: "lstm+gru stacked, BPTT(2, 4), lengths, checkpoints every 3",
-    spec: {
-      input: 2,
-      layers: [
-        { cell: "lstm", hidden: 3 },
-        { cell: "gru", hidden: 3 },
-      ],
-      head: { units: 2, activation: "linear" },
-      loss: "mse",
-    },
+    spec: stacked,
     truncation: { kind: "k1k2", k1: 2, k2: 4 },
     lengths: [9, 5, 7],
     checkpointEvery: 3,
@@ -61,22 +53,19 @@ const cases: { name: string; spec: unknown; truncation: Truncation; lengths?: nu
   },
 ];
 const [T, B] = [9, 3];
+/** The fixture's data: `sin(0.7 i + phase)` over the elements in order. */
 const seq = (width: number, phase: number): Tensor => {
-  const data = new Float64Array(T * B * width);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.7 * i + phase);
-  return { shape: [T, B, width], data };
+  let i = 0;
+  return tensor([T, B, width], () => Math.sin(0.7 * i++ + phase));
 };
-
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= 1e-12 * Math.max(1, Math.abs(expected[i])))) expect.fail(`${what}[${i}]: ${actual[i]} vs ${expected[i]} before`);
-  }
-}
+/** Fixture values as a tensor shaped like `like`. */
+const before = (like: Tensor, values: readonly number[]): Tensor => ({ shape: like.shape, data: Float64Array.from(values) });
+// absolute, no relative slack: "to 1e-12"
+const [ATOL, RTOL] = [1e-12, 0];
 
 describe("gradients equal those of the engine before window programs (float64, to 1e-12)", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (name, c) => {
-    const before = fixture.cases[name];
+    const old = fixture.cases[name];
     const program = checkProgram(compileModel(c.spec as never));
     const params = initParams(program, 5, "float64");
     const y =
@@ -84,10 +73,9 @@ describe("gradients equal those of the engine before window programs (float64, t
     const data = { sequences: { x: seq(2, 0), y }, ...(c.lengths ? { lengths: c.lengths } : {}) };
     const loaded = await createCpuBackend().load(program, { dtype: "float64" });
     const r = await computeGradients(loaded, program, params, data, c.truncation, c.checkpointEvery ? { checkpointEvery: c.checkpointEvery } : {});
-    expectClose([r.loss], [before.loss], "loss");
-    expect(Object.keys(r.grads).sort()).toEqual(Object.keys(before.grads).sort());
-    for (const [k, v] of Object.entries(before.grads)) expectClose(r.grads[k].data, v, `grads.${k}`);
-    expectClose(r.inputGrads.x.data, before.inputGrads, "inputGrads.x");
-    expectClose(r.forward.outputs.data, before.outputs, "outputs");
+    expect(Math.abs(r.loss - old.loss), `loss ${r.loss} vs ${old.loss} before`).toBeLessThanOrEqual(ATOL);
+    expectAllClose("grads", r.grads, Object.fromEntries(Object.entries(old.grads).map(([k, v]) => [k, before(r.grads[k], v)])), ATOL, RTOL);
+    expectClose("inputGrads.x", r.inputGrads.x, before(r.inputGrads.x, old.inputGrads), ATOL, RTOL);
+    expectClose("outputs", r.forward.outputs, before(r.forward.outputs, old.outputs), ATOL, RTOL);
   });
 });

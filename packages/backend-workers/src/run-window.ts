@@ -1,11 +1,11 @@
 import { addInto, allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
-import { checkWindowRequest, selectRows, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import { checkWindowRequest, countedRows, selectRows, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import { transfer } from "comlink";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
 import type { WorkerPool } from "./pool.js";
 import type { RowRange, SliceJob, SliceReply, SliceTensors } from "./protocol.js";
 import { recordToShared, sharedZeros, toShared, zerosIn } from "./shared-memory.js";
-import { countedRows, describeRows, splitRows } from "./split.js";
+import { describeRows, splitRows } from "./split.js";
 import { writeRows } from "./row-copy.js";
 
 /** A program loaded on a pool, and how to run it. */

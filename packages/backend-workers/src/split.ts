@@ -1,4 +1,3 @@
-import type { Tensor } from "@unroll/ir";
 import type { RowRange } from "./protocol.js";
 
 /**
@@ -17,18 +16,6 @@ export function splitRows(batch: number, workers: number): RowRange[] {
     from = to;
   }
   return slices;
-}
-
-/**
- * The (step, row) pairs whose loss counts in a window of `steps` × `batch`:
- * steps from `lossFrom` on, and only where the `[L, B]` mask is 1. Each slice
- * divides by this whole-window count, so slice losses and gradients add up.
- */
-export function countedRows(steps: number, batch: number, lossFrom: number, mask?: Tensor): number {
-  if (!mask) return (steps - lossFrom) * batch;
-  let n = 0;
-  for (let i = lossFrom * batch; i < steps * batch; i++) n += mask.data[i];
-  return n;
 }
 
 /** `"rows 3–4"`, `"row 0"` or `"no rows"`, for logs and errors. */

@@ -52,3 +52,16 @@ export function dataSize(program: CheckedProgram, data: SequenceData): WindowSiz
   }
   return { steps, batch };
 }
+
+/**
+ * The (step, row) pairs whose loss counts in a window of `steps` × `batch`:
+ * steps from `lossFrom` on, and only where the `[L, B]` mask is 1. The loss
+ * of a window is divided by this count (or by a request's `lossRowsTotal`: a
+ * backend that splits the batch passes each slice the whole window's count).
+ */
+export function countedRows(steps: number, batch: number, lossFrom: number, mask?: Tensor): number {
+  if (!mask) return (steps - lossFrom) * batch;
+  let n = 0;
+  for (let i = lossFrom * batch; i < steps * batch; i++) n += mask.data[i];
+  return n;
+}

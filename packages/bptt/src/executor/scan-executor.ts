@@ -1,7 +1,7 @@
 import { resolveShape, sizeOf, type Dtype, type Node, type Shape } from "@unroll/ir";
 import { unfused, type Device, type Executable } from "../device.js";
 import { NonFiniteError } from "../non-finite-error.js";
-import { liveValues, type ScanGraph } from "../program/stage-graphs.js";
+import { liveValues, storedValues, type ScanGraph } from "../program/stage-graphs.js";
 
 /** Where a scan's nodes run, for naming the first non-finite value. */
 export interface ScanSite {
@@ -174,20 +174,26 @@ export class ScanExecutor<Buf> {
     const { device, dtype } = this;
     const p = this.prepare(scan);
     const checking = a.site !== undefined;
-    const { io, split, graph } = scan;
+    const { io, graph } = scan;
     const shapes = graph.shapes;
     const { steps: n, batch: B } = a;
     const allocated: Buf[] = [];
-    const rowShape = (id: string): number[] => resolveShape(shapes.get(id)!, B);
-    const stackedShape = (id: string): number[] => {
-      const s = rowShape(id);
-      return [n * s[0], ...s.slice(1)];
+    // concrete shapes and sizes per value, computed once per run: the step loop asks for them at every step
+    const rowShapes = new Map<string, number[]>();
+    const rowShape = (id: string): number[] => {
+      let r = rowShapes.get(id);
+      if (r === undefined) rowShapes.set(id, (r = resolveShape(shapes.get(id)!, B)));
+      return r;
     };
     const rowSizes = new Map<string, number>();
     const rowSize = (id: string): number => {
       let r = rowSizes.get(id);
       if (r === undefined) rowSizes.set(id, (r = sizeOf(rowShape(id))));
       return r;
+    };
+    const stackedShape = (id: string): number[] => {
+      const s = rowShape(id);
+      return [n * s[0], ...s.slice(1)];
     };
     const whole = new Map<string, Buf>(a.constants);
     for (const [id, seq] of a.sequences) whole.set(id, device.view(seq, 0, stackedShape(id)));
@@ -197,15 +203,11 @@ export class ScanExecutor<Buf> {
     const core = checking ? p.checked : p.core;
     const coreIds = new Set(core.exes.flatMap((e) => e.nodes.map((m) => m.id)));
     const updates = new Map(io.recurrentInputs.map((id, i) => [id, io.recurrentOutputs[i]] as const));
-    const postNodes = checking ? [] : split.post;
-    const readByPost = new Set(postNodes.flatMap((m) => m.inputs));
     const stored = new Map<string, Buf>();
-    for (const id of new Set([...(checking ? [] : split.stored.filter((v) => readByPost.has(v))), ...a.outputs])) {
-      if (coreIds.has(id) || updates.has(id)) {
-        const buf = device.alloc([n, ...rowShape(id)], dtype);
-        allocated.push(buf);
-        stored.set(id, buf);
-      }
+    for (const id of storedValues(scan, coreIds, a.outputs, !checking)) {
+      const buf = device.alloc([n, ...rowShape(id)], dtype);
+      allocated.push(buf);
+      stored.set(id, buf);
     }
     const summedInCore = a.summed.filter((id) => coreIds.has(id));
     const summed = new Map<string, Buf>();
@@ -216,7 +218,15 @@ export class ScanExecutor<Buf> {
     }
     // everything batched the loop reads per step: the sequences and what pre computed from them
     const perStep = [...whole.keys()].filter((id) => shapes.get(id)?.[0] === "B");
-    const zero = new Map<string, Buf>();
+    const zeros = new Map<string, Buf>();
+    const zeroOf = (id: string): Buf => {
+      let z = zeros.get(id);
+      if (z === undefined) {
+        zeros.set(id, (z = device.alloc(rowShape(id), dtype)));
+        allocated.push(z);
+      }
+      return z;
+    };
     let recurrent = new Map(a.initial);
     // one environment for every step: each step overwrites its per-step inputs and its core values
     const env = new Map<string, Buf>(whole);
@@ -237,18 +247,8 @@ export class ScanExecutor<Buf> {
       for (const [id, buf] of stored) device.copy(env.get(id)!, device.view(buf, t * rowSize(id), rowShape(id)));
       for (const id of summedInCore) device.accumulate(summed.get(id)!, env.get(id)!);
       const next = new Map<string, Buf>();
-      for (const [id, out] of updates) {
-        let v = env.get(out);
-        if (v === undefined) {
-          // a carry the step does not feed back (no gradient flows through it): zero
-          v = zero.get(id) ?? device.alloc(rowShape(id), dtype);
-          if (!zero.has(id)) {
-            zero.set(id, v);
-            allocated.push(v);
-          }
-        }
-        next.set(id, v);
-      }
+      // a carry the step does not feed back (no gradient flows through it) is zero
+      for (const [id, out] of updates) next.set(id, env.get(out) ?? zeroOf(id));
       recurrent = next;
       for (const [id, buf] of a.after) device.copy(recurrent.get(id)!, device.view(buf, t * rowSize(id), rowShape(id)));
     }

@@ -1,6 +1,6 @@
 import type { CheckedProgram, Dtype, Tensor } from "@unroll/ir";
 import { checkWindowRequest } from "../check-request.js";
-import { stepView } from "../data.js";
+import { countedRows } from "../data.js";
 import type { Device } from "../device.js";
 import { WindowCompiler, type WindowShape } from "../program/compile-window.js";
 import type { BufferSpec, ScanInstruction, StepsRef, WindowProgram } from "../program/window-program.js";
@@ -124,11 +124,7 @@ export class WindowExecutor<Buf> {
   async execute(program: WindowProgram, req: WindowRequest, check: boolean): Promise<WindowResult> {
     const { device } = this;
     const { steps: L, batch: B, lossFrom } = program;
-    let lossRows = 0;
-    for (let t = lossFrom; t < L; t++) {
-      if (!req.mask) lossRows += B;
-      else for (const v of stepView(req.mask, t).data) lossRows += v;
-    }
+    const lossRows = countedRows(L, B, lossFrom, req.mask);
     const divisor = req.lossRowsTotal ?? lossRows;
     const bufs = new WindowBuffers(device, new Map(program.buffers.map((b) => [b.id, b])), req, this.dtype);
     try {

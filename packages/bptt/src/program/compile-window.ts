@@ -106,7 +106,7 @@ export class WindowCompiler {
     const states: Record<string, string> = {};
     const finalState: Record<string, string> = {};
     const lossBuffers: string[] = [];
-    const carryAt = (s: number, c: string, boundary: number, first: boolean): string => {
+    const carryAt = (c: string, boundary: number, first: boolean): string => {
       const info = program.states[c];
       const shape = resolveShape(info.shape, B);
       if (first) {
@@ -144,8 +144,8 @@ export class WindowCompiler {
           to: t1,
           reverse,
           sequences: dataRefs(graphs.forward, t0),
-          initial: Object.fromEntries(g.carry.map((c) => [c.id, carryAt(s, c.id, reverse ? t1 : t0, k === 0)])),
-          final: Object.fromEntries(g.carry.map((c) => [c.id, last ? finalState[c.id] : carryAt(s, c.id, reverse ? t0 : t1, false)])),
+          initial: Object.fromEntries(g.carry.map((c) => [c.id, carryAt(c.id, reverse ? t1 : t0, k === 0)])),
+          final: Object.fromEntries(g.carry.map((c) => [c.id, last ? finalState[c.id] : carryAt(c.id, reverse ? t0 : t1, false)])),
           outputs,
           accumulate: [],
           summed: [],
@@ -201,7 +201,7 @@ export class WindowCompiler {
               to: t1,
               reverse,
               sequences: dataRefs(graphs.forward, t0),
-              initial: Object.fromEntries(g.carry.map((c) => [c.id, carryAt(s, c.id, reverse ? t1 : t0, first)])),
+              initial: Object.fromEntries(g.carry.map((c) => [c.id, carryAt(c.id, reverse ? t1 : t0, first)])),
               final: {},
               outputs: Object.entries(residuals).map(([value, to]) => ({ value, to })),
               accumulate: [],

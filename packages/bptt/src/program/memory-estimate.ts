@@ -1,6 +1,6 @@
 import { resolveShape, sizeOf, type Dtype, type Shape } from "@unroll/ir";
 import type { Device, StepNode } from "../device.js";
-import { liveValues, type ScanGraph } from "./stage-graphs.js";
+import { liveValues, storedValues, type ScanGraph } from "./stage-graphs.js";
 import type { BufferSpec, ScanInstruction, WindowProgram } from "./window-program.js";
 
 /**
@@ -98,7 +98,7 @@ function scanWorkspace(
   materialized: MaterializedValues | undefined,
 ): { total: number; sizes: Map<string, number>; loop: number } {
   const n = ins.to - ins.from;
-  const { split, graph, io } = scan;
+  const { split, graph } = scan;
   const shapes = graph.shapes;
   const rows = (id: string, r: number): number[] => resolveShape(shapes.get(id) as Shape, r);
   const values = (part: "pre" | "core" | "post", nodes: readonly StepNode[]): readonly string[] =>
@@ -113,15 +113,11 @@ function scanWorkspace(
     }
   }
   const coreIds = new Set(split.core.map((m) => m.id));
-  const readByPost = new Set(split.post.flatMap((m) => m.inputs));
-  const updates = new Set(io.recurrentInputs);
-  const wanted = [...ins.outputs, ...ins.accumulate].map((o) => o.value);
-  for (const id of new Set([...split.stored.filter((v) => readByPost.has(v)), ...wanted])) {
-    if (coreIds.has(id) || updates.has(id)) {
-      const b = bytes([n, ...rows(id, B)]);
-      sizes.set(id, b);
-      total += b;
-    }
+  const wanted = [...new Set([...ins.outputs, ...ins.accumulate].map((o) => o.value))];
+  for (const id of storedValues(scan, coreIds, wanted, true)) {
+    const b = bytes([n, ...rows(id, B)]);
+    sizes.set(id, b);
+    total += b;
   }
   for (const { value } of ins.summed) if (coreIds.has(value)) total += bytes(rows(value, B));
   const loop = 2 * values("core", split.core).reduce((a, id) => a + bytes(rows(id, B)), 0);

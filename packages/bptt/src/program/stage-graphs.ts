@@ -70,6 +70,20 @@ export function liveValues(scan: ScanGraph, nodes: readonly StepNode[]): Set<str
   return live;
 }
 
+/**
+ * The per-step values a scan keeps over all its steps (`[n, B, ...]`): those
+ * of `wanted` and, when its post part runs, those post reads, if computed
+ * per step (by a node of `perStep`) or fed back as a recurrent input. The
+ * executor allocates exactly these; the memory estimate counts them.
+ */
+export function storedValues(scan: ScanGraph, perStep: ReadonlySet<string>, wanted: readonly string[], withPost: boolean): string[] {
+  const { split, io } = scan;
+  const readByPost = new Set(withPost ? split.post.flatMap((n) => n.inputs) : []);
+  const recurrent = new Set(io.recurrentInputs);
+  const ids = new Set([...split.stored.filter((v) => readByPost.has(v)), ...wanted]);
+  return [...ids].filter((id) => perStep.has(id) || recurrent.has(id));
+}
+
 function scanGraph(label: string, graph: CheckedGraph, io: ScanInterface): ScanGraph {
   return { label, graph, io, split: splitScan(graph, io) };
 }

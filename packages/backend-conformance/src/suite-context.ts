@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
-import { maskGraph, vjpGraph, type CheckedGraph, type CheckedProgram, type Dtype, type OpKind } from "@unroll/ir";
-import type { Backend } from "@unroll/bptt";
+import type { CheckedProgram, Dtype, OpKind } from "@unroll/ir";
+import { opsOfWindows, WindowCompiler, type Backend } from "@unroll/bptt";
 
 /** Makes the backend under test; called once for the shared instance and again by tests that dispose theirs. */
 export type BackendFactory = () => Backend | Promise<Backend>;
@@ -54,10 +54,6 @@ export function suiteContext(backend: Backend, factory: BackendFactory, registra
   return { backend, factory, dtypes, primary: dtypes[0] ?? "float32", ops: new Set(capabilities.ops), gradients: capabilities.gradients ?? true, registrar };
 }
 
-function graphOps(g: CheckedGraph, into: Set<OpKind>): void {
-  for (const n of g.order) into.add(n.op);
-}
-
 /**
  * Every op a backend runs for a program: its step graphs, their masked variants
  * (for sequences with lengths) and the backward graphs of both, which the IR's
@@ -65,15 +61,8 @@ function graphOps(g: CheckedGraph, into: Set<OpKind>): void {
  * for relu, `oneHot` for cross-entropy) are included.
  */
 export function opsOfProgram(program: CheckedProgram): Set<OpKind> {
-  const out = new Set<OpKind>();
-  for (const stage of program.stages) {
-    const ysSeeds = stage.checked.graph.ys.map((y) => y.id);
-    for (const g of [stage.checked, maskGraph(stage.checked)]) {
-      graphOps(g, out);
-      graphOps(vjpGraph(g, { ysSeeds }).checked, out);
-    }
-  }
-  return out;
+  // the scheduler's own list: the graphs its window programs run, which deviceBackend checks at load
+  return opsOfWindows(new WindowCompiler(program), true);
 }
 
 /** Ops among `ops` that the backend does not declare, sorted. */

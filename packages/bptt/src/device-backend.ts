@@ -1,8 +1,8 @@
-import type { CheckedProgram, OpKind } from "@unroll/ir";
+import type { CheckedProgram } from "@unroll/ir";
 import type { Backend, LoadedProgram, LoadOptions } from "./backend.js";
 import type { Device } from "./device.js";
 import { WindowExecutor } from "./executor/window-executor.js";
-import type { WindowCompiler } from "./program/compile-window.js";
+import { opsOfWindows } from "./program/ops-of-windows.js";
 import type { WindowRequest, WindowResult } from "./window.js";
 
 /**
@@ -47,16 +47,4 @@ export function deviceBackend<Buf>(device: Device<Buf>): Backend {
       disposed = true;
     },
   };
-}
-
-/** Every op the windows of a program can run: each stage's step graph and its masked variant, and with `gradients` their backward graphs. */
-function opsOfWindows(compiler: WindowCompiler, gradients: boolean): Set<OpKind> {
-  const ops = new Set<OpKind>();
-  compiler.program.stages.forEach((_, s) => {
-    for (const masked of [false, true]) {
-      const g = compiler.stage(s, masked);
-      for (const scan of gradients ? [g.forward, g.backward] : [g.forward]) for (const n of scan.graph.order) ops.add(n.op);
-    }
-  });
-  return ops;
 }

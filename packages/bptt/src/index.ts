@@ -21,6 +21,7 @@ export * from "./device-backend.js";
 export * from "./program/stage-graphs.js";
 export * from "./program/window-program.js";
 export * from "./program/compile-window.js";
+export * from "./program/ops-of-windows.js";
 export * from "./executor/scan-executor.js";
 export * from "./executor/window-executor.js";
 export * from "./program/memory-estimate.js";

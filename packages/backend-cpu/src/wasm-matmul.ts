@@ -16,8 +16,11 @@ export function wasmMatmul(gemm: Gemm, reference: Kernel<"matmul">): Kernel<"mat
     }
     const transposeA = node.attrs?.transposeA ?? false;
     const transposeB = node.attrs?.transposeB ?? false;
-    const [m, n] = out.shape;
-    const k = transposeA ? a.shape[0] : a.shape[1];
+    // the matrix views: leading axes of a are rows (or, transposed, contracted)
+    const n = out.shape[out.shape.length - 1];
+    const m = out.data.length / n;
+    const lastA = a.shape[a.shape.length - 1];
+    const k = transposeA ? a.data.length / lastA : lastA;
     if (m * n * k < WASM_MIN_WORK) return reference(node, inputs, out);
     gemm.matmul(a.data, b.data, out.data, m, n, k, { transposeA, transposeB });
   };

@@ -221,6 +221,10 @@ export class GraphBuilder implements VjpBuilder {
   broadcastTo(x: string, like: string): string {
     return this.node("broadcastTo", [x, like]);
   }
+  /** Permutes the axes: output axis i is input axis `perm[i]`. */
+  transpose(x: string, perm: number[]): string {
+    return this.node("transpose", [x], { perm: [...perm] });
+  }
   /** Same elements, new shape (`"B"` for the batch). */
   reshape(x: string, shape: Shape): string {
     return this.node("reshape", [x], { shape: [...shape] });

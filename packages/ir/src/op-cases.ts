@@ -48,6 +48,17 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
           [139, 154],
         ],
       },
+      {
+        inputs: [
+          [[[1, 2, 3]], [[4, 5, 6]]],
+          [
+            [7, 8],
+            [9, 10],
+            [11, 12],
+          ],
+        ],
+        output: [[[58, 64]], [[139, 154]]],
+      },
       // accumulates in float64: 2^24 + 1 + 1 loses both ones in float32 arithmetic
       { attrs: { transposeB: true }, inputs: [[[16777216, 1, 1]], [[1, 1, 1]]], output: [[16777218]] },
     ],
@@ -64,6 +75,10 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
       { name: "W[3,2]ᵀ · V[3,4]", build: ({ b, p }) => b.matmul(p("W", [3, 2]), p("V", [3, 4]), { transposeA: true }) },
       { name: "W[3,2]ᵀ · V[4,3]ᵀ", build: ({ b, p }) => b.matmul(p("W", [3, 2]), p("V", [4, 3]), { transposeA: true, transposeB: true }) },
       { name: "x[B,3]ᵀ · x (one input twice)", build: ({ b, x }) => ((v) => b.matmul(v, v, { transposeA: true }))(x("x", ["B", 3])) },
+      // a stack of rows times a matrix, as forward-mode tangents [B, D, k] are multiplied
+      { name: "x[B,2,3] · W[3,4]", build: ({ b, x, p }) => b.matmul(x("x", ["B", 2, 3]), p("W", [3, 4])) },
+      { name: "x[B,2,3] · W[4,3]ᵀ", build: ({ b, x, p }) => b.matmul(x("x", ["B", 2, 3]), p("W", [4, 3]), { transposeB: true }) },
+      { name: "x[B,2,3]ᵀ · y[B,2,4]", build: ({ b, x }) => b.matmul(x("x", ["B", 2, 3]), x("y", ["B", 2, 4]), { transposeA: true }) },
     ],
   },
   // elementwise arithmetic (NumPy broadcasting)
@@ -417,6 +432,55 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
       { name: "[B,3] (0, 2)", build: ({ b, x }) => b.pad(x("x", ["B", 3]), 0, 2) },
       { name: "[B,2,3] (1, 0)", build: ({ b, x }) => b.pad(x("x", ["B", 2, 3]), 1, 0) },
       { name: "param [2,3] (1, 1)", build: ({ b, p }) => b.pad(p("w", [2, 3]), 1, 1) },
+    ],
+  },
+  transpose: {
+    examples: [
+      {
+        attrs: { perm: [1, 0] },
+        inputs: [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+        output: [
+          [1, 4],
+          [2, 5],
+          [3, 6],
+        ],
+      },
+      {
+        attrs: { perm: [1, 2, 0] },
+        inputs: [
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [
+              [5, 6],
+              [7, 8],
+            ],
+          ],
+        ],
+        output: [
+          [
+            [1, 5],
+            [2, 6],
+          ],
+          [
+            [3, 7],
+            [4, 8],
+          ],
+        ],
+      },
+    ],
+    graphs: [
+      { name: "[B,2,3] perm [0,2,1]", build: ({ b, x }) => b.transpose(x("x", ["B", 2, 3]), [0, 2, 1]) },
+      { name: "[B,2,3,2] perm [0,3,1,2]", build: ({ b, x }) => b.transpose(x("x", ["B", 2, 3, 2]), [0, 3, 1, 2]) },
+      { name: "param [2,3] perm [1,0]", build: ({ b, p }) => b.transpose(p("w", [2, 3]), [1, 0]) },
+      { name: "[B,3] perm [1,0] (batch moves)", build: ({ b, x }) => b.transpose(x("x", ["B", 3]), [1, 0]) },
     ],
   },
   // reductions and their adjoints

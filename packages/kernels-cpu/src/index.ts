@@ -34,6 +34,7 @@ import { sub } from "./sub.js";
 import { sum } from "./sum.js";
 import { sumTo } from "./sum-to.js";
 import { tanh } from "./tanh.js";
+import { transpose } from "./transpose.js";
 
 export type { Kernel, KernelTable } from "./kernel.js";
 
@@ -61,6 +62,7 @@ export const cpuKernels: KernelTable = {
   concat,
   slice,
   pad,
+  transpose,
   // reductions and their adjoints
   sum,
   mean,

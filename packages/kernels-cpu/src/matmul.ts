@@ -1,11 +1,17 @@
 import type { Kernel } from "./kernel.js";
 
-/** `op(a) · op(b)` of rank-2 operands: transposes are read in place, sums accumulate in float64. */
+/**
+ * `op(a) · op(b)` on the matrix views of the operands (leading axes of `a` are
+ * rows, or with `transposeA` contracted): transposes are read in place, sums
+ * accumulate in float64.
+ */
 export const matmul: Kernel<"matmul"> = (node, [a, b], out) => {
   const tA = node.attrs?.transposeA ?? false;
   const tB = node.attrs?.transposeB ?? false;
-  const [m, n] = out.shape;
-  const k = tA ? a.shape[0] : a.shape[1];
+  const n = out.shape[out.shape.length - 1];
+  const m = out.data.length / n;
+  const lastA = a.shape[a.shape.length - 1];
+  const k = tA ? a.data.length / lastA : lastA;
   const x = a.data;
   const y = b.data;
   const o = out.data;

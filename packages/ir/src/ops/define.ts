@@ -52,6 +52,8 @@ export interface VjpBuilder {
   slice(x: string, start: number, end: number): string;
   /** Zero padding of the last axis. */
   pad(x: string, before: number, after: number): string;
+  /** Permutes the axes: output axis i is input axis `perm[i]`. */
+  transpose(x: string, perm: number[]): string;
   /** Sum over axes. */
   sum(x: string, attrs?: { axes?: number[]; keepDims?: boolean }): string;
   /** Sums `x` down to the shape of `like`. */

@@ -29,6 +29,7 @@ import { sub } from "./sub.js";
 import { sum } from "./sum.js";
 import { sumTo } from "./sum-to.js";
 import { tanh } from "./tanh.js";
+import { transpose } from "./transpose.js";
 
 /**
  * The op set: one closed discriminated union, and the table of contents of the IR.
@@ -59,6 +60,7 @@ export const NodeSchema = z.discriminatedUnion("op", [
   concat.schema,
   slice.schema,
   pad.schema,
+  transpose.schema,
   // reductions and their adjoints
   sum.schema,
   mean.schema,
@@ -109,6 +111,7 @@ export const ops: { readonly [K in OpKind]: OpDef<NodeOf<K>> } = {
   concat,
   slice,
   pad,
+  transpose,
   sum,
   mean,
   sumTo,

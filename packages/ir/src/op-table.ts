@@ -20,7 +20,7 @@ function expression(op: (typeof opKinds)[number]): string {
 
 /** The op table of `docs/graph-ir.md`: one row per op from its `doc` and facts, in the order of the union, under group headings. */
 export function opTable(): string {
-  const columns = ["Op", "Inputs", "Attrs", "Output shape", "Gradient", "Elementwise", "Time-linear", "Batch"];
+  const columns = ["Op", "Inputs", "Attrs", "Output shape", "Gradient", "Tangent", "Elementwise", "Time-linear", "Batch"];
   const rows = [row(columns), `|${columns.map(() => "---").join("|")}|`];
   let group: string | undefined;
   for (const op of opKinds) {
@@ -29,9 +29,9 @@ export function opTable(): string {
       group = def.doc.group;
       rows.push(row([`**${group}**`, ...columns.slice(1).map(() => "")]));
     }
-    const { inputs, attrs = "", output, gradient } = def.doc;
+    const { inputs, attrs = "", output, gradient, tangent } = def.doc;
     const facts = [expression(op), def.timeLinear ? "yes" : "", def.batch];
-    rows.push(row([`\`${op}\``, inputs, attrs, output, gradient, ...facts]));
+    rows.push(row([`\`${op}\``, inputs, attrs, output, gradient, tangent, ...facts]));
   }
   return rows.join("\n");
 }

@@ -12,6 +12,7 @@ export const broadcastTo = defineOp(nodeSchema("broadcastTo", 2, NoAttrs), {
     return like;
   },
   vjp: ({ b }, n, g) => [b.sumTo(g, n.inputs[0]), null],
+  jvp: (ctx) => (ctx.has(0) ? ctx.along(0) : null),
   elementwise: undefined,
   // linear in x; `like` only lends its shape
   timeLinear: true,
@@ -21,5 +22,6 @@ export const broadcastTo = defineOp(nodeSchema("broadcastTo", 2, NoAttrs), {
     inputs: "x, like",
     output: "`like` (x must broadcast to it)",
     gradient: "`sumTo(g, x)`; none for `like`",
+    tangent: "`broadcastTo(ẋ, like)`",
   },
 });

@@ -24,6 +24,21 @@ export const concat = defineOp(nodeSchema("concat", "variadic", NoAttrs), {
       return part;
     });
   },
+  jvp: (ctx, n) => {
+    // each input's tangent padded to its columns of the output
+    const total = lastDim(ctx.shape(n.id), "concat");
+    let offset = 0;
+    let out: string | null = null;
+    n.inputs.forEach((x, k) => {
+      const width = lastDim(ctx.shape(x), "concat");
+      if (ctx.has(k)) {
+        const part = width === total ? ctx.tangent(k) : ctx.b.pad(ctx.tangent(k), offset, total - offset - width);
+        out = out === null ? part : ctx.b.add(out, part);
+      }
+      offset += width;
+    });
+    return out;
+  },
   elementwise: undefined,
   timeLinear: true,
   batch: "rowwise",
@@ -32,5 +47,6 @@ export const concat = defineOp(nodeSchema("concat", "variadic", NoAttrs), {
     inputs: "x₁…xₙ (n ≥ 1), equal except the last axis",
     output: "`[..., Σ widths]`",
     gradient: "slices of g",
+    tangent: "`concat(ẋ₁…ẋₙ)`",
   },
 });

@@ -34,6 +34,7 @@ export const constant = defineOp(
       return shape;
     },
     vjp: () => [],
+    jvp: () => null,
     elementwise: undefined,
     // the same value at every step, so its sum over L steps is L times it
     timeLinear: false,
@@ -44,6 +45,7 @@ export const constant = defineOp(
       attrs: "exactly one of `value`, `values` (flat, row-major); `shape?` (default scalar)",
       output: "`shape`",
       gradient: "(no inputs)",
+      tangent: "none",
     },
   },
 );

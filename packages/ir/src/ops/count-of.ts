@@ -17,6 +17,7 @@ export const countOf = defineOp(
   {
     shape: ([x], n) => (normalizeAxes(n.attrs?.axes, x.length, "countOf"), []),
     vjp: () => [null],
+    jvp: () => null,
     elementwise: undefined,
     // a count, not a sum: over L steps the per-step counts add up to L times the count
     timeLinear: false,
@@ -28,6 +29,7 @@ export const countOf = defineOp(
       attrs: "`axes?`",
       output: "`[]`: product of x's dimensions along the axes, read at run time",
       gradient: "none (reads only the shape)",
+      tangent: "none",
     },
   },
 );

@@ -56,6 +56,8 @@ export interface VjpBuilder {
   transpose(x: string, perm: number[]): string;
   /** Sum over axes. */
   sum(x: string, attrs?: { axes?: number[]; keepDims?: boolean }): string;
+  /** Mean over axes. */
+  mean(x: string, attrs?: { axes?: number[]; keepDims?: boolean }): string;
   /** Sums `x` down to the shape of `like`. */
   sumTo(x: string, like: string): string;
   /** Broadcasts `x` to the shape of `like`. */
@@ -66,6 +68,8 @@ export interface VjpBuilder {
   countOf(x: string, axes?: number[]): string;
   /** A scalar constant. */
   scalar(value: number): string;
+  /** A constant tensor from flat row-major values. */
+  constant(values: number[], shape: number[]): string;
   /** One-hot rows from class ids. */
   oneHot(classes: string, depth: number): string;
 }
@@ -76,6 +80,47 @@ export interface VjpContext {
   readonly b: VjpBuilder;
   /** Shape of any value already in the graph. */
   shape(id: string): Shape;
+}
+
+/**
+ * What an op's tangent rule (JVP) may use. Forward mode carries D tangent
+ * directions at once: the tangent of a value of shape `[B, ...s]` is
+ * `[B, D, ...s]` (directions right after the batch axis, so rows stay
+ * leading) and of an unbatched value `[...s]` it is `[D, ...s]`
+ * (see {@link tangentShape}). The context is bound to one node.
+ */
+export interface JvpContext {
+  /** Builder that receives the tangent nodes. */
+  readonly b: VjpBuilder;
+  /** Shape of any value already in the graph (primal or tangent). */
+  shape(id: string): Shape;
+  /** Number of tangent directions, D. */
+  readonly directions: number;
+  /** Whether input k has a tangent (false: it is constant in every direction). */
+  has(k: number): boolean;
+  /** The tangent of input k, in its own layout (`tangentShape` of its shape). */
+  tangent(k: number): string;
+  /** The tangent of input k, reshaped to broadcast against the output's tangent (for elementwise rules). */
+  along(k: number): string;
+  /** A primal value reshaped to broadcast against the output's tangent (or the tangent of a value of shape `like`). */
+  lift(id: string, like?: Shape): string;
+  /**
+   * Input k is a param whose directions are its own entries (the tangent is
+   * the identity, `D` = its size), not materialized until `tangent(k)` asks:
+   * a rule may use the structure instead, as matmul does for RTRL.
+   */
+  isIdentity(k: number): boolean;
+}
+
+/** The axis of a value's tangent that holds the directions: after a leading batch axis, else first. */
+export function directionAxis(shape: Shape): number {
+  return shape[0] === "B" ? 1 : 0;
+}
+
+/** The shape of a value's tangent with `directions` directions: `[B, D, ...]` for a batched value, `[D, ...]` otherwise. */
+export function tangentShape(shape: Shape, directions: number): Shape {
+  const at = directionAxis(shape);
+  return [...shape.slice(0, at), directions, ...shape.slice(at)];
 }
 
 /** What every node has, whatever its op. */
@@ -124,6 +169,8 @@ export interface OpDoc {
   readonly output: string;
   /** The gradient of each input, in terms of `g` (the output's gradient) and `y` (the output). */
   readonly gradient: string;
+  /** The output's tangent, in terms of the inputs' tangents `ȧ`, `ḃ` (or `ẋ`) and `y` (the output). */
+  readonly tangent: string;
 }
 
 /**
@@ -143,6 +190,12 @@ export interface OpDef<N extends NodeBase> {
    * `null` means the input gets no gradient (an index, or a shape-only input).
    */
   vjp(ctx: VjpContext, node: N, g: string): (string | null)[];
+  /**
+   * The tangent of the node's output from the tangents of its inputs (forward
+   * mode, D directions at once; see {@link JvpContext}), or `null` when the
+   * output is constant in every direction (an index, a count, a step function).
+   */
+  jvp(ctx: JvpContext, node: N): string | null;
   /**
    * For an elementwise op (output element i from element i of each broadcast
    * input, no attributes), its scalar expression, from which backends generate
@@ -178,6 +231,20 @@ export function broadcastRule(op: string) {
 
 /** Shape rule of a unary op: the input's shape. */
 export const sameShape = (inputs: readonly Shape[]): Shape => inputs[0];
+
+/**
+ * The tangent of an elementwise op: `Σ_k ẋ_k · ∂y/∂x_k`, each partial a primal
+ * value (lifted to the tangent layout) or `1` (`undefined`).
+ */
+export function elementwiseJvp(ctx: JvpContext, partials: readonly (string | undefined | null)[]): string | null {
+  let out: string | null = null;
+  partials.forEach((partial, k) => {
+    if (partial === null || !ctx.has(k)) return;
+    const term = partial === undefined ? ctx.along(k) : ctx.b.mul(ctx.along(k), ctx.lift(partial));
+    out = out === null ? term : ctx.b.add(out, term);
+  });
+  return out;
+}
 
 /** Sums a broadcast gradient back down to the shape of the operand it came from. */
 export function unbroadcast(ctx: VjpContext, g: string, operand: string): string {

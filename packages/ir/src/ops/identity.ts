@@ -4,8 +4,9 @@ import { defineOp, NoAttrs, nodeSchema, sameShape } from "./define.js";
 export const identity = defineOp(nodeSchema("identity", 1, NoAttrs), {
   shape: sameShape,
   vjp: (_ctx, _n, g) => [g],
+  jvp: (ctx) => (ctx.has(0) ? ctx.along(0) : null),
   elementwise: (x) => x,
   timeLinear: true,
   batch: "rowwise",
-  doc: { group: "sources and plumbing", inputs: "x", output: "x", gradient: "`g`" },
+  doc: { group: "sources and plumbing", inputs: "x", output: "x", gradient: "`g`", tangent: "`ẋ`" },
 });

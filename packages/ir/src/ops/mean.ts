@@ -1,6 +1,6 @@
 import { type Shape } from "../shape.js";
 import { defineOp, keptShape, nodeSchema, normalizeAxes } from "./define.js";
-import { ReduceAttrs } from "./reduce-attrs.js";
+import { ReduceAttrs, reduceJvp } from "./reduce-attrs.js";
 
 /** Mean over `axes` (all axes by default). */
 export const mean = defineOp(nodeSchema("mean", 1, ReduceAttrs), {
@@ -15,6 +15,7 @@ export const mean = defineOp(nodeSchema("mean", 1, ReduceAttrs), {
     // the count may include the batch axis, so it is computed at run time
     return [b.div(b.broadcastTo(kept, x), b.countOf(x, axes))];
   },
+  jvp: (ctx, n) => reduceJvp(ctx, n, "mean"),
   elementwise: undefined,
   // the divisor is x's element count, the same for a sum over steps as for one step
   timeLinear: true,
@@ -25,5 +26,6 @@ export const mean = defineOp(nodeSchema("mean", 1, ReduceAttrs), {
     attrs: "as `sum`",
     output: "as `sum`",
     gradient: "`broadcastTo(g, x) / countOf(x, axes)`",
+    tangent: "`mean(ẋ)` over the same axes",
   },
 });

@@ -22,6 +22,13 @@ export const mse = defineOp(nodeSchema("mse", 2, NoAttrs), {
     const dp = b.mul(b.mul(b.sub(p, t), b.scalar(2 / width)), b.reshape(g, [rows, 1]));
     return [dp, b.neg(dp)];
   },
+  jvp: ({ b, shape, has, tangent, lift }, n) => {
+    const [p, t] = n.inputs;
+    // 2/O · Σ_O (p − t)·(ṗ − ṫ)
+    const d = has(0) && has(1) ? b.sub(tangent(0), tangent(1)) : has(0) ? tangent(0) : b.neg(tangent(1));
+    const diff = lift(b.sub(p, t), shape(p));
+    return b.mul(b.sum(b.mul(diff, d), { axes: [-1] }), b.scalar(2 / lastDim(shape(p), "mse")));
+  },
   elementwise: undefined,
   timeLinear: false,
   batch: "rowwise",
@@ -30,5 +37,6 @@ export const mse = defineOp(nodeSchema("mse", 2, NoAttrs), {
     inputs: "pred, target (same shape `[R, O]`)",
     output: "`[R]`: mean over O of `(p − t)²`",
     gradient: "`dp = 2(p − t)/O · g`, `dt = −dp`",
+    tangent: "`2/O · Σ_O (p − t)(ṗ − ṫ)`",
   },
 });

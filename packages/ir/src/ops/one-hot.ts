@@ -21,9 +21,10 @@ export const oneHot = defineOp(
       return [...x, n.attrs.depth] as Dim[];
     },
     vjp: () => [null],
+    jvp: () => null,
     elementwise: undefined,
     timeLinear: false,
     batch: "rowwise",
-    doc: { group: "sources and plumbing", inputs: "class ids `[n]`", attrs: "`depth` ≥ 1", output: "`[n, depth]`", gradient: "none" },
+    doc: { group: "sources and plumbing", inputs: "class ids `[n]`", attrs: "`depth` ≥ 1", output: "`[n, depth]`", gradient: "none", tangent: "none" },
   },
 );

@@ -22,6 +22,7 @@ export const pad = defineOp(
       const width = lastDim(ctx.shape(n.inputs[0]), "pad");
       return [ctx.b.slice(g, n.attrs.before, n.attrs.before + width)];
     },
+    jvp: (ctx, n) => ctx.b.pad(ctx.tangent(0), n.attrs.before, n.attrs.after),
     elementwise: undefined,
     timeLinear: true,
     batch: "rowwise",
@@ -31,6 +32,7 @@ export const pad = defineOp(
       attrs: "`before`, `after` (≥ 0)",
       output: "`[..., before + width + after]` (zeros)",
       gradient: "`slice(g, before, before + width)`",
+      tangent: "`pad(ẋ)`",
     },
   },
 );

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ShapeError } from "../errors.js";
 import { formatShape, type Dim, type Shape } from "../shape.js";
-import { defineOp, nodeSchema } from "./define.js";
+import { defineOp, directionAxis, nodeSchema, tangentShape } from "./define.js";
+import { moveAxis } from "./tangent-layout.js";
 
 const DimSchema = z.union([z.number().int().min(0), z.literal("B")]);
 
@@ -38,6 +39,14 @@ export const reshape = defineOp(
       return n.attrs.shape as Dim[];
     },
     vjp: ({ b, shape }, n, g) => [b.reshape(g, shape(n.inputs[0]))],
+    jvp: ({ b, shape, tangent, directions }, n) => {
+      const x = shape(n.inputs[0]);
+      const y = shape(n.id);
+      // rows stay rows when both shapes lead with the batch: reshape each row's directions in place
+      if (directionAxis(x) === directionAxis(y)) return b.reshape(tangent(0), tangentShape(y, directions));
+      const first = moveAxis(b, shape, tangent(0), directionAxis(x), 0);
+      return moveAxis(b, shape, b.reshape(first, [directions, ...y]), 0, directionAxis(y));
+    },
     elementwise: undefined,
     timeLinear: true,
     batch: "rowwise",
@@ -47,6 +56,7 @@ export const reshape = defineOp(
       attrs: '`shape` (sizes ≥ 0 or `"B"`)',
       output: '`shape` (same fixed-size product and number of `"B"`)',
       gradient: "`reshape(g, shape of x)`",
+      tangent: "`reshape(ẋ)`",
     },
   },
 );

@@ -30,6 +30,7 @@ export const slice = defineOp(
       const width = lastDim(ctx.shape(n.inputs[0]), "slice");
       return [ctx.b.pad(g, n.attrs.start, width - n.attrs.end)];
     },
+    jvp: (ctx, n) => ctx.b.slice(ctx.tangent(0), n.attrs.start, n.attrs.end),
     elementwise: undefined,
     timeLinear: true,
     batch: "rowwise",
@@ -39,6 +40,7 @@ export const slice = defineOp(
       attrs: "`start`, `end` (`0 ≤ start < end ≤ width`)",
       output: "`[..., end − start]`",
       gradient: "`pad(g, start, width − end)`",
+      tangent: "`slice(ẋ)`",
     },
   },
 );

@@ -21,6 +21,12 @@ export const softmaxCrossEntropy = defineOp(nodeSchema("softmaxCrossEntropy", 2,
     const d = b.sub(b.softmax(logits), b.oneHot(classes, depth));
     return [b.mul(d, b.reshape(g, [rows, 1])), null];
   },
+  jvp: ({ b, shape, has, tangent, lift }, n) => {
+    if (!has(0)) return null;
+    const [logits, classes] = n.inputs;
+    const d = b.sub(b.softmax(logits), b.oneHot(classes, lastDim(shape(logits), "softmaxCrossEntropy")));
+    return b.sum(b.mul(lift(d, shape(logits)), tangent(0)), { axes: [-1] });
+  },
   elementwise: undefined,
   timeLinear: false,
   batch: "rowwise",
@@ -29,5 +35,6 @@ export const softmaxCrossEntropy = defineOp(nodeSchema("softmaxCrossEntropy", 2,
     inputs: "logits `[R, C]`, class ids `[R]`",
     output: "`[R]`: `−logSoftmax(logits)[class]`, computed stably",
     gradient: "`(softmax(logits) − oneHot(class, C))·g`; none for the class ids",
+    tangent: "`Σ_C (softmax(logits) − oneHot(class))·ẋ`",
   },
 });

@@ -1,6 +1,6 @@
 import { type Shape } from "../shape.js";
 import { defineOp, keptShape, nodeSchema, normalizeAxes } from "./define.js";
-import { ReduceAttrs } from "./reduce-attrs.js";
+import { ReduceAttrs, reduceJvp } from "./reduce-attrs.js";
 
 /** Sum over `axes` (all axes by default). */
 export const sum = defineOp(nodeSchema("sum", 1, ReduceAttrs), {
@@ -14,6 +14,7 @@ export const sum = defineOp(nodeSchema("sum", 1, ReduceAttrs), {
     const kept = n.attrs?.keepDims ? g : b.reshape(g, keptShape(shape(x), axes));
     return [b.broadcastTo(kept, x)];
   },
+  jvp: (ctx, n) => reduceJvp(ctx, n, "sum"),
   elementwise: undefined,
   timeLinear: true,
   batch: "rowwise",
@@ -23,5 +24,6 @@ export const sum = defineOp(nodeSchema("sum", 1, ReduceAttrs), {
     attrs: "`axes?` (default all, negative counts from the end), `keepDims?`",
     output: "x without (or with size 1 on) the axes",
     gradient: "`broadcastTo(g, x)`",
+    tangent: "`sum(ẋ)` over the same axes",
   },
 });

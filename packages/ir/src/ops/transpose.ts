@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ShapeError } from "../errors.js";
 import { formatShape, type Dim } from "../shape.js";
-import { defineOp, nodeSchema } from "./define.js";
+import { defineOp, directionAxis, nodeSchema } from "./define.js";
+import { tangentAxis } from "./tangent-layout.js";
 
 /** The permutation that undoes `perm`. */
 export function inversePermutation(perm: readonly number[]): number[] {
@@ -31,6 +32,13 @@ export const transpose = defineOp(
       return perm.map((p) => x[p]) as Dim[];
     },
     vjp: ({ b }, n, g) => [b.transpose(g, inversePermutation(n.attrs.perm))],
+    jvp: ({ b, shape, tangent }, n) => {
+      const x = shape(n.inputs[0]);
+      // the same permutation of the tangent's axes, with the direction axis moved where the output's tangent has it
+      const perm = n.attrs.perm.map((p) => tangentAxis(p, x));
+      perm.splice(directionAxis(shape(n.id)), 0, directionAxis(x));
+      return b.transpose(tangent(0), perm);
+    },
     elementwise: undefined,
     // linear, and the same permutation at every step
     timeLinear: true,
@@ -41,6 +49,7 @@ export const transpose = defineOp(
       attrs: "`perm` (a permutation of x's axes)",
       output: "axis i of the output is axis `perm[i]` of x",
       gradient: "`transpose(g, perm⁻¹)`",
+      tangent: "`transpose(ẋ)`",
     },
   },
 );

@@ -1,5 +1,6 @@
 import { InputError } from "./input-error.js";
-import { formatShape, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { formatShape, resolveShape, sizeOf, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { checkRtrlProgram } from "./rtrl-memory.js";
 import type { WindowRequest } from "./window.js";
 
 /** The window's length and batch size, read from its data. */
@@ -51,5 +52,28 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
   if (!(Number.isInteger(lossFrom) && lossFrom >= 0 && lossFrom <= steps)) throw new InputError(`lossFrom ${lossFrom} is outside the window of ${steps} steps`);
   const every = req.checkpointEvery ?? 1;
   if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`checkpointEvery must be a positive integer, got ${every}`);
+  const method = req.method ?? "bptt";
+  if (method !== "bptt" && method !== "rtrl") throw new InputError(`method must be "bptt" or "rtrl", got ${JSON.stringify(method)}`);
+  if (method === "rtrl") checkRtrlRequest(program, req, batch);
+  else if (req.sensitivities) throw new InputError('sensitivities are RTRL\'s: give them with method "rtrl"');
   return { steps, batch };
+}
+
+/** What RTRL needs of a request: a causal program, no checkpointing, sensitivities `[B, size(param), ...state]` of known params and states. */
+function checkRtrlRequest(program: CheckedProgram, req: WindowRequest, batch: number): void {
+  if (req.gradients) checkRtrlProgram(program);
+  if ((req.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
+  for (const [param, byState] of Object.entries(req.sensitivities ?? {})) {
+    const shape = program.params[param];
+    if (!shape) throw new InputError(`sensitivities of "${param}", which is not a param of the program (params: ${Object.keys(program.params).join(", ")})`);
+    for (const [state, t] of Object.entries(byState)) {
+      const info = program.states[state];
+      if (!info)
+        throw new InputError(
+          `sensitivity of "${state}" to "${param}": "${state}" is not a state of the program (states: ${Object.keys(program.states).join(", ")})`,
+        );
+      const s = resolveShape(info.shape, batch);
+      expectShape(`sensitivity of "${state}" to "${param}"`, t, [s[0], sizeOf(shape), ...s.slice(1)]);
+    }
+  }
 }

@@ -3,7 +3,9 @@ import { addInto, dtypeOf, zeros, type CheckedProgram, type Tensor } from "@unro
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { planWindows, type Plan, type Truncation } from "./plan.js";
-import type { WindowResult } from "./window.js";
+import { WindowCompiler } from "./program/compile-window.js";
+import { checkRtrlMemory, checkRtrlProgram, DEFAULT_MEMORY_BUDGET } from "./rtrl-memory.js";
+import type { GradientMethod, WindowResult } from "./window.js";
 
 /** Options of {@link runForward} and {@link computeGradients}. */
 export interface RunOptions {
@@ -15,6 +17,15 @@ export interface RunOptions {
    * what backward needs. Truncated plans always keep them (windows start there).
    */
   readonly collectStates?: boolean;
+  /**
+   * How gradients are computed (default `"bptt"`). `"rtrl"` carries the
+   * states' sensitivities forward instead of running backward: the same
+   * gradients as full BPTT, no `inputGrads` or `initialStateGrads`, and it
+   * refuses truncation (it has no windows to cut) and checkpointing.
+   */
+  readonly method?: GradientMethod;
+  /** Bytes RTRL may use, checked before anything is allocated. Default {@link DEFAULT_MEMORY_BUDGET}. */
+  readonly memoryBudget?: number;
 }
 
 /** One window of a truncated gradient computation. */
@@ -39,9 +50,9 @@ export interface GradientResult {
   readonly forward: WindowResult;
   /** Sum over windows of the parameter gradients. */
   readonly grads: Readonly<Record<string, Tensor>>;
-  /** Sum over windows of the gradients with respect to each data sequence `[T, B, ...]`. */
+  /** Sum over windows of the gradients with respect to each data sequence `[T, B, ...]` (empty under RTRL). */
   readonly inputGrads: Readonly<Record<string, Tensor>>;
-  /** Gradient with respect to the initial state, from the windows that start at step 0. */
+  /** Gradient with respect to the initial state, from the windows that start at step 0 (empty under RTRL). */
   readonly initialStateGrads: Readonly<Record<string, Tensor>>;
   /** The plan that was run. */
   readonly plan: Plan;
@@ -99,6 +110,7 @@ export async function computeGradients(
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   checkTruncatable(program, plan);
+  if (options.method === "rtrl") return rtrlGradients(loaded, program, params, data, plan, options);
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,
@@ -153,4 +165,33 @@ export async function computeGradients(
     }
   }
   return { loss, forward, grads, inputGrads, initialStateGrads, plan, windows };
+}
+
+/** {@link computeGradients} by RTRL: one window over the whole sequence, gradients carried forward. */
+async function rtrlGradients(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Readonly<Record<string, Tensor>>,
+  data: SequenceData,
+  plan: Plan,
+  options: RunOptions,
+): Promise<GradientResult> {
+  checkRtrlProgram(program);
+  if (plan.windows.length > 1) throw new InputError("RTRL computes the gradient of the whole sequence as it goes: truncation does not apply to it");
+  if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
+  const { steps, batch } = dataSize(program, data);
+  const dtype = dtypeOf(Object.values(data.sequences)[0].data);
+  checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget);
+  const forward = await loaded.runWindow({
+    params,
+    sequences: data.sequences,
+    initialState: data.initialState ?? {},
+    ...(data.lengths ? { mask: maskOfLengths(data.lengths, steps, dtype) } : {}),
+    gradients: true,
+    method: "rtrl",
+    collectStates: options.collectStates ?? true,
+  });
+  const w = plan.windows[0];
+  const loss = forward.loss ?? 0;
+  return { loss, forward, grads: forward.grads!, inputGrads: {}, initialStateGrads: {}, plan, windows: [{ ...w, loss, grads: forward.grads! }] };
 }

@@ -26,8 +26,25 @@ export interface WindowRequest {
   readonly lossRowsTotal?: number;
   /** Time of the window's first step within the whole sequence, for error messages. Default 0. */
   readonly firstStep?: number;
-  /** Also run backward and return gradients. */
+  /** Also compute gradients: by running backward (BPTT), or forward alongside the outputs (RTRL, see `method`). */
   readonly gradients: boolean;
+  /**
+   * How gradients are computed: `"bptt"` (default) runs a backward scan over
+   * the window; `"rtrl"` (real-time recurrent learning) carries each state's
+   * sensitivity to every parameter forward through the window instead, which
+   * gives the same parameter gradients with no backward pass and memory that
+   * does not grow with the window's length, but no `inputGrads` or
+   * `initialStateGrads`. RTRL needs a causal program (no reverse stage) and no
+   * checkpointing.
+   */
+  readonly method?: GradientMethod;
+  /**
+   * RTRL only: the sensitivities entering the window, `∂state/∂param` of shape
+   * `[B, size(param), ...state]`, by param and then by state (as a previous
+   * window's `sensitivities` returned them). Absent: zero, as at the start of
+   * a sequence. Only params that reach a state have one.
+   */
+  readonly sensitivities?: Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
   /** Return every step's state (`states`); off for long streams that need only the final state. Default true. */
   readonly collectStates?: boolean;
   /**
@@ -57,8 +74,13 @@ export interface WindowResult {
   readonly lossRows: number;
   /** Gradient of `loss` with respect to every parameter (when `gradients`). */
   readonly grads?: Readonly<Record<string, Tensor>>;
-  /** Gradient of `loss` with respect to each data sequence, `[L, B, ...]` (when `gradients`). */
+  /** Gradient of `loss` with respect to each data sequence, `[L, B, ...]` (when `gradients`, by BPTT). */
   readonly inputGrads?: Readonly<Record<string, Tensor>>;
-  /** Gradient of `loss` with respect to the state entering the window (when `gradients`). */
+  /** Gradient of `loss` with respect to the state entering the window (when `gradients`, by BPTT). */
   readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
+  /** RTRL: the sensitivities leaving the window, by param and then by state; pass them to the next window to continue the sequence. */
+  readonly sensitivities?: Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
 }
+
+/** How gradients are computed through time: backpropagation (BPTT) or real-time recurrent learning (RTRL). */
+export type GradientMethod = "bptt" | "rtrl";

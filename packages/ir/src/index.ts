@@ -14,6 +14,7 @@ export * from "./check-program.js";
 export * from "./builder.js";
 export * from "./autodiff.js";
 export * from "./jvp.js";
+export * from "./rtrl.js";
 export * from "./mask.js";
 export * from "./scan-split.js";
 export * from "./batch-coupling.js";

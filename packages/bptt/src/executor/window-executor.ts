@@ -43,7 +43,8 @@ class WindowBuffers<Buf> {
       const { device, request } = this;
       const init = spec.init;
       if ("from" in init) {
-        const t = init.from === "mask" ? request.mask! : request[init.from][init.name];
+        const t =
+          init.from === "mask" ? request.mask! : init.from === "sensitivities" ? request.sensitivities![init.name][init.state!] : request[init.from][init.name];
         b = device.upload(t);
       } else {
         b = device.alloc(spec.shape, this.dtype);
@@ -98,6 +99,14 @@ export class WindowExecutor<Buf> {
       collectStates: req.collectStates ?? true,
       checkpointEvery: req.checkpointEvery ?? 1,
       givenStates: Object.keys(req.initialState).sort(),
+      ...(req.gradients && req.method === "rtrl"
+        ? {
+            method: "rtrl" as const,
+            givenSensitivities: Object.entries(req.sensitivities ?? {})
+              .flatMap(([p, byState]) => Object.keys(byState).map((s) => [p, s] as const))
+              .sort(),
+          }
+        : {}),
     };
     const key = JSON.stringify(shape);
     let program = this.programs.get(key);
@@ -155,6 +164,11 @@ export class WindowExecutor<Buf> {
         ...(this.program.hasLoss ? { loss: divisor > 0 ? lossSum / divisor : 0 } : {}),
       };
       if (!program.gradients) return base;
+      if (program.method === "rtrl") {
+        const sensitivities: Record<string, Record<string, Tensor>> = {};
+        for (const [param, byState] of Object.entries(r.sensitivities)) sensitivities[param] = await readAll(byState);
+        return { ...base, grads: await readAll(r.grads), sensitivities };
+      }
       return { ...base, grads: await readAll(r.grads), inputGrads: await readAll(r.inputGrads), initialStateGrads: await readAll(r.initialStateGrads) };
     } finally {
       for (const b of bufs.owned) device.release(b);

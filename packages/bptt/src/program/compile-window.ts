@@ -1,5 +1,7 @@
 import { MASK_ID, resolveShape, type CheckedProgram, type Dtype } from "@unroll/ir";
-import { stageGraphs, type ScanGraph, type StageGraphs } from "./stage-graphs.js";
+import type { GradientMethod } from "../window.js";
+import { compileRtrlWindow } from "./compile-rtrl.js";
+import { rtrlScan, stageGraphs, type RtrlScan, type ScanGraph, type StageGraphs } from "./stage-graphs.js";
 import type { BufferSpec, Instruction, ScanInstruction, StepsRef, ValueTo, WindowProgram } from "./window-program.js";
 
 /** The facts of one window that its program depends on (not the numbers in it). */
@@ -22,6 +24,10 @@ export interface WindowShape {
   readonly checkpointEvery?: number;
   /** States the request gives a value for; the others start from their `init`. Default: none. */
   readonly givenStates?: readonly string[];
+  /** How gradients are computed; default `"bptt"`. */
+  readonly method?: GradientMethod;
+  /** RTRL: the (param, state) sensitivities the request gives; the others start at zero. Default: none. */
+  readonly givenSensitivities?: readonly (readonly [string, string])[];
 }
 
 /**
@@ -41,6 +47,7 @@ export interface WindowShape {
  */
 export class WindowCompiler {
   private readonly graphs = new Map<string, StageGraphs>();
+  private readonly rtrlGraphs = new Map<boolean, RtrlScan>();
 
   constructor(
     /** The program whose windows this compiles. */
@@ -58,9 +65,20 @@ export class WindowCompiler {
     return g;
   }
 
+  /** RTRL's step graph (every stage in lockstep, carrying sensitivities), built on first use. */
+  rtrl(masked: boolean): RtrlScan {
+    let g = this.rtrlGraphs.get(masked);
+    if (!g) {
+      g = rtrlScan(this.program, masked);
+      this.rtrlGraphs.set(masked, g);
+    }
+    return g;
+  }
+
   /** The program of one window. */
   compile(shape: WindowShape): WindowProgram {
     const { program } = this;
+    if (shape.gradients && shape.method === "rtrl") return compileRtrlWindow(program, shape, this.rtrl(shape.masked));
     const { steps: L, batch: B, dtype, gradients, masked } = shape;
     const lossFrom = shape.lossFrom ?? 0;
     const collect = shape.collectStates ?? true;
@@ -242,6 +260,7 @@ export class WindowCompiler {
       batch: B,
       dtype,
       gradients,
+      method: "bptt",
       masked,
       lossFrom,
       segments,
@@ -256,6 +275,7 @@ export class WindowCompiler {
         grads,
         inputGrads,
         initialStateGrads,
+        sensitivities: {},
       },
     };
   }

@@ -1,12 +1,15 @@
 import type { StepNode } from "../device.js";
 import {
+  causalStepGraph,
   checkGraph,
   maskGraph,
   MASK_ID,
   splitScan,
   vjpGraph,
   type CheckedGraph,
+  rtrlGraph,
   type CheckedProgram,
+  type RtrlGraph,
   type ScanInterface,
   type ScanSplit,
   type VjpGraph,
@@ -117,4 +120,34 @@ export function stageGraphs(program: CheckedProgram, s: number, masked: boolean)
     summedOutputs: Object.values(vjp.grads.params),
   });
   return { forward, backward, vjp, residuals, forwardOutputs };
+}
+
+/** The one scan of an RTRL window: the program's stages in lockstep, carrying sensitivities; see `rtrlGraph`. */
+export interface RtrlScan {
+  /** The step graph and its scan interface. */
+  readonly scan: ScanGraph;
+  /** The transform's result: seed, sensitivity and gradient ids. */
+  readonly rtrl: RtrlGraph;
+  /** The forward values the scan reports at every step: the ys and the loss. */
+  readonly forwardOutputs: readonly string[];
+}
+
+/**
+ * Builds RTRL's step graph for a causal program: its stages as one step
+ * (`causalStepGraph`), masked when the data has lengths, with every state's
+ * sensitivity to every param carried (`rtrlGraph`). Pure: a scheduler caches it.
+ */
+export function rtrlScan(program: CheckedProgram, masked: boolean): RtrlScan {
+  const base = causalStepGraph(program);
+  const graph = masked ? maskGraph(base) : base;
+  const rtrl = rtrlGraph(graph);
+  const g = rtrl.checked.graph;
+  const forwardOutputs = [...new Set([...graph.graph.ys.map((y) => y.value), graph.graph.loss!])];
+  const scan = scanGraph(`RTRL${masked ? " (masked)" : ""}`, rtrl.checked, {
+    recurrentInputs: g.carry.map((c) => c.id),
+    recurrentOutputs: g.carry.map((c) => g.update[c.id]),
+    outputs: forwardOutputs,
+    summedOutputs: Object.values(rtrl.grads).map((y) => g.ys.find((e) => e.id === y)!.value),
+  });
+  return { scan, rtrl, forwardOutputs };
 }

@@ -1,4 +1,5 @@
 import type { Dtype } from "@unroll/ir";
+import type { GradientMethod } from "../window.js";
 import type { ScanGraph } from "./stage-graphs.js";
 
 /** What a buffer of a window program holds. */
@@ -17,14 +18,17 @@ export type BufferRole =
   | "seed" // the gradient seeded at the per-row loss `[L, B]`
   | "carry-grad" // the gradient flowing back through a carry `[B, ...]`
   | "grad" // a parameter gradient, summed over steps
+  | "sensitivity" // RTRL: a state's sensitivity to a param, entering or leaving the window `[B, size(param), ...]`
   | "sequence-grad"; // the gradient of a sequence (data or a stage's output) `[L, B, ...]`
 
 /** A buffer filled from the request: a param, a data sequence or a given initial state, by name. */
 export interface RequestInit {
   /** Which field of the request. */
-  readonly from: "params" | "sequences" | "initialState";
-  /** The tensor's name in it. */
+  readonly from: "params" | "sequences" | "initialState" | "sensitivities";
+  /** The tensor's name in it (for sensitivities, the param's). */
   readonly name: string;
+  /** For sensitivities, the state's name. */
+  readonly state?: string;
 }
 
 /** A buffer filled with the request's step mask. */
@@ -141,6 +145,8 @@ export interface WindowResults {
   readonly inputGrads: Readonly<Record<string, string>>;
   /** Gradients of the state entering the window, by name. */
   readonly initialStateGrads: Readonly<Record<string, string>>;
+  /** RTRL: the sensitivities leaving the window, by param and then by state. */
+  readonly sensitivities: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -158,8 +164,10 @@ export interface WindowProgram {
   readonly batch: number;
   /** Precision of every buffer. */
   readonly dtype: Dtype;
-  /** Backward runs too. */
+  /** Gradients are computed too. */
   readonly gradients: boolean;
+  /** How: a backward scan (BPTT) or sensitivities carried forward (RTRL). */
+  readonly method: GradientMethod;
   /** The step graphs are the masked ones (the data has lengths). */
   readonly masked: boolean;
   /** First step whose loss counts. */

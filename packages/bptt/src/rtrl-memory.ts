@@ -1,0 +1,63 @@
+import { resolveShape, sizeOf, type CheckedProgram, type Dtype } from "@unroll/ir";
+import { InputError } from "./input-error.js";
+import type { WindowCompiler } from "./program/compile-window.js";
+import { formatBytes } from "./program/format-window.js";
+import { estimateWindowMemory } from "./program/memory-estimate.js";
+
+/** The memory a run may use unless told otherwise: 1 GiB, about what a browser tab can count on. */
+export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
+
+/** What RTRL needs in memory for one window, in bytes. */
+export interface RtrlMemory {
+  /** One copy of every sensitivity `∂state/∂param` (`B × size(param) × size(state)` numbers each). */
+  readonly sensitivities: number;
+  /** Numbers in one copy of the sensitivities. */
+  readonly sensitivityNumbers: number;
+  /** The whole window's estimated peak (the sensitivities entering, in the loop and leaving, the per-step tangents, the data). */
+  readonly peak: number;
+}
+
+/** Sizes an RTRL window of `steps` × `batch` by compiling it: the sensitivities and the window's peak. */
+export function rtrlMemory(compiler: WindowCompiler, steps: number, batch: number, dtype: Dtype, masked: boolean): RtrlMemory {
+  const { program } = compiler;
+  const window = compiler.compile({ steps, batch, dtype, gradients: true, method: "rtrl", masked, collectStates: false });
+  let numbers = 0;
+  for (const [param, byState] of Object.entries(compiler.rtrl(masked).rtrl.sensitivities)) {
+    for (const state of Object.keys(byState)) numbers += sizeOf(resolveShape(program.states[state].shape, batch)) * sizeOf(program.params[param]);
+  }
+  return { sensitivities: numbers * (dtype === "float32" ? 4 : 8), sensitivityNumbers: numbers, peak: estimateWindowMemory(window).peak };
+}
+
+/**
+ * Refuses an RTRL run that would need more than `budget` bytes, before
+ * anything is allocated, with the figures: RTRL keeps `∂state/∂param` for
+ * every state value and parameter of every row, `O(B·H·P)` numbers, which
+ * for a wide layer is far more than BPTT's `O(T·B·H)`.
+ */
+export function checkRtrlMemory(
+  compiler: WindowCompiler,
+  steps: number,
+  batch: number,
+  dtype: Dtype,
+  masked: boolean,
+  budget = DEFAULT_MEMORY_BUDGET,
+): RtrlMemory {
+  const m = rtrlMemory(compiler, steps, batch, dtype, masked);
+  if (m.peak > budget) {
+    const params = Object.values(compiler.program.params).reduce((a, s) => a + sizeOf(s), 0);
+    throw new InputError(
+      `RTRL would need ${formatBytes(m.peak)} for a window of ${steps} steps, above the memory budget of ${formatBytes(budget)}: ` +
+        `its sensitivities alone are ${m.sensitivityNumbers.toLocaleString("en-US")} numbers (${formatBytes(m.sensitivities)}), ` +
+        `every state value's derivative by each of the ${params.toLocaleString("en-US")} parameters for each of ${batch} rows. ` +
+        `Use BPTT (truncated for long or endless sequences), a smaller batch or model, or a larger budget`,
+    );
+  }
+  return m;
+}
+
+/** Throws unless RTRL can serve this program: it must be causal (no reverse stage) and have a loss. */
+export function checkRtrlProgram(program: CheckedProgram): void {
+  const reverse = program.stages.findIndex((s) => s.reverse);
+  if (reverse >= 0) throw new InputError(`RTRL needs a causal model: stage ${reverse} scans in reverse (a bidirectional layer reads the future), so use BPTT`);
+  if (!program.hasLoss) throw new InputError("RTRL computes the gradient of the loss, and the model has no loss");
+}

@@ -4,7 +4,7 @@ import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { planWindows, type Plan, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
-import { checkRtrlMemory, checkRtrlProgram, DEFAULT_MEMORY_BUDGET } from "./rtrl-memory.js";
+import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import type { GradientMethod, WindowResult } from "./window.js";
 
 /** Options of {@link runForward} and {@link computeGradients}. */
@@ -24,7 +24,7 @@ export interface RunOptions {
    * refuses truncation (it has no windows to cut) and checkpointing.
    */
   readonly method?: GradientMethod;
-  /** Bytes RTRL may use, checked before anything is allocated. Default {@link DEFAULT_MEMORY_BUDGET}. */
+  /** Bytes RTRL may use, checked before anything is allocated. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
   readonly memoryBudget?: number;
 }
 

@@ -1,5 +1,6 @@
 import type { Dtype, Program, Tensor } from "@unroll/ir";
-import type { NonFiniteSite } from "@unroll/bptt";
+import type { GradientMethod, NonFiniteSite } from "@unroll/bptt";
+import type { Sensitivities } from "./sensitivities.js";
 
 /** Rows `[from, to)` of the batch axis. */
 export interface RowRange {
@@ -24,10 +25,12 @@ export interface SliceOutputs {
   readonly finalState: Readonly<Record<string, Tensor>>;
   /** This worker's own parameter gradients (when gradients are asked for). */
   readonly grads?: Readonly<Record<string, Tensor>>;
-  /** `[L, B, ...]` per data sequence (when gradients are asked for). */
+  /** `[L, B, ...]` per data sequence (when gradients are asked for, by BPTT). */
   readonly inputGrads?: Readonly<Record<string, Tensor>>;
-  /** `[B, ...]` per state (when gradients are asked for). */
+  /** `[B, ...]` per state (when gradients are asked for, by BPTT). */
   readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
+  /** `[B, size(param), ...state]` by param and then by state: the sensitivities leaving the window (gradients by RTRL). */
+  readonly sensitivities?: Sensitivities;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface SliceOutputs {
 export interface SliceJob {
   /** The loaded program to run. */
   readonly programId: number;
-  /** The rows of the input tensors (`sequences`, `initialState`, `mask`) this worker runs. */
+  /** The rows of the input tensors (`sequences`, `initialState`, `mask`, `sensitivities`) this worker runs. */
   readonly rows: RowRange;
   /** Every parameter. */
   readonly params: Readonly<Record<string, Tensor>>;
@@ -55,8 +58,12 @@ export interface SliceJob {
   readonly lossRowsTotal: number;
   /** Time of the window's first step, for error messages. */
   readonly firstStep: number;
-  /** Also run backward. */
+  /** Also compute gradients. */
   readonly gradients: boolean;
+  /** How gradients are computed: backward (BPTT) or carried forward (RTRL). */
+  readonly method: GradientMethod;
+  /** RTRL: the sensitivities entering the window, `[B', size(param), ...state]` by param and then by state (rows on axis 0). */
+  readonly sensitivities?: Sensitivities;
   /** Return every step's state. */
   readonly collectStates: boolean;
   /** Time checkpointing interval. */
@@ -75,10 +82,12 @@ export interface SliceTensors {
   readonly finalState: Readonly<Record<string, Tensor>>;
   /** Parameter gradients of the slice. */
   readonly grads?: Readonly<Record<string, Tensor>>;
-  /** `[L, b, ...]` input gradients. */
+  /** `[L, b, ...]` input gradients (BPTT). */
   readonly inputGrads?: Readonly<Record<string, Tensor>>;
-  /** `[b, ...]` initial-state gradients. */
+  /** `[b, ...]` initial-state gradients (BPTT). */
   readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
+  /** `[b, size(param), ...state]` sensitivities leaving the window (RTRL). */
+  readonly sensitivities?: Sensitivities;
 }
 
 /** An error thrown inside a worker, as plain data (comlink would keep only its message). */

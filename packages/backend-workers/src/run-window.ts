@@ -1,9 +1,10 @@
 import { addInto, allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
-import { checkWindowRequest, countedRows, selectRows, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import { checkWindowRequest, countedRows, selectRows, type WindowCompiler, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import { transfer } from "comlink";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
 import type { WorkerPool } from "./pool.js";
 import type { RowRange, SliceJob, SliceReply, SliceTensors } from "./protocol.js";
+import { mapSensitivities, sensitivityShapes } from "./sensitivities.js";
 import { recordToShared, sharedZeros, toShared, zerosIn } from "./shared-memory.js";
 import { describeRows, splitRows } from "./split.js";
 import { writeRows } from "./row-copy.js";
@@ -16,6 +17,8 @@ export interface PoolProgram {
   readonly id: number;
   /** The program, checked on the main thread. */
   readonly program: CheckedProgram;
+  /** Its window compiler on the main thread, which knows which sensitivities an RTRL window returns (built on first use). */
+  readonly compiler: WindowCompiler;
   /** Precision of the results. */
   readonly dtype: Dtype;
   /** Why the program's batch rows depend on each other (then each window runs on one worker), if they do. */
@@ -31,8 +34,12 @@ interface BatchResults {
   readonly outputs: Tensor;
   readonly states: Record<string, Tensor>;
   readonly finalState: Record<string, Tensor>;
-  readonly inputGrads: Record<string, Tensor>;
-  readonly initialStateGrads: Record<string, Tensor>;
+  /** BPTT only. */
+  readonly inputGrads?: Record<string, Tensor>;
+  /** BPTT only. */
+  readonly initialStateGrads?: Record<string, Tensor>;
+  /** RTRL only: `[B, size(param), ...state]` by param and then by state. */
+  readonly sensitivities?: Record<string, Record<string, Tensor>>;
 }
 
 /**
@@ -40,9 +47,11 @@ interface BatchResults {
  * slices, one call per busy worker, each running the CPU window runner on its
  * rows with the whole window's counted rows as the loss divisor (a program
  * whose rows depend on each other runs whole on worker 0). Outputs,
- * states and input/state gradients land in the whole-batch buffers at the
- * slice's rows; parameter gradients and losses are summed in worker order, so
- * a pool of a given size gives bitwise the same result every run.
+ * states, input/state gradients (BPTT) and sensitivities (RTRL, whose rows
+ * lead: each slice gets and returns its rows of axis 0) land in the
+ * whole-batch buffers at the slice's rows; parameter gradients and losses are
+ * summed in worker order, so a pool of a given size gives bitwise the same
+ * result every run.
  */
 export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): Promise<WindowResult> {
   const { steps: L, batch: B } = checkWindowRequest(p.program, request);
@@ -52,8 +61,10 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
   if (p.coupling === undefined && B < p.pool.size)
     p.log(`batch ${B} < ${p.pool.size} workers: running on ${slices.length} worker${slices.length === 1 ? "" : "s"}`);
   const firstStep = request.firstStep ?? 0;
+  const method = request.method ?? "bptt";
+  const rtrl = request.gradients && method === "rtrl";
   p.log(
-    `window of ${L} steps from step ${firstStep}, batch ${B}${request.gradients ? ", with gradients" : ""}: ` +
+    `window of ${L} steps from step ${firstStep}, batch ${B}${request.gradients ? `, with gradients${rtrl ? " by RTRL" : ""}` : ""}: ` +
       `${slices.map((s, k) => `worker ${k} ${describeRows(s)}`).join(", ")}${p.shared ? "" : " (transferred copies)"}`,
   );
   const lossFrom = request.lossFrom ?? 0;
@@ -63,10 +74,12 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     lossRowsTotal: request.lossRowsTotal ?? countedRows(L, B, lossFrom, request.mask),
     firstStep,
     gradients: request.gradients,
+    method,
     collectStates: request.collectStates ?? true,
     checkpointEvery: request.checkpointEvery ?? 1,
   };
-  const full = allocateResults(p, L, B, settings.collectStates, settings.gradients);
+  const sensitivities = rtrl ? sensitivityShapes(p.compiler, B, request.mask !== undefined) : undefined;
+  const full = allocateResults(p, L, B, settings.collectStates, settings.gradients && !rtrl, sensitivities);
   const paramShapes = Object.entries(p.program.params);
   const sliceGrads: Record<string, Tensor>[] = [];
   let run: (k: number, slice: RowRange) => SliceJob;
@@ -77,6 +90,7 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
       sequences: recordToShared(request.sequences),
       initialState: recordToShared(request.initialState),
       ...(request.mask ? { mask: toShared(request.mask) } : {}),
+      ...(request.sensitivities ? { sensitivities: mapSensitivities(request.sensitivities, toShared) } : {}),
     };
     run = (k, rows) => {
       const grads = settings.gradients ? Object.fromEntries(paramShapes.map(([name, shape]) => [name, sharedZeros(shape, p.dtype)])) : undefined;
@@ -99,6 +113,7 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
         sequences: cutAll(request.sequences, 1),
         initialState: cutAll(request.initialState, 0),
         ...(request.mask ? { mask: cut(request.mask, 1) } : {}),
+        ...(request.sensitivities ? { sensitivities: mapSensitivities(request.sensitivities, (t) => cut(t, 0)) } : {}),
         rows: { from: 0, to: rows.to - rows.from },
       };
       return transfer(job, copies);
@@ -131,11 +146,23 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     for (const part of sliceGrads) addInto(sum, part[name]); // worker 0 + worker 1 + …, always in this order
     grads[name] = sum;
   }
-  return { ...base, grads, inputGrads: full.inputGrads, initialStateGrads: full.initialStateGrads };
+  if (rtrl) return { ...base, grads, sensitivities: full.sensitivities! };
+  return { ...base, grads, inputGrads: full.inputGrads!, initialStateGrads: full.initialStateGrads! };
 }
 
-/** Whole-batch result buffers, in shared memory when the workers write them directly. */
-function allocateResults(p: PoolProgram, L: number, B: number, collect: boolean, gradients: boolean): BatchResults {
+/**
+ * Whole-batch result buffers, in shared memory when the workers write them
+ * directly: input and initial-state gradients when BPTT runs `backward`, and
+ * RTRL's sensitivities of the given shapes.
+ */
+function allocateResults(
+  p: PoolProgram,
+  L: number,
+  B: number,
+  collect: boolean,
+  backward: boolean,
+  sensitivities: Readonly<Record<string, Readonly<Record<string, number[]>>>> | undefined,
+): BatchResults {
   const make = (shape: readonly number[]): Tensor => zerosIn(p.shared, shape, p.dtype);
   const each = (names: Readonly<Record<string, Shape>>, seq: boolean): Record<string, Tensor> =>
     Object.fromEntries(Object.entries(names).map(([k, shape]) => [k, make(seq ? [L, ...resolveShape(shape, B)] : resolveShape(shape, B))]));
@@ -144,21 +171,22 @@ function allocateResults(p: PoolProgram, L: number, B: number, collect: boolean,
     outputs: make([L, ...resolveShape(p.program.sequences[p.program.program.output], B)]),
     states: collect ? each(stateShapes, true) : {},
     finalState: each(stateShapes, false),
-    inputGrads: gradients ? each(p.program.dataInputs, true) : {},
-    initialStateGrads: gradients ? each(stateShapes, false) : {},
+    ...(backward ? { inputGrads: each(p.program.dataInputs, true), initialStateGrads: each(stateShapes, false) } : {}),
+    ...(sensitivities ? { sensitivities: mapSensitivities(sensitivities, make) } : {}),
   };
 }
 
 /** Puts a slice's returned results (no shared memory) into the whole-batch buffers at its rows. */
 function gather(full: BatchResults, sliceGrads: Record<string, Tensor>[], k: number, rows: RowRange, r: SliceTensors): void {
-  const put = (dst: Record<string, Tensor>, src: Readonly<Record<string, Tensor>> | undefined, axis: number): void => {
-    for (const [name, t] of Object.entries(src ?? {})) if (dst[name]) writeRows(dst[name], t, rows.from, axis);
+  const put = (dst: Record<string, Tensor> | undefined, src: Readonly<Record<string, Tensor>> | undefined, axis: number): void => {
+    for (const [name, t] of Object.entries(src ?? {})) if (dst?.[name]) writeRows(dst[name], t, rows.from, axis);
   };
   writeRows(full.outputs, r.outputs, rows.from, 1);
   put(full.states, r.states, 1);
   put(full.finalState, r.finalState, 0);
   put(full.inputGrads, r.inputGrads, 1);
   put(full.initialStateGrads, r.initialStateGrads, 0);
+  for (const [param, byState] of Object.entries(r.sensitivities ?? {})) put(full.sensitivities?.[param], byState, 0);
   if (r.grads) sliceGrads[k] = { ...r.grads };
 }
 

@@ -1,5 +1,5 @@
 import { batchCoupling, opKinds, type CheckedProgram } from "@unroll/ir";
-import type { Backend, LoadedProgram, LoadOptions, WindowRequest, WindowResult } from "@unroll/bptt";
+import { WindowCompiler, type Backend, type LoadedProgram, type LoadOptions, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import { WorkerPool } from "./pool.js";
 import { runWindowOnPool, type PoolProgram } from "./run-window.js";
 import { sharedMemoryAvailable } from "./shared-memory.js";
@@ -64,7 +64,7 @@ export function createPoolBackend(options: WorkerBackendOptions, defaultSpawner:
       await p.load(id, program.program, dtype);
       const coupling = batchCoupling(program);
       if (coupling !== undefined) log(`program ${id} cannot be split over the batch (${coupling}): each window runs on one worker`);
-      const ctx: PoolProgram = { pool: p, id, program, dtype, coupling, shared, log };
+      const ctx: PoolProgram = { pool: p, id, program, compiler: new WindowCompiler(program), dtype, coupling, shared, log };
       let unloaded = false;
       return {
         async runWindow(request: WindowRequest): Promise<WindowResult> {

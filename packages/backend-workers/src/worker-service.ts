@@ -3,6 +3,7 @@ import { NonFiniteError, WindowExecutor, type Device, type WindowResult } from "
 import { cpuDevice, fastKernels } from "@unroll/backend-cpu";
 import type { SliceJob, SliceOutputs, SliceReply, SliceTensors, WireError, WorkerApi } from "./protocol.js";
 import { rowsOf, writeRows } from "./row-copy.js";
+import { mapSensitivities } from "./sensitivities.js";
 
 /**
  * The worker side of the pool: one shared-executor `WindowExecutor` per loaded
@@ -44,10 +45,12 @@ export class WorkerService implements WorkerApi {
         sequences: pick(job.sequences, 1),
         initialState: pick(job.initialState, 0),
         ...(job.mask ? { mask: rowsOf(job.mask, rows, 1) } : {}),
+        ...(job.sensitivities ? { sensitivities: mapSensitivities(job.sensitivities, (t) => rowsOf(t, rows, 0)) } : {}),
         lossFrom: job.lossFrom,
         lossRowsTotal: job.lossRowsTotal,
         firstStep: job.firstStep,
         gradients: job.gradients,
+        method: job.method,
         collectStates: job.collectStates,
         checkpointEvery: job.checkpointEvery,
       });
@@ -61,12 +64,16 @@ export class WorkerService implements WorkerApi {
   }
 }
 
+/** A slice's results to return by value: only the fields the run produced (RTRL has sensitivities, no input or state gradients). */
 function sliceTensors(r: WindowResult): SliceTensors {
   return {
     outputs: r.outputs,
     states: r.states,
     finalState: r.finalState,
-    ...(r.grads ? { grads: r.grads, inputGrads: r.inputGrads!, initialStateGrads: r.initialStateGrads! } : {}),
+    ...(r.grads ? { grads: r.grads } : {}),
+    ...(r.inputGrads ? { inputGrads: r.inputGrads } : {}),
+    ...(r.initialStateGrads ? { initialStateGrads: r.initialStateGrads } : {}),
+    ...(r.sensitivities ? { sensitivities: r.sensitivities } : {}),
   };
 }
 
@@ -91,6 +98,7 @@ function writeResults(out: SliceOutputs, r: WindowResult, at: number): void {
   put("grads", out.grads, r.grads, "all");
   put("inputGrads", out.inputGrads, r.inputGrads, 1);
   put("initialStateGrads", out.initialStateGrads, r.initialStateGrads, 0);
+  for (const [param, byState] of Object.entries(r.sensitivities ?? {})) put(`sensitivity to "${param}" of state`, out.sensitivities?.[param], byState, 0);
 }
 
 /** An error as plain data, keeping a {@link NonFiniteError}'s site. */
@@ -112,6 +120,6 @@ export function transferables(t: SliceTensors | undefined): ArrayBuffer[] {
     for (const v of Object.values(r ?? {})) if (v.data.buffer instanceof ArrayBuffer) buffers.add(v.data.buffer);
   };
   add({ outputs: t.outputs });
-  for (const r of [t.states, t.finalState, t.grads, t.inputGrads, t.initialStateGrads]) add(r);
+  for (const r of [t.states, t.finalState, t.grads, t.inputGrads, t.initialStateGrads, ...Object.values(t.sensitivities ?? {})]) add(r);
   return [...buffers];
 }

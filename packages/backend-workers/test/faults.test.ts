@@ -107,6 +107,7 @@ describe("a worker that throws inside a call", () => {
       lossFrom: 0,
       lossRowsTotal: 30,
       firstStep: 0,
+      method: "bptt",
       collectStates: true,
       checkpointEvery: 1,
     });

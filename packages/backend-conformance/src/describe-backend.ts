@@ -5,6 +5,7 @@ import { describeLifecycle } from "./sections/lifecycle.js";
 import { describeMasks } from "./sections/masks.js";
 import { describeModels } from "./sections/models.js";
 import { describeOps } from "./sections/ops.js";
+import { describeRtrl } from "./sections/rtrl.js";
 import { describeRunOptions } from "./sections/run-options.js";
 import { describeTruncation } from "./sections/truncation.js";
 import { suiteContext, type BackendFactory, type SuiteContext } from "./suite-context.js";
@@ -28,7 +29,11 @@ import { suiteContext, type BackendFactory, type SuiteContext } from "./suite-co
  * plain-loop float64 reference, gradients against the float64 CPU backend and
  * central finite differences (float64), full and truncated; the BPTT
  * equivalences (chunked K = BPTT(K, K), K ≥ T = full, a carried state = one
- * uninterrupted pass, a split batch adds up); run options that change nothing
+ * uninterrupted pass, a split batch adds up); RTRL (`method: "rtrl"`): its
+ * gradients equal full BPTT's (the backend's own and the float64 CPU
+ * backend's) for every causal model and masked batches, its sensitivities the
+ * CPU backend's, two windows carrying state and sensitivities add up to one,
+ * and a bidirectional model or a misshapen sensitivity rejects; run options that change nothing
  * (`checkpointEvery`, `collectStates: false`, which returns no states); masked
  * steps; errors for misshapen requests, non-finite values, unsupported dtypes
  * or ops and, for a forward-only backend, requests for gradients; running a
@@ -62,6 +67,7 @@ export function describeSections(ctx: SuiteContext): void {
   describeOps(ctx);
   describeModels(ctx);
   describeTruncation(ctx);
+  describeRtrl(ctx);
   describeRunOptions(ctx);
   describeMasks(ctx);
   describeErrors(ctx);

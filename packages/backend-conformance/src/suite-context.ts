@@ -65,6 +65,20 @@ export function opsOfProgram(program: CheckedProgram): Set<OpKind> {
   return opsOfWindows(new WindowCompiler(program), true);
 }
 
+/**
+ * Every op a backend runs for a program under RTRL as well as BPTT: those of
+ * {@link opsOfProgram} and those of RTRL's forward-mode step graph, masked or
+ * not (it needs ops BPTT does not, e.g. `broadcastTo` and `sum` for the
+ * tangents and `oneHot` for the identity seed of a param). `program` must be
+ * causal.
+ */
+export function opsOfRtrl(program: CheckedProgram): Set<OpKind> {
+  const compiler = new WindowCompiler(program);
+  const ops = opsOfWindows(compiler, true);
+  for (const masked of [false, true]) for (const n of compiler.rtrl(masked).scan.graph.order) ops.add(n.op);
+  return ops;
+}
+
 /** Ops among `ops` that the backend does not declare, sorted. */
 export function missingOps(ctx: Pick<SuiteContext, "ops">, ops: Iterable<OpKind>): OpKind[] {
   return [...new Set(ops)].filter((op) => !ctx.ops.has(op)).sort();
@@ -122,11 +136,19 @@ export interface ModelChoice<M extends NamedProgram> {
   readonly passedOver: readonly { readonly model: M; readonly missing: readonly OpKind[] }[];
 }
 
-/** The first of `candidates` (ordered simplest first) whose every op, backward and masked ones included, the backend declares. */
-export function chooseModel<M extends NamedProgram>(ctx: Pick<SuiteContext, "ops">, candidates: readonly M[]): ModelChoice<M> {
+/**
+ * The first of `candidates` (ordered simplest first) whose every op, backward
+ * and masked ones included, the backend declares; `opsOf` lists a model's ops
+ * ({@link opsOfRtrl} for checks that run RTRL too).
+ */
+export function chooseModel<M extends NamedProgram>(
+  ctx: Pick<SuiteContext, "ops">,
+  candidates: readonly M[],
+  opsOf: (program: CheckedProgram) => Iterable<OpKind> = opsOfProgram,
+): ModelChoice<M> {
   const passedOver: { model: M; missing: OpKind[] }[] = [];
   for (const model of candidates) {
-    const missing = missingOps(ctx, opsOfProgram(model.program));
+    const missing = missingOps(ctx, opsOf(model.program));
     if (missing.length === 0) return { chosen: model, passedOver };
     passedOver.push({ model, missing });
   }
@@ -138,10 +160,17 @@ export function chooseModel<M extends NamedProgram>(ctx: Pick<SuiteContext, "ops
  * that one undeclared op does not skip a whole section whose subject is not that
  * op. Candidates passed over are reported in one skipped test that names them
  * and the ops they lack; when none fits, the tests are registered on the first
- * candidate and so are skipped, each naming the ops it lacks.
+ * candidate and so are skipped, each naming the ops it lacks. `opsOf` lists a
+ * model's ops, as for {@link chooseModel}.
  */
-export function onFirstRunnable<M extends NamedProgram>(ctx: SuiteContext, what: string, candidates: readonly M[], register: (model: M) => void): void {
-  const { chosen, passedOver } = chooseModel(ctx, candidates);
+export function onFirstRunnable<M extends NamedProgram>(
+  ctx: SuiteContext,
+  what: string,
+  candidates: readonly M[],
+  register: (model: M) => void,
+  opsOf: (program: CheckedProgram) => Iterable<OpKind> = opsOfProgram,
+): void {
+  const { chosen, passedOver } = chooseModel(ctx, candidates, opsOf);
   if (!chosen) {
     const union = [...new Set(passedOver.flatMap((p) => p.missing))].sort();
     ctx.registrar.skip(

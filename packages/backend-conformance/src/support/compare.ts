@@ -81,3 +81,27 @@ export function mismatchSummary(problems: readonly string[]): string {
 export function expectNoMismatches(problems: readonly string[]): void {
   if (problems.length > 0) assert.fail(mismatchSummary(problems));
 }
+
+/**
+ * Mismatches between two records of RTRL sensitivities, by param and then by
+ * state (`[B, size(param), ...state]`, rows leading): the same params, the
+ * same states of each, each tensor close; an element reads
+ * `sensitivities ∂h/∂W[b=0, 3, 1]`.
+ */
+export function sensitivityMismatches(
+  label: string,
+  actual: Readonly<Record<string, Readonly<Record<string, Tensor>>>> | undefined,
+  expected: Readonly<Record<string, Readonly<Record<string, Tensor>>>>,
+  tol: Tolerance,
+): string[] {
+  if (!actual) return [`${label}: missing`];
+  const params = Object.keys(expected).sort();
+  const got = Object.keys(actual).sort();
+  if (params.join() !== got.join()) return [`${label}: params ${got.join(", ")}, expected ${params.join(", ")}`];
+  return params.flatMap((p) => {
+    const states = Object.keys(expected[p]).sort();
+    const have = Object.keys(actual[p]).sort();
+    if (states.join() !== have.join()) return [`${label} to ${p}: states ${have.join(", ")}, expected ${states.join(", ")}`];
+    return states.flatMap((s) => tensorMismatches(`${label} ∂${s}/∂${p}`, actual[p][s], expected[p][s], tol, "rows"));
+  });
+}

@@ -111,3 +111,19 @@ export function driftWhenCheckpointing(): Backend {
     return { ...r, grads };
   });
 }
+
+/** A broken CPU backend that runs BPTT when asked for RTRL: it drops `method` and the sensitivities, and so returns input gradients and no sensitivities. */
+export function rtrlAsBptt(): Backend {
+  return wrapBackend(createCpuBackend(), "cpu, running BPTT for RTRL", (_program, req, run) => {
+    const { method: _method, sensitivities: _sensitivities, ...bptt } = req;
+    return run(bptt);
+  });
+}
+
+/** A broken CPU backend that runs RTRL but ignores the sensitivities entering a window, starting them at zero as at a sequence's start. */
+export function dropsSensitivities(): Backend {
+  return wrapBackend(createCpuBackend(), "cpu, dropping the sensitivities entering a window", (_program, req, run) => {
+    const { sensitivities: _sensitivities, ...rest } = req;
+    return run(rest);
+  });
+}

@@ -3,6 +3,7 @@ import type { Backend, LoadedProgram, LoadOptions } from "./backend.js";
 import type { Device } from "./device.js";
 import { WindowExecutor } from "./executor/window-executor.js";
 import { opsOfWindows } from "./program/ops-of-windows.js";
+import { checkRtrlProgram } from "./rtrl-memory.js";
 import type { WindowRequest, WindowResult } from "./window.js";
 
 /**
@@ -31,11 +32,21 @@ export function deviceBackend<Buf>(device: Device<Buf>): Backend {
       const declared = new Set(capabilities.ops);
       const missing = [...opsOfWindows(executor.compiler, capabilities.gradients !== false)].filter((op) => !declared.has(op)).sort();
       if (missing.length) throw new Error(`the ${name} backend has no kernel for ${missing.map((op) => `"${op}"`).join(", ")}, which the program uses`);
+      // RTRL's graph (built on its first request) may use ops its BPTT graphs do not
+      const rtrlChecked = new Set<boolean>();
       return {
         async runWindow(request: WindowRequest): Promise<WindowResult> {
           alive();
           if (request.gradients && capabilities.gradients === false)
             throw new Error(`the ${name} backend is forward-only (capabilities.gradients is false): it cannot compute gradients`);
+          const masked = request.mask !== undefined;
+          if (request.gradients && request.method === "rtrl" && !rtrlChecked.has(masked)) {
+            checkRtrlProgram(program);
+            const ops = new Set(executor.compiler.rtrl(masked).scan.graph.order.map((n) => n.op));
+            const lacking = [...ops].filter((op) => !declared.has(op)).sort();
+            if (lacking.length) throw new Error(`the ${name} backend has no kernel for ${lacking.map((op) => `"${op}"`).join(", ")}, which RTRL uses`);
+            rtrlChecked.add(masked);
+          }
           return executor.run(request);
         },
         async dispose() {

@@ -5,6 +5,7 @@ import {
   maskGraph,
   MASK_ID,
   splitScan,
+  stepByStep,
   vjpGraph,
   type CheckedGraph,
   rtrlGraph,
@@ -143,11 +144,18 @@ export function rtrlScan(program: CheckedProgram, masked: boolean): RtrlScan {
   const rtrl = rtrlGraph(graph);
   const g = rtrl.checked.graph;
   const forwardOutputs = [...new Set([...graph.graph.ys.map((y) => y.value), graph.graph.loss!])];
-  const scan = scanGraph(`RTRL${masked ? " (masked)" : ""}`, rtrl.checked, {
+  const io: ScanInterface = {
     recurrentInputs: g.carry.map((c) => c.id),
     recurrentOutputs: g.carry.map((c) => g.update[c.id]),
     outputs: forwardOutputs,
     summedOutputs: Object.values(rtrl.grads).map((y) => g.ys.find((e) => e.id === y)!.value),
-  });
+  };
+  // hoisting would stack every step's tangents ([L, B, D, ...]): step by step, memory stays independent of L
+  const scan: ScanGraph = {
+    label: `RTRL${masked ? " (masked)" : ""}`,
+    graph: rtrl.checked,
+    io,
+    split: stepByStep(rtrl.checked, io, "RTRL keeps no per-step history"),
+  };
   return { scan, rtrl, forwardOutputs };
 }

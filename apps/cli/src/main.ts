@@ -63,6 +63,8 @@ truncation(
   .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
   .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
   .option("--json", "print the same as one JSON document")
+  .addOption(new Option("--method <m>", "plan BPTT (default) or RTRL").choices(["bptt", "rtrl"]))
+  .option("--online <N>", "--method rtrl: an update every N steps")
   .action(planCommand);
 
 method(truncation(common(program.command("train").description("train a model and save its weights"), false)))

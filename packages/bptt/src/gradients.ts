@@ -181,7 +181,7 @@ async function rtrlGradients(
   if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
   const { steps, batch } = dataSize(program, data);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
-  checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget);
+  checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget, options.collectStates ?? true);
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,

@@ -17,10 +17,10 @@ export interface RtrlMemory {
   readonly peak: number;
 }
 
-/** Sizes an RTRL window of `steps` × `batch` by compiling it: the sensitivities and the window's peak. */
-export function rtrlMemory(compiler: WindowCompiler, steps: number, batch: number, dtype: Dtype, masked: boolean): RtrlMemory {
+/** Sizes an RTRL window of `steps` × `batch` by compiling it (keeping every step's state when `collectStates`): the sensitivities and the window's peak. */
+export function rtrlMemory(compiler: WindowCompiler, steps: number, batch: number, dtype: Dtype, masked: boolean, collectStates = false): RtrlMemory {
   const { program } = compiler;
-  const window = compiler.compile({ steps, batch, dtype, gradients: true, method: "rtrl", masked, collectStates: false });
+  const window = compiler.compile({ steps, batch, dtype, gradients: true, method: "rtrl", masked, collectStates });
   let numbers = 0;
   for (const [param, byState] of Object.entries(compiler.rtrl(masked).rtrl.sensitivities)) {
     for (const state of Object.keys(byState)) numbers += sizeOf(resolveShape(program.states[state].shape, batch)) * sizeOf(program.params[param]);
@@ -41,8 +41,9 @@ export function checkRtrlMemory(
   dtype: Dtype,
   masked: boolean,
   budget = DEFAULT_MEMORY_BUDGET,
+  collectStates = false,
 ): RtrlMemory {
-  const m = rtrlMemory(compiler, steps, batch, dtype, masked);
+  const m = rtrlMemory(compiler, steps, batch, dtype, masked, collectStates);
   if (m.peak > budget) {
     const params = Object.values(compiler.program.params).reduce((a, s) => a + sizeOf(s), 0);
     throw new InputError(

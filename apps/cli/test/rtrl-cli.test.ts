@@ -69,6 +69,17 @@ describe("unroll --method rtrl", () => {
     expect(lines).toHaveLength(2 * 8);
   });
 
+  it("train --method snap1 --online 1 and grad --method snap1 run the sparse approximation", () => {
+    const r = runCli(
+      args("train", "--seed", "1", "--save", file("snap.json"), "--optimizer", "sgd", "--lr", "0.05", "--method", "snap1", "--online", "1", "--quiet"),
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const g = runCli(args("grad", "--weights", file("snap.json"), "--out", file("snap-grad.json"), "--method", "snap1"));
+    expect(g.status).toBe(0);
+    expect(read("snap-grad.json").method).toBe("snap1");
+  });
+
   it.each([
     [["--truncate", "2"], /--method rtrl computes the gradient of the whole sequence as it goes, with no truncation: --truncate does not apply/],
     [["--k1", "2", "--k2", "3"], /--k1\/--k2 does not apply/],

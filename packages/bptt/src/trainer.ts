@@ -7,7 +7,7 @@ import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
-import type { GradientMethod } from "./window.js";
+import { isForwardMethod, type GradientMethod } from "./window.js";
 import { selectRows } from "./rows.js";
 
 /** Options of a {@link Trainer}. */
@@ -107,7 +107,7 @@ export class Trainer {
 
   /** One pass over the data; `onStep` runs after every optimizer step. */
   async fit(data: SequenceData, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
-    if (this.options.method === "rtrl") return this.fitOnline(data, onStep);
+    if (isForwardMethod(this.options.method)) return this.fitOnline(data, onStep);
     const { steps: T, batch: B } = dataSize(this.program, data);
     const plan = planWindows(T, this.options.truncation ?? { kind: "full" });
     if (plan.windows.length > 1 && this.program.stages.some((s) => s.reverse)) {
@@ -243,7 +243,8 @@ export class Trainer {
     onStep?: (report: StepReport) => void | Promise<void>,
   ): Promise<Carried> {
     const { steps: T, batch: B } = dataSize(this.program, data);
-    const rtrl = this.options.method === "rtrl";
+    const method = this.options.method;
+    const rtrl = isForwardMethod(method);
     const every = this.options.updateEvery ?? T;
     if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`updateEvery must be a positive integer, got ${every}`);
     const dtype = dtypeOf(Object.values(data.sequences)[0].data);
@@ -254,7 +255,7 @@ export class Trainer {
       }
       if ((this.options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
       this.compiler ??= new WindowCompiler(this.program);
-      checkRtrlMemory(this.compiler, Math.min(every, T), B, dtype, data.lengths !== undefined, this.options.memoryBudget);
+      checkRtrlMemory(this.compiler, Math.min(every, T), B, dtype, data.lengths !== undefined, this.options.memoryBudget, false, method);
     }
     const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
     let state: Record<string, Tensor> = {};
@@ -272,7 +273,7 @@ export class Trainer {
         firstStep: offset + start,
         gradients: true,
         collectStates: false,
-        ...(rtrl ? { method: "rtrl" as const, ...(sensitivities ? { sensitivities } : {}) } : {}),
+        ...(rtrl ? { method, ...(sensitivities ? { sensitivities } : {}) } : {}),
         ...(!rtrl && this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),
       });
       const gradNorm = this.update(r.grads!);

@@ -26,7 +26,7 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
     const every = opts.checkpoint === undefined ? undefined : Number(opts.checkpoint);
     const r = await computeGradients(loaded, program, params, data, truncation, {
       ...(every ? { checkpointEvery: every } : {}),
-      ...(method === "rtrl" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
+      ...(method !== "bptt" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
     });
     writeJsonAtomic(opts.out, {
       loss: r.loss,
@@ -35,7 +35,7 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
       finalState: recordToJson(r.forward.finalState),
       grads: recordToJson(r.grads),
       // the gradient with respect to every input sequence but the targets, and each initial state; RTRL carries only the params'
-      ...(method === "rtrl"
+      ...(method !== "bptt"
         ? { method }
         : {
             inputGrads: {

@@ -72,8 +72,8 @@ export function planCommand(opts: PlanCommandOptions): void {
     );
     return;
   }
-  if (opts.method === "rtrl") return planRtrl(opts, compiler, { ...shape, steps }, materialized);
-  if (opts.online !== undefined) throw new UserError("--online N plans RTRL's updates: give --method rtrl");
+  if (opts.method === "rtrl" || opts.method === "snap1") return planRtrl(opts, opts.method, compiler, { ...shape, steps }, materialized);
+  if (opts.online !== undefined) throw new UserError("--online N plans RTRL's updates: give --method rtrl or snap1");
   const plan = planWindows(steps, truncation);
   checkTruncatable(program, plan);
   const run = estimateRunMemory(compiler, plan, shape, materialized);
@@ -116,6 +116,7 @@ export function planCommand(opts: PlanCommandOptions): void {
 /** `unroll plan --method rtrl [--online N]`: the RTRL window program, its sensitivities and its memory, which do not depend on the sequence's length. */
 function planRtrl(
   opts: PlanCommandOptions,
+  method: "rtrl" | "snap1",
   compiler: WindowCompiler,
   shape: { steps: number; batch: number; dtype: "float32" | "float64"; masked: boolean; givenStates: string[] },
   materialized: ReturnType<typeof materializedBy>,
@@ -132,17 +133,17 @@ function planRtrl(
   }
   const window = Math.min(every, steps);
   const updates = Math.ceil(steps / window);
-  const p = compiler.compile({ ...shape, steps: window, gradients: true, method: "rtrl", collectStates: false, givenSensitivities: [] });
+  const p = compiler.compile({ ...shape, steps: window, gradients: true, method, collectStates: false, givenSensitivities: [] });
   const memory = estimateWindowMemory(p, materialized);
-  const sizes = rtrlMemory(compiler, window, batch, dtype, masked);
+  const sizes = rtrlMemory(compiler, window, batch, dtype, masked, false, method);
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ steps, batch, method: "rtrl", updateEvery: window, updates, program: windowProgramToJson(p), memory, sensitivities: sizes.sensitivities })}\n`,
+      `${JSON.stringify({ steps, batch, method, updateEvery: window, updates, program: windowProgramToJson(p), memory, sensitivities: sizes.sensitivities })}\n`,
     );
     return;
   }
   const out = [
-    `${steps} steps × batch ${batch}, ${dtype}, RTRL, ${updates === 1 ? "one update at the end" : `an update every ${window} steps (${updates} updates), state and sensitivities carried`}`,
+    `${steps} steps × batch ${batch}, ${dtype}, ${method === "snap1" ? "SnAp-1" : "RTRL"}, ${updates === 1 ? "one update at the end" : `an update every ${window} steps (${updates} updates), state and sensitivities carried`}`,
     "",
     formatWindowProgram(p, materialized),
     "",

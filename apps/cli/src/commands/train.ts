@@ -81,8 +81,8 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   const truncation = parseTruncation(o);
   const { method, memoryBudget } = parseMethod(o);
   const updateEvery = num("--online", o.online, positiveInt);
-  if (updateEvery !== undefined && method !== "rtrl")
-    throw new UserError("--online N updates during the sequence by RTRL: give --method rtrl (BPTT updates during a sequence with --truncate K)");
+  if (updateEvery !== undefined && method === "bptt")
+    throw new UserError("--online N updates during the sequence by RTRL: give --method rtrl or snap1 (BPTT updates during a sequence with --truncate K)");
   const optimizer = makeOptimizer(o);
   const epochs = num("--epochs", o.epochs, positiveInt)!;
   const batchSize = num("--batch-size", o.batchSize, positiveInt);
@@ -92,7 +92,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   const { program, params, data, dtype } = loadInputs(o, false);
   if (!program.hasLoss) throw new UserError(`${o.model}: the model has no loss; add "loss" to the model spec to train it`);
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
-  const windows = method === "rtrl" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
+  const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const total = epochs * windows * Math.ceil(batch / (batchSize ?? batch));
   const backend = createBackend(o.backend);
   const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}) });
@@ -106,7 +106,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
       ...(clipNorm ? { clipNorm } : {}),
       ...(clipValue ? { clipValue } : {}),
       ...(checkpointEvery ? { checkpointEvery } : {}),
-      ...(method === "rtrl" ? { method, ...(updateEvery ? { updateEvery } : {}), ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
+      ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}), ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
     });
     let first = NaN;
     let last = NaN;

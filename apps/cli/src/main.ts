@@ -20,6 +20,20 @@ function common(cmd: Command, weightsRequired: boolean): Command {
     .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)");
 }
 
+/** Adds the choice of gradient method. */
+function method(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        "--method <m>",
+        "bptt: backpropagation through time; rtrl: real-time recurrent learning (forward, exact, no truncation, causal models); snap1: RTRL's sparse approximation SnAp-1",
+      )
+        .choices(["bptt", "rtrl", "snap1"])
+        .default("bptt"),
+    )
+    .option("--max-memory <MiB>", "--method rtrl or snap1: memory the window may use, checked before running (default 1024)");
+}
+
 /** Adds the truncation options. */
 function truncation(cmd: Command): Command {
   return cmd
@@ -41,7 +55,7 @@ common(program.command("run").description("run a model forward over a sequence")
   .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
   .action(runCommand);
 
-truncation(common(program.command("grad").description("loss and exact gradients (full or truncated BPTT), no update"), true))
+method(truncation(common(program.command("grad").description("loss and exact gradients (full or truncated BPTT, or RTRL), no update"), true)))
   .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
   .action(gradCommand);
 
@@ -52,9 +66,12 @@ truncation(
   .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
   .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
   .option("--json", "print the same as one JSON document")
+  .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
+  .option("--online <N>", "--method rtrl or snap1: an update every N steps")
   .action(planCommand);
 
-truncation(common(program.command("train").description("train a model and save its weights"), false))
+method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
+  .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")
   .option("--weights <file>", "starting parameters")
   .option("--seed <N>", "fresh parameters from this seed (uniform ±1/sqrt(H), as PyTorch)")
   .requiredOption("--save <file>", "where to write the trained weights (atomically)")

@@ -66,3 +66,31 @@ describe("the window program's memory estimate against the bytes the executor re
     expect(device.live()).toBe(0);
   });
 });
+
+describe("the RTRL window's memory estimate against the bytes the executor really holds (B8 I4 H8 lstm, float32)", () => {
+  const small = checkProgram(compileModel({ input: 4, layers: [{ cell: "lstm", hidden: 8 }], head: { units: 2, activation: "linear" }, loss: "mse" }));
+  const seq = (steps: number, width: number, phase: number): Tensor => {
+    const data = new Float32Array(steps * B * width);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.03 * i + phase);
+    return { shape: [steps, B, width], data };
+  };
+  it.each([16, 64])("%i steps: equal to the measured peak", async (steps) => {
+    const device = countingDevice(cpuDevice({ kernels: fastKernels(), fuse: true }));
+    const loaded = await deviceBackend(device).load(small, { dtype: "float32" });
+    await loaded.runWindow({
+      params: initParams(small, 1, "float32"),
+      sequences: { x: seq(steps, 4, 0), y: seq(steps, 2, 1) },
+      initialState: {},
+      gradients: true,
+      method: "rtrl",
+      collectStates: false,
+    });
+    const estimate = estimateWindowMemory(
+      new WindowCompiler(small).compile({ steps, batch: B, dtype: "float32", gradients: true, method: "rtrl", masked: false, collectStates: false }),
+      materializedBy(device, "float32"),
+    );
+    expect(estimate.peak, `estimate ${estimate.peak} B, measured ${device.peak()} B`).toBe(device.peak());
+    await loaded.dispose();
+    expect(device.live()).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkProgram, GraphBuilder, programOfGraph, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
-import { computeGradients, type SequenceData } from "@unroll/bptt";
+import { computeGradients, rtrlMemory, WindowCompiler, type SequenceData } from "@unroll/bptt";
 import { createCpuBackend } from "../src/index.js";
 import { classIds, expectAllClose, loadFloat64, randomParams, tensor, uniform, type Spec } from "./support/bptt-fixtures.js";
 
@@ -126,5 +126,19 @@ describe("RTRL refuses what it cannot serve", () => {
     await expect(run).rejects.toThrow(
       /RTRL would need [\d.]+ KiB for a window of 6 steps, above the memory budget of 4.00 KiB: its sensitivities alone are [\d,]+ numbers/,
     );
+  });
+});
+
+describe("RTRL's memory", () => {
+  it("does not grow with the window's length beyond its data and outputs", async () => {
+    const spec = specs[2][1];
+    const { program } = await loadFloat64(spec);
+    const compiler = new WindowCompiler(program);
+    const [short, long] = [rtrlMemory(compiler, 16, B, "float64", false), rtrlMemory(compiler, 256, B, "float64", false)];
+    expect(long.sensitivities).toBe(short.sensitivities);
+    // per step: x [B, I], y [B], outputs [B, 3], loss [B] and its seed [B]
+    const perStep = B * (I + 1 + 3 + 1 + 1) * 8;
+    expect(long.peak - short.peak).toBeLessThanOrEqual((256 - 16) * perStep);
+    expect(short.sensitivities).toBeGreaterThan(16 * perStep);
   });
 });

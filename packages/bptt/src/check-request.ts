@@ -1,7 +1,7 @@
 import { InputError } from "./input-error.js";
 import { formatShape, resolveShape, sizeOf, type CheckedProgram, type Tensor } from "@unroll/ir";
 import { checkRtrlProgram } from "./rtrl-memory.js";
-import type { WindowRequest } from "./window.js";
+import { isForwardMethod, type ForwardMethod, type WindowRequest } from "./window.js";
 
 /** The window's length and batch size, read from its data. */
 export interface WindowSize {
@@ -53,14 +53,14 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
   const every = req.checkpointEvery ?? 1;
   if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`checkpointEvery must be a positive integer, got ${every}`);
   const method = req.method ?? "bptt";
-  if (method !== "bptt" && method !== "rtrl") throw new InputError(`method must be "bptt" or "rtrl", got ${JSON.stringify(method)}`);
-  if (method === "rtrl") checkRtrlRequest(program, req, batch);
-  else if (req.sensitivities) throw new InputError('sensitivities are RTRL\'s: give them with method "rtrl"');
+  if (method !== "bptt" && !isForwardMethod(method)) throw new InputError(`method must be "bptt", "rtrl" or "snap1", got ${JSON.stringify(method)}`);
+  if (isForwardMethod(method)) checkRtrlRequest(program, req, batch, method);
+  else if (req.sensitivities) throw new InputError('sensitivities are carried by RTRL and SnAp-1: give them with method "rtrl" or "snap1"');
   return { steps, batch };
 }
 
-/** What RTRL needs of a request: a causal program, no checkpointing, sensitivities `[B, size(param), ...state]` of known params and states. */
-function checkRtrlRequest(program: CheckedProgram, req: WindowRequest, batch: number): void {
+/** What RTRL and SnAp-1 need of a request: a causal program, no checkpointing, sensitivities `[B, size(param), ...state]` (SnAp-1: `[B, size(param) / n, n]`) of known params and states. */
+function checkRtrlRequest(program: CheckedProgram, req: WindowRequest, batch: number, method: ForwardMethod): void {
   if (req.gradients) checkRtrlProgram(program);
   if ((req.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
   for (const [param, byState] of Object.entries(req.sensitivities ?? {})) {
@@ -73,7 +73,8 @@ function checkRtrlRequest(program: CheckedProgram, req: WindowRequest, batch: nu
           `sensitivity of "${state}" to "${param}": "${state}" is not a state of the program (states: ${Object.keys(program.states).join(", ")})`,
         );
       const s = resolveShape(info.shape, batch);
-      expectShape(`sensitivity of "${state}" to "${param}"`, t, [s[0], sizeOf(shape), ...s.slice(1)]);
+      const n = s[s.length - 1];
+      expectShape(`sensitivity of "${state}" to "${param}"`, t, method === "snap1" ? [s[0], sizeOf(shape) / n, n] : [s[0], sizeOf(shape), ...s.slice(1)]);
     }
   }
 }

@@ -5,7 +5,7 @@ import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from
 import { planWindows, type Plan, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
-import type { GradientMethod, WindowResult } from "./window.js";
+import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
 /** Options of {@link runForward} and {@link computeGradients}. */
 export interface RunOptions {
@@ -24,7 +24,7 @@ export interface RunOptions {
    * refuses truncation (it has no windows to cut) and checkpointing.
    */
   readonly method?: GradientMethod;
-  /** Bytes RTRL may use, checked before anything is allocated. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
+  /** Bytes RTRL or SnAp-1 may use, checked before anything is allocated. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
   readonly memoryBudget?: number;
 }
 
@@ -110,7 +110,7 @@ export async function computeGradients(
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   checkTruncatable(program, plan);
-  if (options.method === "rtrl") return rtrlGradients(loaded, program, params, data, plan, options);
+  if (isForwardMethod(options.method)) return rtrlGradients(loaded, program, params, data, plan, options, options.method);
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,
@@ -175,20 +175,21 @@ async function rtrlGradients(
   data: SequenceData,
   plan: Plan,
   options: RunOptions,
+  method: ForwardMethod,
 ): Promise<GradientResult> {
   checkRtrlProgram(program);
   if (plan.windows.length > 1) throw new InputError("RTRL computes the gradient of the whole sequence as it goes: truncation does not apply to it");
   if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
   const { steps, batch } = dataSize(program, data);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
-  checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget);
+  checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget, options.collectStates ?? true, method);
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,
     initialState: data.initialState ?? {},
     ...(data.lengths ? { mask: maskOfLengths(data.lengths, steps, dtype) } : {}),
     gradients: true,
-    method: "rtrl",
+    method,
     collectStates: options.collectStates ?? true,
   });
   const w = plan.windows[0];

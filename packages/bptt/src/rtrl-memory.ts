@@ -3,6 +3,7 @@ import { InputError } from "./input-error.js";
 import type { WindowCompiler } from "./program/compile-window.js";
 import { formatBytes } from "./program/format-window.js";
 import { estimateWindowMemory } from "./program/memory-estimate.js";
+import type { ForwardMethod } from "./window.js";
 
 /** The memory a run may use unless told otherwise: 1 GiB, about what a browser tab can count on. */
 export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
@@ -17,13 +18,21 @@ export interface RtrlMemory {
   readonly peak: number;
 }
 
-/** Sizes an RTRL window of `steps` × `batch` by compiling it: the sensitivities and the window's peak. */
-export function rtrlMemory(compiler: WindowCompiler, steps: number, batch: number, dtype: Dtype, masked: boolean): RtrlMemory {
-  const { program } = compiler;
-  const window = compiler.compile({ steps, batch, dtype, gradients: true, method: "rtrl", masked, collectStates: false });
+/** Sizes an RTRL window of `steps` × `batch` by compiling it (keeping every step's state when `collectStates`): the sensitivities and the window's peak. */
+export function rtrlMemory(
+  compiler: WindowCompiler,
+  steps: number,
+  batch: number,
+  dtype: Dtype,
+  masked: boolean,
+  collectStates = false,
+  method: ForwardMethod = "rtrl",
+): RtrlMemory {
+  const window = compiler.compile({ steps, batch, dtype, gradients: true, method, masked, collectStates });
+  const scan = compiler.rtrl(masked, method);
   let numbers = 0;
-  for (const [param, byState] of Object.entries(compiler.rtrl(masked).rtrl.sensitivities)) {
-    for (const state of Object.keys(byState)) numbers += sizeOf(resolveShape(program.states[state].shape, batch)) * sizeOf(program.params[param]);
+  for (const byState of Object.values(scan.rtrl.sensitivities)) {
+    for (const carry of Object.values(byState)) numbers += sizeOf(resolveShape(scan.scan.graph.shapes.get(carry)!, batch));
   }
   return { sensitivities: numbers * (dtype === "float32" ? 4 : 8), sensitivityNumbers: numbers, peak: estimateWindowMemory(window).peak };
 }
@@ -41,21 +50,26 @@ export function checkRtrlMemory(
   dtype: Dtype,
   masked: boolean,
   budget = DEFAULT_MEMORY_BUDGET,
+  collectStates = false,
+  method: ForwardMethod = "rtrl",
 ): RtrlMemory {
-  const m = rtrlMemory(compiler, steps, batch, dtype, masked);
+  const m = rtrlMemory(compiler, steps, batch, dtype, masked, collectStates, method);
   if (m.peak > budget) {
     const params = Object.values(compiler.program.params).reduce((a, s) => a + sizeOf(s), 0);
+    const name = method === "snap1" ? "SnAp-1" : "RTRL";
     throw new InputError(
-      `RTRL would need ${formatBytes(m.peak)} for a window of ${steps} steps, above the memory budget of ${formatBytes(budget)}: ` +
+      `${name} would need ${formatBytes(m.peak)} for a window of ${steps} steps, above the memory budget of ${formatBytes(budget)}: ` +
         `its sensitivities alone are ${m.sensitivityNumbers.toLocaleString("en-US")} numbers (${formatBytes(m.sensitivities)}), ` +
-        `every state value's derivative by each of the ${params.toLocaleString("en-US")} parameters for each of ${batch} rows. ` +
-        `Use BPTT (truncated for long or endless sequences), a smaller batch or model, or a larger budget`,
+        (method === "snap1"
+          ? `one per parameter (of ${params.toLocaleString("en-US")}), state and row. Use a smaller batch or model, BPTT, or a larger budget`
+          : `every state value's derivative by each of the ${params.toLocaleString("en-US")} parameters for each of ${batch} rows. ` +
+            `Use SnAp-1 (method "snap1": one number per parameter and row), BPTT (truncated for long or endless sequences), a smaller batch or model, or a larger budget`),
     );
   }
   return m;
 }
 
-/** Throws unless RTRL can serve this program: it must be causal (no reverse stage) and have a loss. */
+/** Throws unless RTRL (or SnAp-1) can serve this program: it must be causal (no reverse stage) and have a loss. */
 export function checkRtrlProgram(program: CheckedProgram): void {
   const reverse = program.stages.findIndex((s) => s.reverse);
   if (reverse >= 0) throw new InputError(`RTRL needs a causal model: stage ${reverse} scans in reverse (a bidirectional layer reads the future), so use BPTT`);

@@ -5,6 +5,9 @@ import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from
 import { clipGradNorm, clipGradValue, globalGradNorm } from "./optim/clip.js";
 import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
+import { WindowCompiler } from "./program/compile-window.js";
+import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
+import { isForwardMethod, type GradientMethod } from "./window.js";
 import { selectRows } from "./rows.js";
 
 /** Options of a {@link Trainer}. */
@@ -23,6 +26,22 @@ export interface TrainerOptions {
   readonly clipNorm?: number;
   /** Time checkpointing inside each window; see `WindowRequest.checkpointEvery`. */
   readonly checkpointEvery?: number;
+  /**
+   * How gradients are computed: `"bptt"` (default) by backpropagation through
+   * each window of `truncation`; `"rtrl"` by real-time recurrent learning,
+   * which carries each state's sensitivity to every parameter forward, so an
+   * update can come at any step with no truncation (see `updateEvery`).
+   */
+  readonly method?: GradientMethod;
+  /**
+   * RTRL: take an optimizer step every this many steps (1: fully online),
+   * the state and the sensitivities carrying on across updates; each update's
+   * gradient is that of the loss of its steps. Default: one update per pass.
+   * In {@link Trainer.fitStream} it also cuts BPTT into windows of this many steps.
+   */
+  readonly updateEvery?: number;
+  /** Bytes RTRL may use, checked before its first window. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
+  readonly memoryBudget?: number;
 }
 
 /** What one optimizer step saw. */
@@ -58,7 +77,9 @@ export interface FitResult {
  */
 export class Trainer {
   private carried: (Record<string, Tensor> | undefined)[] = [];
+  private carriedSensitivities: (Sensitivities | undefined)[] = [];
   private updates = 0;
+  private compiler: WindowCompiler | undefined;
 
   constructor(
     private readonly loaded: LoadedProgram,
@@ -68,9 +89,10 @@ export class Trainer {
     private readonly options: TrainerOptions,
   ) {}
 
-  /** Forgets carried states: the next call starts from the data's initial state. */
+  /** Forgets carried states (and RTRL's sensitivities): the next call starts from the data's initial state. */
   resetState(): void {
     this.carried = [];
+    this.carriedSensitivities = [];
   }
 
   /** The state carried into the next call for each minibatch (empty unless stateful). */
@@ -85,6 +107,7 @@ export class Trainer {
 
   /** One pass over the data; `onStep` runs after every optimizer step. */
   async fit(data: SequenceData, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
+    if (isForwardMethod(this.options.method)) return this.fitOnline(data, onStep);
     const { steps: T, batch: B } = dataSize(this.program, data);
     const plan = planWindows(T, this.options.truncation ?? { kind: "full" });
     if (plan.windows.length > 1 && this.program.stages.some((s) => s.reverse)) {
@@ -122,13 +145,7 @@ export class Trainer {
           collectStates: overlapping,
           ...(this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),
         });
-        const grads = r.grads!;
-        const gradNorm = globalGradNorm(grads);
-        if (this.options.clipValue !== undefined) clipGradValue(grads, this.options.clipValue);
-        // value clipping changes the norm; otherwise the one just measured is still right
-        if (this.options.clipNorm !== undefined) clipGradNorm(grads, this.options.clipNorm, this.options.clipValue === undefined ? gradNorm : undefined);
-        this.options.optimizer.step(this.params, grads);
-        this.updates++;
+        const gradNorm = this.update(r.grads!);
         if (overlapping) {
           for (let t = w.start; t < w.end; t++) {
             const s: Record<string, Tensor> = {};
@@ -152,4 +169,148 @@ export class Trainer {
     const loss = reports.reduce((a, r) => a + r.loss, 0) / Math.max(1, reports.length);
     return { loss, steps: reports };
   }
+
+  /**
+   * Trains on an endless stream, one optimizer step every `updateEvery` steps
+   * (each chunk whole if unset); the state, and RTRL's sensitivities, carry
+   * on from window to window and from chunk to chunk, and the first chunk
+   * starts from what a stateful trainer carried. Ends with the stream.
+   * With BPTT this is truncated BPTT(N, N) over the stream; with RTRL it is
+   * online learning with no truncation.
+   *
+   * ```
+   * for await chunk of stream:  for each window w of updateEvery steps of chunk:
+   *   grads, state, M = run(w, state, M);  optimizer.step(grads)
+   * ```
+   */
+  async fitStream(stream: AsyncIterable<SequenceData>, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
+    if (this.options.truncation && this.options.truncation.kind !== "full") {
+      throw new InputError("fitStream cuts the stream into windows of updateEvery steps: truncation does not apply");
+    }
+    let carried = this.options.stateful ? { state: this.carried[0], sensitivities: this.carriedSensitivities[0] } : {};
+    const reports: StepReport[] = [];
+    let offset = 0;
+    for await (const chunk of stream) {
+      const { batch } = dataSize(this.program, chunk);
+      if (this.options.batchSize !== undefined && this.options.batchSize < batch) {
+        throw new InputError(
+          `fitStream trains the whole batch of each chunk (${batch} rows) as one stream: batchSize ${this.options.batchSize} does not apply`,
+        );
+      }
+      carried = await this.runWindows(chunk, 0, offset, carried, reports, onStep);
+      offset += dataSize(this.program, chunk).steps;
+    }
+    if (this.options.stateful) {
+      this.carried[0] = carried.state;
+      this.carriedSensitivities[0] = carried.sensitivities;
+    }
+    const loss = reports.reduce((a, r) => a + r.loss, 0) / Math.max(1, reports.length);
+    return { loss, steps: reports };
+  }
+
+  /** {@link fit} under RTRL: each minibatch's sequence in windows of `updateEvery` steps, state and sensitivities carried. */
+  private async fitOnline(data: SequenceData, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
+    const { batch: B } = dataSize(this.program, data);
+    const size = this.options.batchSize ?? B;
+    if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);
+    const reports: StepReport[] = [];
+    for (let mb = 0, from = 0; from < B; mb++, from += size) {
+      const to = Math.min(B, from + size);
+      const rows = (t: Tensor, axis: number): Tensor => (from === 0 && to === B ? t : selectRows(t, from, to, axis));
+      const part: SequenceData = {
+        sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, rows(v, 1)])),
+        ...(data.initialState ? { initialState: Object.fromEntries(Object.entries(data.initialState).map(([k, v]) => [k, rows(v, 0)])) } : {}),
+        ...(data.lengths ? { lengths: data.lengths.slice(from, to) } : {}),
+      };
+      const carried = this.options.stateful ? { state: this.carried[mb], sensitivities: this.carriedSensitivities[mb] } : {};
+      const left = await this.runWindows(part, mb, 0, carried, reports, onStep);
+      if (this.options.stateful) {
+        this.carried[mb] = left.state;
+        this.carriedSensitivities[mb] = left.sensitivities;
+      }
+    }
+    const loss = reports.reduce((a, r) => a + r.loss, 0) / Math.max(1, reports.length);
+    return { loss, steps: reports };
+  }
+
+  /** Runs one batch's sequence in windows of `updateEvery` steps with an update after each, carrying the state (and RTRL's sensitivities). */
+  private async runWindows(
+    data: SequenceData,
+    mb: number,
+    offset: number,
+    carried: Carried,
+    reports: StepReport[],
+    onStep?: (report: StepReport) => void | Promise<void>,
+  ): Promise<Carried> {
+    const { steps: T, batch: B } = dataSize(this.program, data);
+    const method = this.options.method;
+    const rtrl = isForwardMethod(method);
+    const every = this.options.updateEvery ?? T;
+    if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`updateEvery must be a positive integer, got ${every}`);
+    const dtype = dtypeOf(Object.values(data.sequences)[0].data);
+    if (rtrl) {
+      checkRtrlProgram(this.program);
+      if (this.options.truncation && this.options.truncation.kind !== "full") {
+        throw new InputError("RTRL does not truncate: to update during a sequence, use updateEvery");
+      }
+      if ((this.options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
+      this.compiler ??= new WindowCompiler(this.program);
+      checkRtrlMemory(this.compiler, Math.min(every, T), B, dtype, data.lengths !== undefined, this.options.memoryBudget, false, method);
+    }
+    const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
+    let state: Record<string, Tensor> = {};
+    for (const [name, info] of Object.entries(this.program.states)) {
+      state[name] = carried.state?.[name] ?? data.initialState?.[name] ?? full(resolveShape(info.shape, B), info.init, dtype);
+    }
+    let sensitivities = carried.sensitivities;
+    for (let start = 0; start < T; start += every) {
+      const end = Math.min(T, start + every);
+      const r = await this.loaded.runWindow({
+        params: this.params,
+        sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, sliceSteps(v, start, end)])),
+        initialState: state,
+        ...(mask ? { mask: sliceSteps(mask, start, end) } : {}),
+        firstStep: offset + start,
+        gradients: true,
+        collectStates: false,
+        ...(rtrl ? { method, ...(sensitivities ? { sensitivities } : {}) } : {}),
+        ...(!rtrl && this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),
+      });
+      const gradNorm = this.update(r.grads!);
+      state = r.finalState as Record<string, Tensor>;
+      sensitivities = r.sensitivities;
+      const report = {
+        step: this.updates,
+        batch: mb,
+        window: { start: offset + start, end: offset + end, lossStart: offset + start },
+        loss: r.loss ?? 0,
+        gradNorm,
+      };
+      reports.push(report);
+      await onStep?.(report);
+    }
+    return { state, sensitivities };
+  }
+
+  /** Clips the gradients as configured and takes one optimizer step; returns the norm before clipping. */
+  private update(grads: Readonly<Record<string, Tensor>>): number {
+    const gradNorm = globalGradNorm(grads);
+    if (this.options.clipValue !== undefined) clipGradValue(grads, this.options.clipValue);
+    // value clipping changes the norm; otherwise the one just measured is still right
+    if (this.options.clipNorm !== undefined) clipGradNorm(grads, this.options.clipNorm, this.options.clipValue === undefined ? gradNorm : undefined);
+    this.options.optimizer.step(this.params, grads);
+    this.updates++;
+    return gradNorm;
+  }
+}
+
+/** RTRL's sensitivities, by param and then by state. */
+type Sensitivities = Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
+
+/** What one window hands the next: the state and, under RTRL, the sensitivities. */
+interface Carried {
+  /** The state, by name. */
+  readonly state?: Readonly<Record<string, Tensor>>;
+  /** The sensitivities. */
+  readonly sensitivities?: Sensitivities;
 }

@@ -34,14 +34,16 @@ export interface WindowRequest {
    * sensitivity to every parameter forward through the window instead, which
    * gives the same parameter gradients with no backward pass and memory that
    * does not grow with the window's length, but no `inputGrads` or
-   * `initialStateGrads`. RTRL needs a causal program (no reverse stage) and no
-   * checkpointing.
+   * `initialStateGrads`. `"snap1"` carries only the entries of the
+   * sensitivities that one step fills (SnAp-1: `O(P)` memory, about a forward
+   * step's work), an approximation that is exact for diagonal recurrences.
+   * Both need a causal program (no reverse stage) and no checkpointing.
    */
   readonly method?: GradientMethod;
   /**
-   * RTRL only: the sensitivities entering the window, `∂state/∂param` of shape
-   * `[B, size(param), ...state]`, by param and then by state (as a previous
-   * window's `sensitivities` returned them). Absent: zero, as at the start of
+   * RTRL and SnAp-1: the sensitivities entering the window, `∂state/∂param` of shape
+   * `[B, size(param), ...state]` (SnAp-1: `[B, size(param) / n, n]` for states
+   * of width n), by param and then by state (as a previous window's `sensitivities` returned them). Absent: zero, as at the start of
    * a sequence. Only params that reach a state have one.
    */
   readonly sensitivities?: Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
@@ -82,5 +84,17 @@ export interface WindowResult {
   readonly sensitivities?: Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
 }
 
-/** How gradients are computed through time: backpropagation (BPTT) or real-time recurrent learning (RTRL). */
-export type GradientMethod = "bptt" | "rtrl";
+/**
+ * How gradients are computed through time: backpropagation (`"bptt"`), or
+ * carried forward with the states' sensitivities, exactly (`"rtrl"`, real-time
+ * recurrent learning) or with SnAp-1's sparse approximation (`"snap1"`).
+ */
+export type GradientMethod = "bptt" | ForwardMethod;
+
+/** The methods that carry sensitivities forward in time instead of running backward. */
+export type ForwardMethod = "rtrl" | "snap1";
+
+/** True for a method that carries sensitivities forward ({@link ForwardMethod}). */
+export function isForwardMethod(method: GradientMethod | undefined): method is ForwardMethod {
+  return method === "rtrl" || method === "snap1";
+}

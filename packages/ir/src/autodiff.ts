@@ -63,16 +63,12 @@ export function pruneGraph(graph: StepGraph): StepGraph {
 }
 
 /**
- * Reverse-mode differentiation of one step as a transform of the IR. Each op's
- * rule (`OpDef.vjp`) emits IR nodes, so any backend that runs forward kernels
- * can run the backward pass too.
+ * Adds to `b` (which holds the forward graph's values) the gradient of every
+ * value that the seeds reach, running each op's VJP rule over the nodes in
+ * reverse order. `seeds` lists (value, seed id, what it is for messages); a
+ * value seeded twice gets the sum. Returns the gradient id of each value.
  */
-export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGraph {
-  const g = forward.graph;
-  const b = GraphBuilder.from(
-    checkGraph({ ...g, carry: [], update: {}, ys: [], loss: undefined, xs: [...g.xs, ...g.carry.map(({ id, shape }) => ({ id, shape }))] }),
-    "d",
-  );
+export function backprop(b: GraphBuilder, forward: CheckedGraph, seeds: readonly (readonly [string, string, string])[]): Map<string, string> {
   const grads = new Map<string, string>();
   const accumulate = (value: string, grad: string, from: string): void => {
     if (!shapesEqual(b.shape(value), b.shape(grad))) {
@@ -81,21 +77,7 @@ export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGr
     const prev = grads.get(value);
     grads.set(value, prev === undefined ? grad : b.add(prev, grad));
   };
-  const seeds = { ys: {} as Record<string, string>, carry: {} as Record<string, string>, loss: undefined as string | undefined };
-  for (const id of options.ysSeeds ?? []) {
-    const y = g.ys.find((e) => e.id === id);
-    if (!y) throw new GraphError("", `cannot seed the gradient of unknown output "${id}"`);
-    seeds.ys[id] = b.input(`seed:ys:${id}`, [...forward.shapes.get(y.value)!]);
-    accumulate(y.value, seeds.ys[id], `output ${id}`);
-  }
-  for (const c of g.carry) {
-    seeds.carry[c.id] = b.input(`seed:carry:${c.id}`, [...c.shape]);
-    accumulate(g.update[c.id], seeds.carry[c.id], `carry ${c.id}`);
-  }
-  if (g.loss !== undefined) {
-    seeds.loss = b.input("seed:loss", ["B"]);
-    accumulate(g.loss, seeds.loss, "loss");
-  }
+  for (const [value, seed, from] of seeds) accumulate(value, seed, from);
   const ctx = { b, shape: (id: string) => b.shape(id) };
   for (let i = forward.order.length - 1; i >= 0; i--) {
     const node: Node = forward.order[i];
@@ -107,6 +89,37 @@ export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGr
       if (gi !== null && gi !== undefined) accumulate(input, gi, `node "${node.id}" (${node.op})`);
     });
   }
+  return grads;
+}
+
+/**
+ * Reverse-mode differentiation of one step as a transform of the IR. Each op's
+ * rule (`OpDef.vjp`) emits IR nodes, so any backend that runs forward kernels
+ * can run the backward pass too.
+ */
+export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGraph {
+  const g = forward.graph;
+  const b = GraphBuilder.from(
+    checkGraph({ ...g, carry: [], update: {}, ys: [], loss: undefined, xs: [...g.xs, ...g.carry.map(({ id, shape }) => ({ id, shape }))] }),
+    "d",
+  );
+  const seeds = { ys: {} as Record<string, string>, carry: {} as Record<string, string>, loss: undefined as string | undefined };
+  const seeded: (readonly [string, string, string])[] = [];
+  for (const id of options.ysSeeds ?? []) {
+    const y = g.ys.find((e) => e.id === id);
+    if (!y) throw new GraphError("", `cannot seed the gradient of unknown output "${id}"`);
+    seeds.ys[id] = b.input(`seed:ys:${id}`, [...forward.shapes.get(y.value)!]);
+    seeded.push([y.value, seeds.ys[id], `output ${id}`]);
+  }
+  for (const c of g.carry) {
+    seeds.carry[c.id] = b.input(`seed:carry:${c.id}`, [...c.shape]);
+    seeded.push([g.update[c.id], seeds.carry[c.id], `carry ${c.id}`]);
+  }
+  if (g.loss !== undefined) {
+    seeds.loss = b.input("seed:loss", ["B"]);
+    seeded.push([g.loss, seeds.loss, "loss"]);
+  }
+  const grads = backprop(b, forward, seeded);
   const out = { params: {} as Record<string, string>, xs: {} as Record<string, string>, carry: {} as Record<string, string> };
   const expose = (kind: "params" | "xs" | "carry", id: string): void => {
     const grad = grads.get(id);

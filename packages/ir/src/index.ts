@@ -15,6 +15,7 @@ export * from "./builder.js";
 export * from "./autodiff.js";
 export * from "./jvp.js";
 export * from "./rtrl.js";
+export * from "./snap.js";
 export * from "./mask.js";
 export * from "./scan-split.js";
 export * from "./batch-coupling.js";

@@ -47,8 +47,8 @@ export interface JvpGraph {
   readonly loss?: string;
 }
 
-/** The carries whose tangent can be nonzero: those whose update depends, at some step, on a seed. */
-function tangentCarries(forward: CheckedGraph, roots: ReadonlySet<string>): Set<string> {
+/** The carries whose tangent can be nonzero: those whose update depends, at some step, on one of `roots`. */
+export function tangentCarries(forward: CheckedGraph, roots: ReadonlySet<string>): Set<string> {
   const g = forward.graph;
   const carries = new Set<string>();
   for (;;) {
@@ -107,46 +107,15 @@ export function addTangents(b: GraphBuilder, forward: CheckedGraph, options: Jvp
     }
     return m;
   };
-  const fail = (node: Node, why: string): never => {
-    throw new GraphError("", `forward mode through node "${node.id}" (${node.op}): ${why}`);
-  };
   for (const node of forward.order) {
     if (!node.inputs.some((i) => tangents.has(i) || identity.has(i))) continue;
-    const out = forward.shapes.get(node.id)!;
-    const lift = (id: string, like: Shape = out): string => {
-      const s = b.shape(id);
-      return directionAxis(like) === 1 && s.length === like.length ? b.reshape(id, [s[0], 1, ...s.slice(1)]) : id;
-    };
-    const ctx: JvpContext = {
-      b,
-      shape: (id) => b.shape(id),
-      directions: D,
-      has: (k) => tangents.has(node.inputs[k]) || identity.has(node.inputs[k]),
-      tangent: (k) => tangentOf(node.inputs[k]),
-      isIdentity: (k) => identity.has(node.inputs[k]),
-      lift,
-      along: (k) => {
-        const from = b.shape(node.inputs[k]);
-        const t = tangentOf(node.inputs[k]);
-        if (from.length === out.length && directionAxis(from) === directionAxis(out)) return t;
-        if (directionAxis(from) === 1) return fail(node, `input ${formatShape(from)} broadcasts its batch axis into ${formatShape(out)}`);
-        const padded: Dim[] = [...Array<Dim>(out.length - from.length).fill(1), ...from];
-        if (directionAxis(out) === 1 && padded[0] !== 1) return fail(node, `cannot align ${formatShape(from)} with ${formatShape(out)}`);
-        const target = tangentShape(directionAxis(out) === 1 ? ["B", ...padded.slice(1)] : padded, D).map((d, i) => (i === 0 && d === "B" ? 1 : d));
-        return shapesEqual(target, b.shape(t)) ? t : b.reshape(t, target);
-      },
-    };
-    let t = opOf(node).jvp(ctx, node as never);
-    if (t === null) continue;
-    const want = tangentShape(out, D);
-    const got = b.shape(t);
-    if (!shapesEqual(got, want)) {
-      // a rule may return a broadcastable tangent (a bias's, say): expand it over the output
-      const joined = broadcastShapes(got, want);
-      if (!joined || !shapesEqual(joined, want)) fail(node, `its rule gave a tangent of shape ${formatShape(got)} for ${formatShape(want)}`);
-      t = b.mul(t, lift(b.broadcastTo(b.scalar(1), node.id)));
-    }
-    tangents.set(node.id, t);
+    const ctx = nodeTangentContext(b, node, forward.shapes.get(node.id)!, D, {
+      has: (id) => tangents.has(id) || identity.has(id),
+      tangent: tangentOf,
+      isIdentity: (id) => identity.has(id),
+    });
+    const t = opOf(node).jvp(ctx, node as never);
+    if (t !== null) tangents.set(node.id, fullTangent(b, node, forward.shapes.get(node.id)!, D, t));
   }
   for (const [id, c] of Object.entries(carry)) {
     const t = tangents.get(g.update[id]);
@@ -154,6 +123,58 @@ export function addTangents(b: GraphBuilder, forward: CheckedGraph, options: Jvp
     b.update(c, t ?? b.mul(c, b.scalar(0)));
   }
   return { seeds, carry, values: tangents };
+}
+
+/** Where a transform keeps its tangents: what {@link nodeTangentContext} reads them from. */
+export interface TangentSource {
+  /** Whether the value has a tangent. */
+  has(id: string): boolean;
+  /** Its tangent (materializing an identity seed if need be). */
+  tangent(id: string): string;
+  /** Whether the value is a param seeded with the identity. */
+  isIdentity(id: string): boolean;
+}
+
+function fail(node: Node, why: string): never {
+  throw new GraphError("", `forward mode through node "${node.id}" (${node.op}): ${why}`);
+}
+
+/** The {@link JvpContext} of one node: its inputs' tangents from `source`, aligned and lifted against its output `out`. */
+export function nodeTangentContext(b: GraphBuilder, node: Node, out: Shape, D: number, source: TangentSource): JvpContext {
+  const lift = (id: string, like: Shape = out): string => {
+    const s = b.shape(id);
+    return directionAxis(like) === 1 && s.length === like.length ? b.reshape(id, [s[0], 1, ...s.slice(1)]) : id;
+  };
+  return {
+    b,
+    shape: (id) => b.shape(id),
+    directions: D,
+    has: (k) => source.has(node.inputs[k]),
+    tangent: (k) => source.tangent(node.inputs[k]),
+    isIdentity: (k) => source.isIdentity(node.inputs[k]),
+    lift,
+    along: (k) => {
+      const from = b.shape(node.inputs[k]);
+      const t = source.tangent(node.inputs[k]);
+      if (from.length === out.length && directionAxis(from) === directionAxis(out)) return t;
+      if (directionAxis(from) === 1) return fail(node, `input ${formatShape(from)} broadcasts its batch axis into ${formatShape(out)}`);
+      const padded: Dim[] = [...Array<Dim>(out.length - from.length).fill(1), ...from];
+      if (directionAxis(out) === 1 && padded[0] !== 1) return fail(node, `cannot align ${formatShape(from)} with ${formatShape(out)}`);
+      const target = tangentShape(directionAxis(out) === 1 ? ["B", ...padded.slice(1)] : padded, D).map((d, i) => (i === 0 && d === "B" ? 1 : d));
+      return shapesEqual(target, b.shape(t)) ? t : b.reshape(t, target);
+    },
+  };
+}
+
+/** A rule's tangent `t` of a node with output `out`, expanded to the full tangent shape when the rule returned a broadcastable one (a bias's, say). */
+export function fullTangent(b: GraphBuilder, node: Node, out: Shape, D: number, t: string): string {
+  const want = tangentShape(out, D);
+  const got = b.shape(t);
+  if (shapesEqual(got, want)) return t;
+  const joined = broadcastShapes(got, want);
+  if (!joined || !shapesEqual(joined, want)) fail(node, `its rule gave a tangent of shape ${formatShape(got)} for ${formatShape(want)}`);
+  const ones = b.broadcastTo(b.scalar(1), node.id);
+  return b.mul(t, directionAxis(out) === 1 ? b.reshape(ones, [out[0], 1, ...out.slice(1)]) : ones);
 }
 
 /**

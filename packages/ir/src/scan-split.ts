@@ -50,10 +50,14 @@ export interface ScanInterface {
 
 const isBatched = (s: Shape | undefined): boolean => s !== undefined && s[0] === "B";
 
-/** Splits a step graph for a scan; see {@link ScanSplit}. */
-export function splitScan(checked: CheckedGraph, io: ScanInterface): ScanSplit {
+/**
+ * The split that hoists nothing: every node runs at every step, and only the
+ * outputs are kept per step. A scan whose per-step values are large (RTRL's
+ * tangents) runs this way so that its memory does not grow with its length.
+ */
+export function stepByStep(checked: CheckedGraph, io: ScanInterface, reason: string): ScanSplit {
   const { order, shapes } = checked;
-  const whole = (reason: string): ScanSplit => ({
+  return {
     splittable: false,
     pre: [],
     core: order,
@@ -61,7 +65,13 @@ export function splitScan(checked: CheckedGraph, io: ScanInterface): ScanSplit {
     stored: [...new Set([...io.outputs, ...(io.summedOutputs ?? [])])],
     unbatched: new Set([...shapes].filter(([, s]) => !isBatched(s)).map(([id]) => id)),
     reason,
-  });
+  };
+}
+
+/** Splits a step graph for a scan; see {@link ScanSplit}. */
+export function splitScan(checked: CheckedGraph, io: ScanInterface): ScanSplit {
+  const { order, shapes } = checked;
+  const whole = (reason: string): ScanSplit => stepByStep(checked, io, reason);
   const recurrent = new Set<string>(io.recurrentInputs);
   for (const n of order) if (n.inputs.some((i) => recurrent.has(i))) recurrent.add(n.id);
   const byId = new Map(order.map((n) => [n.id, n] as const));

@@ -9,6 +9,9 @@ import {
   windowProgramToJson,
   WindowCompiler,
   materializedBy,
+  checkRtrlProgram,
+  estimateWindowMemory,
+  rtrlMemory,
 } from "@unroll/bptt";
 import { cpuDevice, cpuKernels } from "@unroll/backend-cpu";
 import { loadProgram } from "@unroll/ir";
@@ -30,6 +33,10 @@ export interface PlanCommandOptions extends TruncationOptions {
   readonly checkpoint?: string;
   /** Print JSON instead of text. */
   readonly json?: boolean;
+  /** bptt or rtrl. */
+  readonly method?: string;
+  /** RTRL: steps between updates. */
+  readonly online?: string;
 }
 
 /**
@@ -65,6 +72,8 @@ export function planCommand(opts: PlanCommandOptions): void {
     );
     return;
   }
+  if (opts.method === "rtrl" || opts.method === "snap1") return planRtrl(opts, opts.method, compiler, { ...shape, steps }, materialized);
+  if (opts.online !== undefined) throw new UserError("--online N plans RTRL's updates: give --method rtrl or snap1");
   const plan = planWindows(steps, truncation);
   checkTruncatable(program, plan);
   const run = estimateRunMemory(compiler, plan, shape, materialized);
@@ -101,5 +110,45 @@ export function planCommand(opts: PlanCommandOptions): void {
     out.push("", `the program of ${which}:`, formatWindowProgram(w.program, materialized));
   }
   out.push("", `estimated peak memory of the run: ${formatBytes(run.peak)} (${run.peak} bytes)`);
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+/** `unroll plan --method rtrl [--online N]`: the RTRL window program, its sensitivities and its memory, which do not depend on the sequence's length. */
+function planRtrl(
+  opts: PlanCommandOptions,
+  method: "rtrl" | "snap1",
+  compiler: WindowCompiler,
+  shape: { steps: number; batch: number; dtype: "float32" | "float64"; masked: boolean; givenStates: string[] },
+  materialized: ReturnType<typeof materializedBy>,
+): void {
+  const { steps, batch, dtype, masked } = shape;
+  checkRtrlProgram(compiler.program);
+  if (opts.truncate !== undefined || opts.k1 !== undefined || opts.k2 !== undefined)
+    throw new UserError("--method rtrl does not truncate: --truncate and --k1/--k2 do not apply");
+  if (opts.checkpoint !== undefined) throw new UserError("--checkpoint does not apply to --method rtrl");
+  let every = steps;
+  if (opts.online !== undefined) {
+    every = Number(opts.online);
+    if (!(Number.isInteger(every) && every >= 1)) throw new UserError(`--online must be a positive integer, got "${opts.online}"`);
+  }
+  const window = Math.min(every, steps);
+  const updates = Math.ceil(steps / window);
+  const p = compiler.compile({ ...shape, steps: window, gradients: true, method, collectStates: false, givenSensitivities: [] });
+  const memory = estimateWindowMemory(p, materialized);
+  const sizes = rtrlMemory(compiler, window, batch, dtype, masked, false, method);
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ steps, batch, method, updateEvery: window, updates, program: windowProgramToJson(p), memory, sensitivities: sizes.sensitivities })}\n`,
+    );
+    return;
+  }
+  const out = [
+    `${steps} steps × batch ${batch}, ${dtype}, ${method === "snap1" ? "SnAp-1" : "RTRL"}, ${updates === 1 ? "one update at the end" : `an update every ${window} steps (${updates} updates), state and sensitivities carried`}`,
+    "",
+    formatWindowProgram(p, materialized),
+    "",
+    `sensitivities: ${sizes.sensitivityNumbers.toLocaleString("en-US")} numbers (${formatBytes(sizes.sensitivities)}), whatever the sequence's length`,
+    `estimated peak memory of a window: ${formatBytes(memory.peak)} (${memory.peak} bytes)`,
+  ];
   process.stdout.write(`${out.join("\n")}\n`);
 }

@@ -3,12 +3,13 @@ import { createBackend } from "../backends.js";
 import { writeJsonAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { TrainProgress } from "../progress.js";
-import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
+import { parseMethod, type MethodOptions } from "../method-options.js";
+import { parseTruncation } from "../truncation-options.js";
 import { UserError } from "../user-error.js";
 import { weightsToJson } from "../weights.js";
 
 /** Options of `unroll train`. */
-export interface TrainCommandOptions extends CommonOptions, TruncationOptions {
+export interface TrainCommandOptions extends CommonOptions, MethodOptions {
   /** Where to write the trained weights. */
   readonly save: string;
   /** sgd, momentum, adam or rmsprop. */
@@ -37,8 +38,8 @@ export interface TrainCommandOptions extends CommonOptions, TruncationOptions {
   readonly batchSize?: string;
   /** Carry the final state into the next epoch. */
   readonly stateful?: boolean;
-  /** Time checkpointing interval. */
-  readonly checkpoint?: string;
+  /** RTRL: update every N steps. */
+  readonly online?: string;
   /** No progress bar or summary. */
   readonly quiet?: boolean;
   /** JSON-lines log path. */
@@ -78,6 +79,10 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   if (o.weights === undefined && o.seed === undefined) throw new UserError("give starting weights with --weights FILE or fresh ones with --seed N");
   if (o.weights !== undefined && o.seed !== undefined) throw new UserError("give either --weights or --seed, not both");
   const truncation = parseTruncation(o);
+  const { method, memoryBudget } = parseMethod(o);
+  const updateEvery = num("--online", o.online, positiveInt);
+  if (updateEvery !== undefined && method === "bptt")
+    throw new UserError("--online N updates during the sequence by RTRL: give --method rtrl or snap1 (BPTT updates during a sequence with --truncate K)");
   const optimizer = makeOptimizer(o);
   const epochs = num("--epochs", o.epochs, positiveInt)!;
   const batchSize = num("--batch-size", o.batchSize, positiveInt);
@@ -87,7 +92,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   const { program, params, data, dtype } = loadInputs(o, false);
   if (!program.hasLoss) throw new UserError(`${o.model}: the model has no loss; add "loss" to the model spec to train it`);
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
-  const windows = planWindows(steps, truncation).windows.length;
+  const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const total = epochs * windows * Math.ceil(batch / (batchSize ?? batch));
   const backend = createBackend(o.backend);
   const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}) });
@@ -101,6 +106,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
       ...(clipNorm ? { clipNorm } : {}),
       ...(clipValue ? { clipValue } : {}),
       ...(checkpointEvery ? { checkpointEvery } : {}),
+      ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}), ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
     });
     let first = NaN;
     let last = NaN;

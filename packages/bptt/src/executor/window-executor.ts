@@ -4,7 +4,7 @@ import { countedRows } from "../data.js";
 import type { Device } from "../device.js";
 import { WindowCompiler, type WindowShape } from "../program/compile-window.js";
 import type { BufferSpec, ScanInstruction, StepsRef, WindowProgram } from "../program/window-program.js";
-import type { WindowRequest, WindowResult } from "../window.js";
+import { isForwardMethod, type WindowRequest, type WindowResult } from "../window.js";
 import { ScanExecutor, type ScanRun } from "./scan-executor.js";
 
 /** Window programs kept per executor: a run has a few window shapes (its windows, the last one shorter, a forward pass). */
@@ -99,9 +99,9 @@ export class WindowExecutor<Buf> {
       collectStates: req.collectStates ?? true,
       checkpointEvery: req.checkpointEvery ?? 1,
       givenStates: Object.keys(req.initialState).sort(),
-      ...(req.gradients && req.method === "rtrl"
+      ...(req.gradients && isForwardMethod(req.method)
         ? {
-            method: "rtrl" as const,
+            method: req.method,
             givenSensitivities: Object.entries(req.sensitivities ?? {})
               .flatMap(([p, byState]) => Object.keys(byState).map((s) => [p, s] as const))
               .sort(),
@@ -164,7 +164,7 @@ export class WindowExecutor<Buf> {
         ...(this.program.hasLoss ? { loss: divisor > 0 ? lossSum / divisor : 0 } : {}),
       };
       if (!program.gradients) return base;
-      if (program.method === "rtrl") {
+      if (program.method !== "bptt") {
         const sensitivities: Record<string, Record<string, Tensor>> = {};
         for (const [param, byState] of Object.entries(r.sensitivities)) sensitivities[param] = await readAll(byState);
         return { ...base, grads: await readAll(r.grads), sensitivities };

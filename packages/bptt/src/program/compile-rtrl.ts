@@ -1,4 +1,4 @@
-import { MASK_ID, resolveShape, sizeOf, type CheckedProgram } from "@unroll/ir";
+import { MASK_ID, resolveShape, type CheckedProgram } from "@unroll/ir";
 import type { WindowShape } from "./compile-window.js";
 import type { RtrlScan } from "./stage-graphs.js";
 import type { BufferSpec, StepsRef, WindowProgram } from "./window-program.js";
@@ -60,8 +60,7 @@ export function compileRtrlWindow(program: CheckedProgram, shape: WindowShape, r
   for (const [param, byState] of Object.entries(rtrl.rtrl.sensitivities)) {
     sensitivities[param] = {};
     for (const [state, carry] of Object.entries(byState)) {
-      const s = resolveShape(forward[state].shape, B);
-      const m = [s[0], sizeOf(program.params[param]), ...s.slice(1)];
+      const m = resolveShape(g.carry.find((c) => c.id === carry)!.shape, B);
       const init = givenSensitivities.has(`${param}\n${state}`) ? { from: "sensitivities" as const, name: param, state } : { fill: 0 };
       initial[carry] = buffer({ id: `sensitivity:${param}:${state}`, role: "sensitivity", shape: m, init });
       final[carry] = sensitivities[param][state] = buffer({ id: `final-sensitivity:${param}:${state}`, role: "sensitivity", shape: m, init: produced });
@@ -84,7 +83,7 @@ export function compileRtrlWindow(program: CheckedProgram, shape: WindowShape, r
     batch: B,
     dtype,
     gradients: true,
-    method: "rtrl",
+    method: shape.method === "snap1" ? "snap1" : "rtrl",
     masked,
     lossFrom,
     segments: [[0, L]],

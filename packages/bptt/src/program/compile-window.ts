@@ -1,5 +1,5 @@
 import { MASK_ID, resolveShape, type CheckedProgram, type Dtype } from "@unroll/ir";
-import type { GradientMethod } from "../window.js";
+import { isForwardMethod, type ForwardMethod, type GradientMethod } from "../window.js";
 import { compileRtrlWindow } from "./compile-rtrl.js";
 import { rtrlScan, stageGraphs, type RtrlScan, type ScanGraph, type StageGraphs } from "./stage-graphs.js";
 import type { BufferSpec, Instruction, ScanInstruction, StepsRef, ValueTo, WindowProgram } from "./window-program.js";
@@ -47,7 +47,7 @@ export interface WindowShape {
  */
 export class WindowCompiler {
   private readonly graphs = new Map<string, StageGraphs>();
-  private readonly rtrlGraphs = new Map<boolean, RtrlScan>();
+  private readonly rtrlGraphs = new Map<string, RtrlScan>();
 
   constructor(
     /** The program whose windows this compiles. */
@@ -65,12 +65,13 @@ export class WindowCompiler {
     return g;
   }
 
-  /** RTRL's step graph (every stage in lockstep, carrying sensitivities), built on first use. */
-  rtrl(masked: boolean): RtrlScan {
-    let g = this.rtrlGraphs.get(masked);
+  /** The step graph of RTRL or SnAp-1 (every stage in lockstep, carrying sensitivities), built on first use. */
+  rtrl(masked: boolean, method: ForwardMethod = "rtrl"): RtrlScan {
+    const key = `${method}:${masked}`;
+    let g = this.rtrlGraphs.get(key);
     if (!g) {
-      g = rtrlScan(this.program, masked);
-      this.rtrlGraphs.set(masked, g);
+      g = rtrlScan(this.program, masked, method);
+      this.rtrlGraphs.set(key, g);
     }
     return g;
   }
@@ -78,7 +79,7 @@ export class WindowCompiler {
   /** The program of one window. */
   compile(shape: WindowShape): WindowProgram {
     const { program } = this;
-    if (shape.gradients && shape.method === "rtrl") return compileRtrlWindow(program, shape, this.rtrl(shape.masked));
+    if (shape.gradients && isForwardMethod(shape.method)) return compileRtrlWindow(program, shape, this.rtrl(shape.masked, shape.method));
     const { steps: L, batch: B, dtype, gradients, masked } = shape;
     const lossFrom = shape.lossFrom ?? 0;
     const collect = shape.collectStates ?? true;

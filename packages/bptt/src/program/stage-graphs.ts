@@ -5,9 +5,11 @@ import {
   maskGraph,
   MASK_ID,
   splitScan,
+  stepByStep,
   vjpGraph,
   type CheckedGraph,
   rtrlGraph,
+  snapGraph,
   type CheckedProgram,
   type RtrlGraph,
   type ScanInterface,
@@ -122,12 +124,12 @@ export function stageGraphs(program: CheckedProgram, s: number, masked: boolean)
   return { forward, backward, vjp, residuals, forwardOutputs };
 }
 
-/** The one scan of an RTRL window: the program's stages in lockstep, carrying sensitivities; see `rtrlGraph`. */
+/** The one scan of an RTRL or SnAp-1 window: the program's stages in lockstep, carrying sensitivities; see `rtrlGraph` and `snapGraph`. */
 export interface RtrlScan {
   /** The step graph and its scan interface. */
   readonly scan: ScanGraph;
   /** The transform's result: seed, sensitivity and gradient ids. */
-  readonly rtrl: RtrlGraph;
+  readonly rtrl: Pick<RtrlGraph, "checked" | "seed" | "sensitivities" | "grads">;
   /** The forward values the scan reports at every step: the ys and the loss. */
   readonly forwardOutputs: readonly string[];
 }
@@ -137,17 +139,20 @@ export interface RtrlScan {
  * (`causalStepGraph`), masked when the data has lengths, with every state's
  * sensitivity to every param carried (`rtrlGraph`). Pure: a scheduler caches it.
  */
-export function rtrlScan(program: CheckedProgram, masked: boolean): RtrlScan {
+export function rtrlScan(program: CheckedProgram, masked: boolean, method: "rtrl" | "snap1" = "rtrl"): RtrlScan {
   const base = causalStepGraph(program);
   const graph = masked ? maskGraph(base) : base;
-  const rtrl = rtrlGraph(graph);
+  const rtrl = method === "snap1" ? snapGraph(graph) : rtrlGraph(graph);
   const g = rtrl.checked.graph;
   const forwardOutputs = [...new Set([...graph.graph.ys.map((y) => y.value), graph.graph.loss!])];
-  const scan = scanGraph(`RTRL${masked ? " (masked)" : ""}`, rtrl.checked, {
+  const io: ScanInterface = {
     recurrentInputs: g.carry.map((c) => c.id),
     recurrentOutputs: g.carry.map((c) => g.update[c.id]),
     outputs: forwardOutputs,
     summedOutputs: Object.values(rtrl.grads).map((y) => g.ys.find((e) => e.id === y)!.value),
-  });
+  };
+  // hoisting would stack every step's tangents ([L, B, D, ...]): step by step, memory stays independent of L
+  const label = `${method === "snap1" ? "SnAp-1" : "RTRL"}${masked ? " (masked)" : ""}`;
+  const scan: ScanGraph = { label, graph: rtrl.checked, io, split: stepByStep(rtrl.checked, io, `${label} keeps no per-step history`) };
   return { scan, rtrl, forwardOutputs };
 }

@@ -29,7 +29,7 @@ export interface SliceOutputs {
   readonly inputGrads?: Readonly<Record<string, Tensor>>;
   /** `[B, ...]` per state (when gradients are asked for, by BPTT). */
   readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
-  /** `[B, size(param), ...state]` by param and then by state: the sensitivities leaving the window (gradients by RTRL). */
+  /** By param and then by state, rows leading: the sensitivities leaving the window (gradients by RTRL or SnAp-1). */
   readonly sensitivities?: Sensitivities;
 }
 
@@ -60,9 +60,9 @@ export interface SliceJob {
   readonly firstStep: number;
   /** Also compute gradients. */
   readonly gradients: boolean;
-  /** How gradients are computed: backward (BPTT) or carried forward (RTRL). */
+  /** How gradients are computed: backward (BPTT) or carried forward (RTRL, SnAp-1). */
   readonly method: GradientMethod;
-  /** RTRL: the sensitivities entering the window, `[B', size(param), ...state]` by param and then by state (rows on axis 0). */
+  /** RTRL and SnAp-1: the sensitivities entering the window by param and then by state, rows on axis 0 (`[B', size(param), ...state]` for RTRL). */
   readonly sensitivities?: Sensitivities;
   /** Return every step's state. */
   readonly collectStates: boolean;
@@ -86,7 +86,7 @@ export interface SliceTensors {
   readonly inputGrads?: Readonly<Record<string, Tensor>>;
   /** `[b, ...]` initial-state gradients (BPTT). */
   readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
-  /** `[b, size(param), ...state]` sensitivities leaving the window (RTRL). */
+  /** Sensitivities leaving the window, `b` rows leading (RTRL, SnAp-1). */
   readonly sensitivities?: Sensitivities;
 }
 

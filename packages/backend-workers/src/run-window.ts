@@ -1,5 +1,5 @@
 import { addInto, allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
-import { checkWindowRequest, countedRows, selectRows, type WindowCompiler, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import { checkWindowRequest, countedRows, isForwardMethod, selectRows, type WindowCompiler, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import { transfer } from "comlink";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
 import type { WorkerPool } from "./pool.js";
@@ -17,7 +17,7 @@ export interface PoolProgram {
   readonly id: number;
   /** The program, checked on the main thread. */
   readonly program: CheckedProgram;
-  /** Its window compiler on the main thread, which knows which sensitivities an RTRL window returns (built on first use). */
+  /** Its window compiler on the main thread, which knows which sensitivities an RTRL or SnAp-1 window returns (built on first use). */
   readonly compiler: WindowCompiler;
   /** Precision of the results. */
   readonly dtype: Dtype;
@@ -38,7 +38,7 @@ interface BatchResults {
   readonly inputGrads?: Record<string, Tensor>;
   /** BPTT only. */
   readonly initialStateGrads?: Record<string, Tensor>;
-  /** RTRL only: `[B, size(param), ...state]` by param and then by state. */
+  /** RTRL and SnAp-1 only: by param and then by state, rows leading. */
   readonly sensitivities?: Record<string, Record<string, Tensor>>;
 }
 
@@ -47,8 +47,8 @@ interface BatchResults {
  * slices, one call per busy worker, each running the CPU window runner on its
  * rows with the whole window's counted rows as the loss divisor (a program
  * whose rows depend on each other runs whole on worker 0). Outputs,
- * states, input/state gradients (BPTT) and sensitivities (RTRL, whose rows
- * lead: each slice gets and returns its rows of axis 0) land in the
+ * states, input/state gradients (BPTT) and sensitivities (RTRL and SnAp-1,
+ * whose rows lead: each slice gets and returns its rows of axis 0) land in the
  * whole-batch buffers at the slice's rows; parameter gradients and losses are
  * summed in worker order, so a pool of a given size gives bitwise the same
  * result every run.
@@ -62,9 +62,10 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     p.log(`batch ${B} < ${p.pool.size} workers: running on ${slices.length} worker${slices.length === 1 ? "" : "s"}`);
   const firstStep = request.firstStep ?? 0;
   const method = request.method ?? "bptt";
-  const rtrl = request.gradients && method === "rtrl";
+  // RTRL and SnAp-1 carry sensitivities forward and compute no input or state gradients
+  const forwardMode = request.gradients && isForwardMethod(method) ? method : undefined;
   p.log(
-    `window of ${L} steps from step ${firstStep}, batch ${B}${request.gradients ? `, with gradients${rtrl ? " by RTRL" : ""}` : ""}: ` +
+    `window of ${L} steps from step ${firstStep}, batch ${B}${request.gradients ? `, with gradients${forwardMode === undefined ? "" : ` by ${forwardMode === "rtrl" ? "RTRL" : "SnAp-1"}`}` : ""}: ` +
       `${slices.map((s, k) => `worker ${k} ${describeRows(s)}`).join(", ")}${p.shared ? "" : " (transferred copies)"}`,
   );
   const lossFrom = request.lossFrom ?? 0;
@@ -78,8 +79,8 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     collectStates: request.collectStates ?? true,
     checkpointEvery: request.checkpointEvery ?? 1,
   };
-  const sensitivities = rtrl ? sensitivityShapes(p.compiler, B, request.mask !== undefined) : undefined;
-  const full = allocateResults(p, L, B, settings.collectStates, settings.gradients && !rtrl, sensitivities);
+  const sensitivities = forwardMode ? sensitivityShapes(p.compiler, B, request.mask !== undefined, forwardMode) : undefined;
+  const full = allocateResults(p, L, B, settings.collectStates, settings.gradients && !forwardMode, sensitivities);
   const paramShapes = Object.entries(p.program.params);
   const sliceGrads: Record<string, Tensor>[] = [];
   let run: (k: number, slice: RowRange) => SliceJob;
@@ -146,14 +147,14 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     for (const part of sliceGrads) addInto(sum, part[name]); // worker 0 + worker 1 + …, always in this order
     grads[name] = sum;
   }
-  if (rtrl) return { ...base, grads, sensitivities: full.sensitivities! };
+  if (forwardMode) return { ...base, grads, sensitivities: full.sensitivities! };
   return { ...base, grads, inputGrads: full.inputGrads!, initialStateGrads: full.initialStateGrads! };
 }
 
 /**
  * Whole-batch result buffers, in shared memory when the workers write them
  * directly: input and initial-state gradients when BPTT runs `backward`, and
- * RTRL's sensitivities of the given shapes.
+ * the sensitivities of the given shapes (RTRL, SnAp-1).
  */
 function allocateResults(
   p: PoolProgram,

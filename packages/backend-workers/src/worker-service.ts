@@ -64,7 +64,7 @@ export class WorkerService implements WorkerApi {
   }
 }
 
-/** A slice's results to return by value: only the fields the run produced (RTRL has sensitivities, no input or state gradients). */
+/** A slice's results to return by value: only the fields the run produced (RTRL and SnAp-1 have sensitivities, no input or state gradients). */
 function sliceTensors(r: WindowResult): SliceTensors {
   return {
     outputs: r.outputs,

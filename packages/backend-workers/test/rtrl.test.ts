@@ -6,6 +6,7 @@ import {
   selectRows,
   sliceSteps,
   type Backend,
+  type ForwardMethod,
   type LoadedProgram,
   type SequenceData,
   type WindowRequest,
@@ -15,16 +16,17 @@ import { createCpuBackend } from "@unroll/backend-cpu";
 import { createWorkerBackend } from "../src/index.js";
 import { collectLog, expectAllClose, expectSameResult, lstmProgram, randomData, randomParams } from "./support.js";
 
-// RTRL on the pool, float64: each worker carries its rows' sensitivities; the
-// whole-batch results equal the CPU backend's RTRL (1e-12, only the order of
-// the batch sums differs) and its full BPTT, in shared memory and with
-// transferred copies, and a carried window continues the sequence.
+// RTRL (and SnAp-1, whose sensitivities have another shape) on the pool,
+// float64: each worker carries its rows' sensitivities; the whole-batch
+// results equal the CPU backend's (1e-12, only the order of the batch sums
+// differs), RTRL's its full BPTT too, in shared memory and with transferred
+// copies, and a carried window continues the sequence.
 const program = lstmProgram();
 const params = randomParams(program, 21);
 const T = 7;
 const B = 5;
 
-/** The request of one RTRL window over steps [from, to) of `data`. */
+/** The request of one window by `method` (RTRL unless given) over steps [from, to) of `data`. */
 function rtrlRequest(data: SequenceData, from: number, to: number, extra: Partial<WindowRequest> = {}): WindowRequest {
   return {
     params,
@@ -44,7 +46,7 @@ function expectSameSensitivities(label: string, a: WindowResult["sensitivities"]
   for (const [param, byState] of Object.entries(b!)) expectAllClose(`${label} sensitivities of ${param}`, a![param], byState, tol);
 }
 
-/** Expects an RTRL result: grads and sensitivities, no input or initial-state gradients (not even as keys). */
+/** Expects an RTRL or SnAp-1 result: grads and sensitivities, no input or initial-state gradients (not even as keys). */
 function expectRtrlShape(label: string, r: WindowResult): void {
   expect(r.grads, `${label}: grads`).toBeDefined();
   expect(r.sensitivities, `${label}: sensitivities`).toBeDefined();
@@ -137,6 +139,52 @@ describe("RTRL on the workers backend (lstm, float64, 2 workers)", () => {
   it("logs the split of an RTRL window as for BPTT", () => {
     expect(messages).toContain("window of 7 steps from step 0, batch 5, with gradients by RTRL: worker 0 rows 0–2, worker 1 rows 3–4");
     expect(messages).toContain("window of 4 steps from step 3, batch 5, with gradients by RTRL: worker 0 rows 0–2, worker 1 rows 3–4");
+  });
+});
+
+describe("SnAp-1 on the workers backend (lstm, float64, 2 workers)", () => {
+  const { messages, log } = collectLog();
+  const method: ForwardMethod = "snap1";
+  let workers: Backend;
+  let copies: Backend;
+  let onCpu: LoadedProgram;
+
+  beforeAll(async () => {
+    workers = createWorkerBackend({ workers: 2, log });
+    copies = createWorkerBackend({ workers: 2, sharedMemory: false });
+    onCpu = await createCpuBackend().load(program, { dtype: "float64" });
+  });
+  afterAll(async () => {
+    await Promise.all([workers?.dispose(), copies?.dispose()]);
+  });
+
+  it("one window and two carried windows equal the CPU backend's, shared and copied, masked batch included", async () => {
+    for (const lengths of [undefined, [7, 3, 0, 5, 7]]) {
+      const data = randomData(program, T, B, 300, lengths);
+      const cpu = await onCpu.runWindow(rtrlRequest(data, 0, T, { method }));
+      for (const [label, backend] of [
+        ["shared", workers],
+        ["copies", copies],
+      ] as const) {
+        const what = `${label}${lengths ? " with lengths" : ""}`;
+        const loaded = await backend.load(program, { dtype: "float64" });
+        const whole = await loaded.runWindow(rtrlRequest(data, 0, T, { method }));
+        expectRtrlShape(what, whole);
+        expectSameResult(what, whole, cpu, 1e-12);
+        expectSameSensitivities(what, whole.sensitivities, cpu.sensitivities, 1e-12);
+        const first = await loaded.runWindow(rtrlRequest(data, 0, 3, { method, lossRowsTotal: cpu.lossRows }));
+        const second = await loaded.runWindow(
+          rtrlRequest(data, 3, T, { method, initialState: first.finalState, sensitivities: first.sensitivities!, lossRowsTotal: cpu.lossRows, firstStep: 3 }),
+        );
+        const sum = Object.fromEntries(
+          Object.entries(first.grads!).map(([k, g]) => [k, { shape: g.shape, data: g.data.map((v, i) => v + second.grads![k].data[i]) }]),
+        );
+        expectAllClose(`${what} carried grads`, sum, cpu.grads, 1e-12);
+        expectSameSensitivities(`${what} carried`, second.sensitivities, cpu.sensitivities, 1e-12);
+        await loaded.dispose();
+      }
+    }
+    expect(messages).toContain("window of 7 steps from step 0, batch 5, with gradients by SnAp-1: worker 0 rows 0–2, worker 1 rows 3–4");
   });
 });
 

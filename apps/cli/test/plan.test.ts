@@ -15,6 +15,23 @@ const T = 6;
 const data = file("data.json", { x: Array.from({ length: T }, (_, t) => [[t], [-t]]), y: Array.from({ length: T }, () => [[0], [1]]), lengths: [6, 4] });
 
 describe("unroll plan", () => {
+  it("--method rtrl|snap1 prints the window program, its sensitivities and its peak, the same at any length", () => {
+    const rtrl = runCli(["plan", "--model", model, "--data", data, "--method", "rtrl", "--online", "3", "--json"]);
+    expect(rtrl.stderr).toBe("");
+    const a = JSON.parse(rtrl.stdout);
+    expect([a.method, a.updateEvery, a.updates]).toEqual(["rtrl", 3, 2]);
+    expect(a.program.scans[0].label).toBe("RTRL (masked)");
+    const snap = JSON.parse(runCli(["plan", "--model", model, "--data", data, "--method", "snap1", "--json"]).stdout);
+    // a gru of 3 units: RTRL keeps 3 numbers per parameter, state and row where SnAp-1 keeps 1
+    expect(a.sensitivities).toBe(3 * snap.sensitivities);
+    const text = runCli(["plan", "--model", model, "--data", data, "--method", "snap1", "--online", "2"]);
+    expect(text.stdout).toContain("6 steps × batch 2, float32, SnAp-1, an update every 2 steps (3 updates), state and sensitivities carried");
+    expect(text.stdout).toMatch(/sensitivities: [\d,]+ numbers \([\d.]+ (B|KiB)\), whatever the sequence's length/);
+    const refused = runCli(["plan", "--model", model, "--data", data, "--method", "rtrl", "--truncate", "2"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--method rtrl does not truncate/);
+  });
+
   it("prints the windows, each distinct window program and the peak memory, for truncated BPTT", () => {
     const r = runCli(["plan", "--model", model, "--data", data, "--truncate", "4"]);
     expect(r.stderr).toBe("");

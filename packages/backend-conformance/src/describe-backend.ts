@@ -6,6 +6,7 @@ import { describeMasks } from "./sections/masks.js";
 import { describeModels } from "./sections/models.js";
 import { describeOps } from "./sections/ops.js";
 import { describeRtrl } from "./sections/rtrl.js";
+import { describeSnap } from "./sections/snap.js";
 import { describeRunOptions } from "./sections/run-options.js";
 import { describeTruncation } from "./sections/truncation.js";
 import { suiteContext, type BackendFactory, type SuiteContext } from "./suite-context.js";
@@ -68,6 +69,7 @@ export function describeSections(ctx: SuiteContext): void {
   describeModels(ctx);
   describeTruncation(ctx);
   describeRtrl(ctx);
+  describeSnap(ctx);
   describeRunOptions(ctx);
   describeMasks(ctx);
   describeErrors(ctx);

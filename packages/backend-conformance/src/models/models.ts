@@ -96,3 +96,27 @@ export function modelCases(): readonly ModelCase[] {
     { name: "custom gated cell (GraphBuilder), mse", program: customCell(), causal: true },
   ];
 }
+
+/**
+ * A recurrence where every unit depends only on its own past (and h on c unit
+ * by unit), on which SnAp-1's sparse sensitivities are exact:
+ * ```
+ * c' = tanh(x W_c + c ⊙ u_c + b_c),   h' = sigmoid(x W_h + h ⊙ u_h + c' ⊙ v)
+ * out = h' W_out + b_out,  loss = mse(out, y)
+ * ```
+ */
+export function diagonalCell(): CheckedProgram {
+  const b = new GraphBuilder();
+  const x = b.input("x", ["B", I]);
+  const y = b.input("y", ["B", O]);
+  const c = b.carry("c", ["B", H]);
+  const h = b.carry("h", ["B", H], 0.1);
+  const cNext = b.tanh(b.add(b.add(b.matmul(x, b.param("W_c", [I, H])), b.mul(c, b.param("u_c", [H]))), b.param("b_c", [H])));
+  const hNext = b.sigmoid(b.add(b.add(b.matmul(x, b.param("W_h", [I, H])), b.mul(h, b.param("u_h", [H]))), b.mul(cNext, b.param("v", [H]))));
+  b.update(c, cNext);
+  b.update(h, hNext);
+  const out = b.add(b.matmul(hNext, b.param("W_out", [H, O])), b.param("b_out", [O]));
+  b.output("output", out);
+  b.loss(b.mse(out, y));
+  return checkProgram(programOfGraph(b.toGraph("diagonal recurrence")));
+}

@@ -39,7 +39,8 @@ const checkJob = (w: Workload, s: SystemEntry, quick: boolean, budgetMs: number)
 /**
  * Checked mode: for each case, runs one step of every system in its own
  * process at the seeded weights and compares its loss, and for training its
- * gradient norm, with unroll/cpu's. Returns false when any pair disagrees or
+ * gradient norms (the first window's, and the last one's when there are
+ * several), with unroll/cpu's. Returns false when any pair disagrees or
  * fails; a peer over budget or without a counterpart is reported, not failed.
  */
 export async function runChecks(
@@ -58,7 +59,8 @@ export async function runChecks(
       good = false;
       continue;
     }
-    log(`check ${w.id}: ${REFERENCE} loss ${fmt(ref.loss)}${ref.gradNorm === undefined ? "" : `, grad norm ${fmt(ref.gradNorm)}`}`);
+    const last = ref.lastGradNorm === undefined ? "" : `, last window's ${fmt(ref.lastGradNorm)}`;
+    log(`check ${w.id}: ${REFERENCE} loss ${fmt(ref.loss)}${ref.gradNorm === undefined ? "" : `, grad norm ${fmt(ref.gradNorm)}`}${last}`);
     for (const s of systems.filter((e) => e.label !== REFERENCE)) {
       const r: ChildResult = await runChild(job(s));
       if (r.status !== "ok") {
@@ -69,10 +71,12 @@ export async function runChecks(
       }
       const dLoss = relativeDifference(r.loss, ref.loss);
       const dNorm = r.gradNorm !== undefined && ref.gradNorm !== undefined ? relativeDifference(r.gradNorm, ref.gradNorm) : undefined;
-      const same = dLoss <= LOSS_TOLERANCE && (dNorm === undefined || dNorm <= GRAD_NORM_TOLERANCE);
+      const dLast = r.lastGradNorm !== undefined && ref.lastGradNorm !== undefined ? relativeDifference(r.lastGradNorm, ref.lastGradNorm) : undefined;
+      const same = dLoss <= LOSS_TOLERANCE && (dNorm ?? 0) <= GRAD_NORM_TOLERANCE && (dLast ?? 0) <= GRAD_NORM_TOLERANCE;
       good &&= same;
       const norm = dNorm === undefined ? "" : `, grad norm ${fmt(r.gradNorm!)} (rel ${dNorm.toExponential(1)})`;
-      log(`  ${s.label.padEnd(18)} loss ${fmt(r.loss)} (rel ${dLoss.toExponential(1)})${norm}  ${same ? "✓ same" : "✗ DIFFERENT"}`);
+      const lastNorm = dLast === undefined ? "" : `, last window's ${fmt(r.lastGradNorm!)} (rel ${dLast.toExponential(1)})`;
+      log(`  ${s.label.padEnd(18)} loss ${fmt(r.loss)} (rel ${dLoss.toExponential(1)})${norm}${lastNorm}  ${same ? "✓ same" : "✗ DIFFERENT"}`);
     }
   }
   return good;

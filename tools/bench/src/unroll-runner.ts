@@ -34,7 +34,8 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
         last = now;
       });
       const first = fit.steps[0];
-      return { loss: first.loss, gradNorm: first.gradNorm, ...(w.window ? { windowMs } : {}) };
+      const several = fit.steps.length > 1;
+      return { loss: first.loss, gradNorm: first.gradNorm, ...(several ? { windowMs, lastGradNorm: fit.steps[fit.steps.length - 1].gradNorm } : {}) };
     },
     dispose,
   };

@@ -2,7 +2,10 @@ import { createCpuBackend } from "@unroll/backend-cpu";
 import { describe, expect, it } from "vitest";
 import { makeProblem } from "./src/data.js";
 import { stepFlops } from "./src/flops.js";
+import { toRecord } from "./src/record.js";
 import { median, relativeDifference } from "./src/stats.js";
+import { systemByLabel } from "./src/systems.js";
+import { formatTable } from "./src/table.js";
 import { createTfjsRunner } from "./src/tfjs-runner.js";
 import { createUnrollRunner } from "./src/unroll-runner.js";
 import { selectWorkloads, workloadById } from "./src/workloads.js";
@@ -18,6 +21,16 @@ describe("bench harness", () => {
     expect(selectWorkloads(["W1", "W6-full"]).map((w) => w.id)).toEqual(["W1", "W1-custom", "W6-full"]);
     expect(selectWorkloads(["W1-custom"]).map((w) => w.id)).toEqual(["W1-custom"]);
     expect(() => selectWorkloads(["W9"])).toThrow(/unknown workload "W9"/);
+  });
+
+  it("prints ms per sequence step, so that cases of different lengths compare", () => {
+    const w = workloadById("W6-trunc64", false);
+    const ok = { status: "ok", timesMs: [8192, 16384, 12288], windowMs: [], loss: 0.5, firstStepMs: 9000, peakRssMb: 300, baseRssMb: 100 } as const;
+    const record = toRecord(w, systemByLabel("unroll/cpu"), ok, false);
+    expect(record).toMatchObject({ median_ms: 12288, seq_step_ms: 3 });
+    const table = formatTable([record]).split("\n");
+    expect(table[0]).toMatch(/ms\/seq step/);
+    expect(table[2]).toMatch(/W6-trunc64\s+unroll\/cpu\s+12288\s+3\.00\s/);
   });
 
   it("takes medians", () => {

@@ -61,7 +61,7 @@ async function main(args: BenchArgs): Promise<number> {
   say("");
   say(formatTable(records));
   say("");
-  say(`ms/step: median over timed steps (one sequence each); ms/window: per truncation window (one SGD update)`);
+  say(`ms/step: median over timed steps (one sequence each); ms/window: per truncation window (one SGD update); ms/seq step: ms/step over T`);
   say(`GFLOP/s: matmul FLOPs (2·M·N·K forward, twice that backward) over the median step`);
   say(`× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower); peak RSS: each pair's own process`);
   if (errors) say(`${errors} pair(s) failed`);

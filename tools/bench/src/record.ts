@@ -45,6 +45,8 @@ export interface BenchRecord {
   readonly repeats: number;
   /** Median ms per truncation window (one optimizer step), truncated BPTT only. */
   readonly window_median_ms: number | null;
+  /** median_ms over the steps T of the sequence: what compares cases of different lengths. */
+  readonly seq_step_ms: number | null;
   /** Model matmul FLOPs per step / median time. */
   readonly gflops: number | null;
   /** Peak RSS of the pair's own process, MB. */
@@ -85,6 +87,7 @@ export function toRecord(w: Workload, s: SystemEntry, r: ChildResult, quick: boo
     max_ms: spread?.max ?? null,
     repeats: ok?.timesMs.length ?? 0,
     window_median_ms: ok && ok.windowMs.length ? median(ok.windowMs) : null,
+    seq_step_ms: med === null ? null : med / w.steps,
     gflops: med === null ? null : gflops(stepFlops(w), med),
     peak_rss_mb: ok?.peakRssMb ?? null,
     base_rss_mb: ok?.baseRssMb ?? null,

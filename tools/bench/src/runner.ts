@@ -22,5 +22,5 @@ export interface Runner {
   dispose(): Promise<void>;
 }
 
-/** A computation a system has no counterpart for (TF.js: time checkpointing): the pair is reported "n/a". */
+/** A computation a system has no counterpart for (TF.js: time checkpointing, RTRL): the pair is reported "n/a". */
 export class UnsupportedError extends Error {}

@@ -1,11 +1,16 @@
 import { createCpuBackend } from "@unroll/backend-cpu";
 import { describe, expect, it } from "vitest";
+import { GRAD_NORM_TOLERANCE } from "./src/check.js";
 import { makeProblem } from "./src/data.js";
 import { stepFlops } from "./src/flops.js";
+import { toRecord } from "./src/record.js";
+import { UnsupportedError } from "./src/runner.js";
 import { median, relativeDifference } from "./src/stats.js";
+import { systemByLabel, TFJS_NO_RTRL } from "./src/systems.js";
+import { formatTable } from "./src/table.js";
 import { createTfjsRunner } from "./src/tfjs-runner.js";
 import { createUnrollRunner } from "./src/unroll-runner.js";
-import { selectWorkloads, workloadById } from "./src/workloads.js";
+import { selectWorkloads, windowsPerStep, workloadById, workloads } from "./src/workloads.js";
 
 describe("bench harness", () => {
   it("counts W1 as the issue does: 1.2 GFLOP per training step", () => {
@@ -18,6 +23,67 @@ describe("bench harness", () => {
     expect(selectWorkloads(["W1", "W6-full"]).map((w) => w.id)).toEqual(["W1", "W1-custom", "W6-full"]);
     expect(selectWorkloads(["W1-custom"]).map((w) => w.id)).toEqual(["W1-custom"]);
     expect(() => selectWorkloads(["W9"])).toThrow(/unknown workload "W9"/);
+  });
+
+  it("W7 runs RTRL at two lengths of one model, its relations naming cases of the same model and method", () => {
+    expect(selectWorkloads(["W7"]).map((w) => w.id)).toEqual(["W7-rtrl-short", "W7-rtrl-long", "W7-trunc32", "W7-full"]);
+    for (const quick of [false, true]) {
+      const [short, long] = [workloadById("W7-rtrl-short", quick), workloadById("W7-rtrl-long", quick)];
+      expect([short.steps, long.steps]).toEqual(quick ? [32, 128] : [256, 1024]);
+      for (const w of workloads.map((c) => workloadById(c.id, quick))) {
+        const model = { cell: w.cell, batch: w.batch, input: w.input, hidden: w.hidden, output: w.output };
+        // flat memory compares a shorter run of the same model and method: only the length differs
+        if (w.memoryFlatFrom) {
+          const short = workloadById(w.memoryFlatFrom, quick);
+          expect(short).toMatchObject(model);
+          expect([short.method, short.updateEvery, short.window]).toEqual([w.method, w.updateEvery, w.window]);
+          expect(short.steps).toBeLessThan(w.steps);
+        }
+        // the same first window needs the same data (same sizes and length) and a window as long as the first update
+        if (w.firstWindowAs) expect(workloadById(w.firstWindowAs, quick)).toMatchObject({ ...model, steps: w.steps, window: w.updateEvery });
+      }
+    }
+    expect(windowsPerStep(workloadById("W7-rtrl-long", false))).toBe(32);
+    const ok = { status: "ok", timesMs: [3072], windowMs: [], loss: 0.5, firstStepMs: 5000, peakRssMb: 300, baseRssMb: 100 } as const;
+    const record = (id: string) => toRecord(workloadById(id, false), systemByLabel("unroll/cpu"), ok, false);
+    expect(record("W7-rtrl-long")).toMatchObject({ method: "rtrl", update_every: 32, window: null, seq_step_ms: 3 });
+    expect(record("W7-trunc32")).toMatchObject({ method: "bptt", update_every: null, window: 32 });
+    expect(record("W3-rnn").method).toBeNull();
+    expect(systemByLabel("tfjs-wasm").unsupported?.(workloadById("W7-rtrl-long", false))).toBe(TFJS_NO_RTRL);
+    expect(systemByLabel("tfjs-wasm").unsupported?.(workloadById("W7-trunc32", false))).toBeUndefined();
+  });
+
+  it("prints ms per sequence step, so that cases of different lengths compare", () => {
+    const w = workloadById("W6-trunc64", false);
+    const ok = { status: "ok", timesMs: [8192, 16384, 12288], windowMs: [], loss: 0.5, firstStepMs: 9000, peakRssMb: 300, baseRssMb: 100 } as const;
+    const record = toRecord(w, systemByLabel("unroll/cpu"), ok, false);
+    expect(record).toMatchObject({ median_ms: 12288, seq_step_ms: 3 });
+    const table = formatTable([record]).split("\n");
+    expect(table[0]).toMatch(/ms\/seq step/);
+    expect(table[2]).toMatch(/W6-trunc64\s+unroll\/cpu\s+12288\s+3\.00\s/);
+  });
+
+  // the first update of RTRL every 32 steps is exactly BPTT's first window of 32; later ones carry the sensitivities
+  it("RTRL's first window is truncated BPTT's, and its last one differs by more than the check tolerates (2 rows, T = 64)", async () => {
+    const run = async (id: string) => {
+      const w = { ...workloadById(id, true), batch: 2, steps: 64 };
+      const runner = await createUnrollRunner(createCpuBackend(), w, makeProblem(w));
+      try {
+        return await runner.step();
+      } finally {
+        await runner.dispose();
+      }
+    };
+    const [rtrl, bptt] = [await run("W7-rtrl-long"), await run("W7-trunc32")];
+    expect(relativeDifference(rtrl.loss, bptt.loss)).toBeLessThan(1e-6);
+    expect(relativeDifference(rtrl.gradNorm!, bptt.gradNorm!)).toBeLessThan(1e-5);
+    expect(rtrl.windowMs).toHaveLength(2);
+    expect(relativeDifference(rtrl.lastGradNorm!, bptt.lastGradNorm!)).toBeGreaterThan(GRAD_NORM_TOLERANCE);
+  });
+
+  it("TF.js has no RTRL: its runner refuses the case (reported n/a)", async () => {
+    const w = workloadById("W7-rtrl-short", true);
+    await expect(createTfjsRunner("cpu", w, makeProblem(w), { gradNorm: false })).rejects.toThrow(UnsupportedError);
   });
 
   it("takes medians", () => {

@@ -1,8 +1,8 @@
-import type { ChildJob, ChildResult } from "./protocol.js";
+import type { ChildJob, ChildMeasurement, ChildResult } from "./protocol.js";
 import { runChild, type Build } from "./run-child.js";
 import { relativeDifference } from "./stats.js";
 import { REFERENCE, type SystemEntry } from "./systems.js";
-import type { Workload } from "./workloads.js";
+import { workloadById, type Workload } from "./workloads.js";
 
 /** Losses of all systems at the same weights agree to this relative difference (float32). */
 export const LOSS_TOLERANCE = 1e-4;
@@ -37,10 +37,26 @@ const checkJob = (w: Workload, s: SystemEntry, quick: boolean, budgetMs: number)
 });
 
 /**
+ * RTRL's memory does not grow with the sequence length: the longer case's
+ * peak RSS over its process's base stays within this factor of the shorter
+ * one's (allowing for garbage-collection timing).
+ */
+export const MEMORY_GROWTH_TOLERANCE = 1.25;
+
+/** What a pair's process added to its RSS by setting up and running its case, MB. */
+export function addedMemoryMb(r: { readonly peakRssMb: number; readonly baseRssMb: number }): number {
+  return r.peakRssMb - r.baseRssMb;
+}
+
+/**
  * Checked mode: for each case, runs one step of every system in its own
  * process at the seeded weights and compares its loss, and for training its
- * gradient norm, with unroll/cpu's. Returns false when any pair disagrees or
- * fails; a peer over budget or without a counterpart is reported, not failed.
+ * gradient norms (the first window's, and the last one's when there are
+ * several), with unroll/cpu's. Then the relations a case declares: memory that
+ * must not grow with its length (`memoryFlatFrom`), a first window that must
+ * equal another method's (`firstWindowAs`). Returns false when any pair
+ * disagrees or fails; a peer over budget or without a counterpart is
+ * reported, not failed.
  */
 export async function runChecks(
   cases: readonly Workload[],
@@ -49,18 +65,26 @@ export async function runChecks(
   budgetMs: number,
   log: (line: string) => void,
 ): Promise<boolean> {
+  // one process per (case, system): a relation may name a case that runs later, or was not selected
+  const results = new Map<string, Promise<ChildResult>>();
+  const resultOf = (id: string, s: SystemEntry): Promise<ChildResult> => {
+    const key = `${id}\n${s.label}`;
+    if (!results.has(key)) results.set(key, runChild(checkJob(workloadById(id, quick), s, quick, budgetMs)));
+    return results.get(key)!;
+  };
+  const reference = systems.find((s) => s.label === REFERENCE)!;
   let good = true;
   for (const w of cases) {
-    const job = (s: SystemEntry): ChildJob => checkJob(w, s, quick, budgetMs);
-    const ref = await runChild(job(systems.find((s) => s.label === REFERENCE)!));
+    const ref = await resultOf(w.id, reference);
     if (ref.status !== "ok") {
       log(`check ${w.id}: ${REFERENCE} ${ref.status}: ${(ref as { reason: string }).reason}  ✗`);
       good = false;
       continue;
     }
-    log(`check ${w.id}: ${REFERENCE} loss ${fmt(ref.loss)}${ref.gradNorm === undefined ? "" : `, grad norm ${fmt(ref.gradNorm)}`}`);
+    const last = ref.lastGradNorm === undefined ? "" : `, last window's ${fmt(ref.lastGradNorm)}`;
+    log(`check ${w.id}: ${REFERENCE} loss ${fmt(ref.loss)}${ref.gradNorm === undefined ? "" : `, grad norm ${fmt(ref.gradNorm)}`}${last}`);
     for (const s of systems.filter((e) => e.label !== REFERENCE)) {
-      const r: ChildResult = await runChild(job(s));
+      const r = await resultOf(w.id, s);
       if (r.status !== "ok") {
         const failed = r.status === "error";
         good &&= !failed;
@@ -69,10 +93,58 @@ export async function runChecks(
       }
       const dLoss = relativeDifference(r.loss, ref.loss);
       const dNorm = r.gradNorm !== undefined && ref.gradNorm !== undefined ? relativeDifference(r.gradNorm, ref.gradNorm) : undefined;
-      const same = dLoss <= LOSS_TOLERANCE && (dNorm === undefined || dNorm <= GRAD_NORM_TOLERANCE);
+      const dLast = r.lastGradNorm !== undefined && ref.lastGradNorm !== undefined ? relativeDifference(r.lastGradNorm, ref.lastGradNorm) : undefined;
+      const same = dLoss <= LOSS_TOLERANCE && (dNorm ?? 0) <= GRAD_NORM_TOLERANCE && (dLast ?? 0) <= GRAD_NORM_TOLERANCE;
       good &&= same;
       const norm = dNorm === undefined ? "" : `, grad norm ${fmt(r.gradNorm!)} (rel ${dNorm.toExponential(1)})`;
-      log(`  ${s.label.padEnd(18)} loss ${fmt(r.loss)} (rel ${dLoss.toExponential(1)})${norm}  ${same ? "✓ same" : "✗ DIFFERENT"}`);
+      const lastNorm = dLast === undefined ? "" : `, last window's ${fmt(r.lastGradNorm!)} (rel ${dLast.toExponential(1)})`;
+      log(`  ${s.label.padEnd(18)} loss ${fmt(r.loss)} (rel ${dLoss.toExponential(1)})${norm}${lastNorm}  ${same ? "✓ same" : "✗ DIFFERENT"}`);
+    }
+    for (const s of systems) good = (await checkRelations(w, s, quick, resultOf, log)) && good;
+  }
+  return good;
+}
+
+/** Checks the relations `w` declares with other cases, on system `s` (where both ran); false on a violation or an error. */
+async function checkRelations(
+  w: Workload,
+  s: SystemEntry,
+  quick: boolean,
+  resultOf: (id: string, s: SystemEntry) => Promise<ChildResult>,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const r = await resultOf(w.id, s);
+  if (r.status !== "ok") return true;
+  let good = true;
+  const other = async (id: string, what: string): Promise<ChildMeasurement | undefined> => {
+    const o = await resultOf(id, s);
+    if (o.status === "ok") return o;
+    good &&= o.status !== "error";
+    log(`  ${s.label.padEnd(18)} ${what}: ${id} ${o.status}: ${o.reason}${o.status === "error" ? "  ✗" : ""}`);
+    return undefined;
+  };
+  if (w.memoryFlatFrom) {
+    const short = await other(w.memoryFlatFrom, "memory");
+    if (short) {
+      const ratio = addedMemoryMb(r) / addedMemoryMb(short);
+      const flat = ratio <= MEMORY_GROWTH_TOLERANCE;
+      good &&= flat;
+      const mb = (m: ChildMeasurement): string => `${addedMemoryMb(m).toFixed(0)} MB (peak ${m.peakRssMb.toFixed(0)})`;
+      log(
+        `  ${s.label.padEnd(18)} memory over base: ${mb(r)} at T=${w.steps}, ${mb(short)} at T=${workloadById(w.memoryFlatFrom, quick).steps}, ` +
+          `×${ratio.toFixed(2)}  ${flat ? `✓ ≤ ${MEMORY_GROWTH_TOLERANCE}` : `✗ GROWS (> ${MEMORY_GROWTH_TOLERANCE})`}`,
+      );
+    }
+  }
+  if (w.firstWindowAs) {
+    const peer = await other(w.firstWindowAs, "first window");
+    if (peer) {
+      const dLoss = relativeDifference(r.loss, peer.loss);
+      const dNorm = r.gradNorm !== undefined && peer.gradNorm !== undefined ? relativeDifference(r.gradNorm, peer.gradNorm) : undefined;
+      const same = dLoss <= LOSS_TOLERANCE && dNorm !== undefined && dNorm <= GRAD_NORM_TOLERANCE;
+      good &&= same;
+      const norm = dNorm === undefined ? ", no grad norm" : `, grad norm rel ${dNorm.toExponential(1)}`;
+      log(`  ${s.label.padEnd(18)} first window as ${w.firstWindowAs}: loss rel ${dLoss.toExponential(1)}${norm}  ${same ? "✓ same" : "✗ DIFFERENT"}`);
     }
   }
   return good;

@@ -8,7 +8,7 @@
 import type { Backend } from "@unroll/bptt";
 import { makeProblem, type Problem } from "./data.js";
 import type { ChildEvent, ChildJob, ChildResult } from "./protocol.js";
-import type { Runner } from "./runner.js";
+import { UnsupportedError, type Runner } from "./runner.js";
 import { peakRssMb } from "./stats.js";
 import { systemByLabel } from "./systems.js";
 import { workloadById, type Workload } from "./workloads.js";
@@ -33,11 +33,16 @@ async function createRunner(job: ChildJob, w: Workload, problem: Problem): Promi
     }
     // each child loads only its own system, so unroll's rows carry no TF.js in their RSS
     const { createUnrollRunner } = await import("./unroll-runner.js");
-    return createUnrollRunner(backend, w, problem);
+    return notSupported(() => createUnrollRunner(backend, w, problem));
   }
-  const { createTfjsRunner, UnsupportedError } = await import("./tfjs-runner.js");
+  const { createTfjsRunner } = await import("./tfjs-runner.js");
+  return notSupported(() => createTfjsRunner(entry.backend as "cpu" | "wasm", w, problem, { gradNorm: job.gradNorm }));
+}
+
+/** The runner, or "n/a" when the system has no counterpart for the case. */
+async function notSupported(create: () => Promise<Runner>): Promise<Runner | ChildResult> {
   try {
-    return await createTfjsRunner(entry.backend as "cpu" | "wasm", w, problem, { gradNorm: job.gradNorm });
+    return await create();
   } catch (e) {
     if (e instanceof UnsupportedError) return { status: "n/a", reason: e.message };
     throw e;
@@ -74,6 +79,7 @@ async function measure(job: ChildJob): Promise<ChildResult> {
       windowMs,
       loss: first.loss,
       ...(first.gradNorm === undefined ? {} : { gradNorm: first.gradNorm }),
+      ...(first.lastGradNorm === undefined ? {} : { lastGradNorm: first.lastGradNorm }),
       firstStepMs,
       peakRssMb: peakRssMb(),
       baseRssMb,

@@ -61,8 +61,8 @@ async function main(args: BenchArgs): Promise<number> {
   say("");
   say(formatTable(records));
   say("");
-  say(`ms/step: median over timed steps (one sequence each); ms/window: per truncation window (one SGD update)`);
-  say(`GFLOP/s: matmul FLOPs (2·M·N·K forward, twice that backward) over the median step`);
+  say(`ms/step: median over timed steps (one sequence each); ms/window: per window (one SGD update); ms/seq step: ms/step over T`);
+  say(`GFLOP/s: model matmul FLOPs (2·M·N·K forward, twice that backward; not RTRL sensitivity products) over the median step`);
   say(`× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower); peak RSS: each pair's own process`);
   if (errors) say(`${errors} pair(s) failed`);
   return errors ? 1 : 0;

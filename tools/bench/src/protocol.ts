@@ -74,6 +74,8 @@ export interface ChildMeasurement {
   readonly loss: number;
   /** Gradient norm of that window, when asked. */
   readonly gradNorm?: number;
+  /** Gradient norm of the first step's last window, when it has several (what is carried across updates shows here). */
+  readonly lastGradNorm?: number;
   /** The first (warm-up) step, ms. */
   readonly firstStepMs: number;
   /** Peak RSS of the child process, MB. */

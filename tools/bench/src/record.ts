@@ -12,15 +12,15 @@ export interface BenchRecord {
   readonly backend: string;
   /** Workers of the unroll backend, null when it has none. */
   readonly workers: number | null;
-  /** `"W1"`…`"W6"`. */
+  /** `"W1"`…`"W7"`. */
   readonly workload: string;
-  /** The case within the workload (`"rnn"`, `"lstm"`, `"trunc64"`, `"full"`, `"ckpt64"`, or `""`). */
+  /** The case within the workload (`"rnn"`, `"lstm"`, `"trunc64"`, `"full"`, `"ckpt64"`, `"rtrl-long"`…, or `""`). */
   readonly variant: string;
   /** `rnn` or `lstm`. */
   readonly cell: string;
   /** `train` or `infer`. */
   readonly mode: string;
-  /** Sizes actually run (smaller under `--quick` for W5 and W6). */
+  /** Sizes actually run (smaller under `--quick` for W1–W3, W5, W6 and W7). */
   readonly batch: number;
   readonly steps: number;
   readonly input: number;
@@ -30,6 +30,10 @@ export interface BenchRecord {
   readonly window: number | null;
   /** Time checkpointing interval, null when off. */
   readonly checkpoint_every: number | null;
+  /** How gradients are computed when training: `"bptt"` or `"rtrl"`; null for inference. */
+  readonly method: string | null;
+  /** RTRL's update interval in steps, null for one update per sequence (and for BPTT, see `window`). */
+  readonly update_every: number | null;
   /** True under `--quick`. */
   readonly quick: boolean;
   /** `ok`, or why there is no measurement: `skipped`, `n/a`, `unavailable`, `error`. */
@@ -43,8 +47,10 @@ export interface BenchRecord {
   readonly max_ms: number | null;
   /** Number of timed steps. */
   readonly repeats: number;
-  /** Median ms per truncation window (one optimizer step), truncated BPTT only. */
+  /** Median ms per window (one optimizer step): truncated BPTT, and RTRL updating every few steps. */
   readonly window_median_ms: number | null;
+  /** median_ms over the steps T of the sequence: what compares cases of different lengths and methods (W7). */
+  readonly seq_step_ms: number | null;
   /** Model matmul FLOPs per step / median time. */
   readonly gflops: number | null;
   /** Peak RSS of the pair's own process, MB. */
@@ -77,6 +83,8 @@ export function toRecord(w: Workload, s: SystemEntry, r: ChildResult, quick: boo
     output: w.output,
     window: w.window ?? null,
     checkpoint_every: w.checkpointEvery ?? null,
+    method: w.mode === "train" ? (w.method ?? "bptt") : null,
+    update_every: w.updateEvery ?? null,
     quick,
     status: r.status,
     reason: ok ? null : (r as { reason: string }).reason,
@@ -85,6 +93,7 @@ export function toRecord(w: Workload, s: SystemEntry, r: ChildResult, quick: boo
     max_ms: spread?.max ?? null,
     repeats: ok?.timesMs.length ?? 0,
     window_median_ms: ok && ok.windowMs.length ? median(ok.windowMs) : null,
+    seq_step_ms: med === null ? null : med / w.steps,
     gflops: med === null ? null : gflops(stepFlops(w), med),
     peak_rss_mb: ok?.peakRssMb ?? null,
     base_rss_mb: ok?.baseRssMb ?? null,

@@ -4,6 +4,12 @@ export interface StepOutcome {
   readonly loss: number;
   /** Global L2 norm of that window's gradients (training, and only when asked). */
   readonly gradNorm?: number;
+  /**
+   * The same for the step's last window, when it has several: only this one
+   * sees what is carried across updates (state, RTRL's sensitivities), so a
+   * system that drops it differs here while its first window still agrees.
+   */
+  readonly lastGradNorm?: number;
   /** Milliseconds of each window of the step (truncated BPTT), in order. */
   readonly windowMs?: readonly number[];
 }
@@ -15,3 +21,6 @@ export interface Runner {
   /** Frees what the runner holds (workers, tensors). */
   dispose(): Promise<void>;
 }
+
+/** A computation a system has no counterpart for (TF.js: time checkpointing, RTRL): the pair is reported "n/a". */
+export class UnsupportedError extends Error {}

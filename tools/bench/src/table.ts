@@ -16,6 +16,8 @@ const NOTE_WIDTH = 72;
 const clip = (text: string): string => (text.length > NOTE_WIDTH ? `${text.slice(0, NOTE_WIDTH - 1)}…` : text);
 const note = (r: Pick<BenchRecord, "status" | "reason">): string => (r.status === "ok" ? "" : clip(`${r.status}: ${r.reason ?? ""}`));
 const ms = (v: number | null): string => (v === null ? "" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+// per sequence step, times go far below 0.01 ms: keep two significant digits there
+const fine = (v: number | null): string => (v === null ? "" : v >= 1 ? ms(v) : v.toPrecision(2));
 
 /** The case as a reader names it: `W3-lstm`, `W6-trunc64`, `W1`. */
 export function caseName(r: Pick<BenchRecord, "workload" | "variant">): string {
@@ -33,6 +35,7 @@ const columns: readonly Column[] = [
   { header: "system", cell: systemName, left: true },
   { header: "ms/step", cell: (r) => ms(r.median_ms) },
   { header: "ms/window", cell: (r) => ms(r.window_median_ms) },
+  { header: "ms/seq step", cell: (r) => fine(r.seq_step_ms) },
   { header: "GFLOP/s", cell: (r) => fixed(r.gflops, 2) },
   { header: "peak RSS MB", cell: (r) => fixed(r.peak_rss_mb, 0) },
   { header: "× unroll/cpu", cell: (r) => fixed(r.ratio_to_unroll_cpu, 2) },
@@ -99,10 +102,11 @@ export function formatComparisonTable(records: readonly ComparisonRecord[]): str
 
 /** One line per case: what it runs, its sizes and its FLOPs per step. */
 export function formatLegend(cases: readonly Workload[]): string {
+  const width = Math.max(11, ...cases.map((w) => w.id.length));
   return cases
     .map((w) => {
       const sizes = `B=${w.batch} T=${w.steps} I=${w.input} H=${w.hidden} O=${w.output}`;
-      return `${w.id.padEnd(11)} ${w.description}; ${sizes}; ${(stepFlops(w) / 1e9).toPrecision(3)} GFLOP/step`;
+      return `${w.id.padEnd(width)} ${w.description}; ${sizes}; ${(stepFlops(w) / 1e9).toPrecision(3)} GFLOP/step`;
     })
     .join("\n");
 }

@@ -1,13 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { LEARNING_RATE, type Problem } from "./data.js";
-import type { Runner, StepOutcome } from "./runner.js";
-import { TFJS_NO_CHECKPOINTING } from "./systems.js";
+import { UnsupportedError, type Runner, type StepOutcome } from "./runner.js";
+import { TFJS_NO_CHECKPOINTING, TFJS_NO_RTRL } from "./systems.js";
 import { useTfjsBackend, type TfjsBackend } from "./tfjs-setup.js";
 import { tfWeights, weightList, windowLoss, zeroCarry, type TfCarry } from "./tfjs-model.js";
 import type { Workload } from "./workloads.js";
-
-/** A computation TF.js has no counterpart for (time checkpointing): the pair is reported "n/a". */
-export class UnsupportedError extends Error {}
 
 function globalNorm(grads: tf.NamedTensorMap): number {
   return Math.sqrt(Object.values(grads).reduce((sum, g) => sum + tf.sum(tf.square(g)).dataSync()[0], 0));
@@ -21,6 +18,7 @@ function globalNorm(grads: tf.NamedTensorMap): number {
  */
 export async function createTfjsRunner(backend: TfjsBackend, w: Workload, problem: Problem, options: { readonly gradNorm: boolean }): Promise<Runner> {
   if (w.checkpointEvery) throw new UnsupportedError(TFJS_NO_CHECKPOINTING);
+  if (w.method === "rtrl") throw new UnsupportedError(TFJS_NO_RTRL);
   await useTfjsBackend(backend);
   const weights = tfWeights(problem.params);
   const vars = weightList(weights);

@@ -1,12 +1,13 @@
-import { runForward, sgd, Trainer, type Backend, type SequenceData } from "@unroll/bptt";
+import { runForward, sgd, sliceSteps, Trainer, type Backend, type LoadedProgram, type SequenceData } from "@unroll/bptt";
 import { LEARNING_RATE, type Problem } from "./data.js";
-import type { Runner } from "./runner.js";
+import { UnsupportedError, type Runner } from "./runner.js";
 import type { Workload } from "./workloads.js";
 
 /**
  * Sets up unroll on one backend: a training step is one `Trainer.fit` over the
- * batch (one SGD update per window of the truncation plan), inference one
- * `runForward`. The runner owns the backend and disposes it.
+ * batch (one SGD update per window of the truncation plan, or per `updateEvery`
+ * steps under RTRL), inference one `runForward`. The runner owns the backend
+ * and disposes it.
  */
 export async function createUnrollRunner(backend: Backend, w: Workload, problem: Problem): Promise<Runner> {
   const { program, params } = problem;
@@ -19,10 +20,19 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
   if (w.mode === "infer") {
     return { step: async () => ({ loss: (await runForward(loaded, params, data, program)).loss ?? NaN }), dispose };
   }
+  if (w.method === "rtrl") {
+    const missing = await missingRtrl(loaded, problem, data);
+    if (missing) {
+      await dispose();
+      throw new UnsupportedError(missing);
+    }
+  }
   const trainer = new Trainer(loaded, program, params, {
     optimizer: sgd({ lr: LEARNING_RATE }),
     truncation: w.window ? { kind: "chunked", window: w.window } : { kind: "full" },
     ...(w.checkpointEvery ? { checkpointEvery: w.checkpointEvery } : {}),
+    ...(w.method ? { method: w.method } : {}),
+    ...(w.updateEvery ? { updateEvery: w.updateEvery } : {}),
   });
   return {
     async step() {
@@ -34,8 +44,27 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
         last = now;
       });
       const first = fit.steps[0];
-      return { loss: first.loss, gradNorm: first.gradNorm, ...(w.window ? { windowMs } : {}) };
+      const several = fit.steps.length > 1;
+      return { loss: first.loss, gradNorm: first.gradNorm, ...(several ? { windowMs, lastGradNorm: fit.steps[fit.steps.length - 1].gradNorm } : {}) };
     },
     dispose,
   };
+}
+
+/**
+ * Why this backend cannot be timed on RTRL, or undefined: a backend that
+ * ignores `method: "rtrl"` runs BPTT and returns no sensitivities, and timing
+ * it would report BPTT's speed under RTRL's name. One step, at the seeded
+ * weights (nothing is updated).
+ */
+async function missingRtrl(loaded: LoadedProgram, problem: Problem, data: SequenceData): Promise<string | undefined> {
+  const r = await loaded.runWindow({
+    params: problem.params,
+    sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, sliceSteps(v, 0, 1)])),
+    initialState: {},
+    gradients: true,
+    method: "rtrl",
+    collectStates: false,
+  });
+  return r.sensitivities ? undefined : "this backend returns no RTRL sensitivities (it ran BPTT instead)";
 }

@@ -1,9 +1,11 @@
+import type { GradientMethod } from "@unroll/bptt";
+
 /** The recurrent cell of a workload. */
 export type Cell = "rnn" | "lstm";
 
 /** What one timed step of a workload does. */
 export type Mode =
-  /** Forward, full or truncated BPTT, and an SGD update per window. */
+  /** Forward, gradients (full or truncated BPTT, or RTRL), and an SGD update per window. */
   | "train"
   /** Forward only (with the loss), no gradients. */
   | "infer";
@@ -23,13 +25,13 @@ export interface Shape {
 }
 
 /**
- * One benchmark case: a workload of the issue (`W1`…`W6`) in one variant
- * (a cell for W3, a BPTT scheme for W6).
+ * One benchmark case: a workload (`W1`…`W7`) in one variant
+ * (a cell for W3, a BPTT scheme for W6, a gradient method and length for W7).
  */
 export interface Workload extends Shape {
   /** Unique id, e.g. `"W3-lstm"` or `"W6-trunc64"`; `--only` accepts it or the workload name. */
   readonly id: string;
-  /** The workload of the issue, `"W1"`…`"W6"`. */
+  /** The workload, `"W1"`…`"W7"`. */
   readonly workload: string;
   /** What distinguishes this case from its siblings (`""` when it has none). */
   readonly variant: string;
@@ -43,6 +45,23 @@ export interface Workload extends Shape {
   readonly window?: number;
   /** Time checkpointing: keep the state only every this many steps. */
   readonly checkpointEvery?: number;
+  /** How gradients are computed; absent: BPTT. */
+  readonly method?: GradientMethod;
+  /** RTRL: an SGD update every this many steps, state and sensitivities carried on (online learning); absent: one per sequence. */
+  readonly updateEvery?: number;
+  /**
+   * The id of the same model and method at a shorter length: `--check` asserts
+   * that this case's memory (peak RSS over the process's base) is at most
+   * `MEMORY_GROWTH_TOLERANCE` times that one's, i.e. does not grow with T.
+   */
+  readonly memoryFlatFrom?: string;
+  /**
+   * The id of a case on the same data whose first window computes the same
+   * gradient by another method: `--check` asserts equal losses and gradient
+   * norms (RTRL's first update of `updateEvery` steps is exactly truncated
+   * BPTT's first window of as many steps).
+   */
+  readonly firstWindowAs?: string;
   /** Sizes used by `--quick` instead, so the whole quick run stays short. */
   readonly quick?: Partial<Shape>;
   /** One line for the table. */
@@ -55,6 +74,12 @@ const w6: Shape = { batch: 8, steps: 4096, input: 32, hidden: 128, output: 32 };
 // several truncation windows and checkpoint segments
 const w1Quick: Partial<Shape> = { steps: 4 };
 const w6Quick: Partial<Shape> = { steps: 128 };
+// W7: RTRL costs O(B·H²·P) per step (P parameters), so a small model; the long
+// length is 4× the short one, and --quick keeps that ratio and several updates
+const w7: Shape = { batch: 8, steps: 1024, input: 16, hidden: 32, output: 16 };
+const w7Quick: Partial<Shape> = { steps: 128 };
+/** W7's update interval: RTRL updates as often as truncated BPTT's window, so the two do the same number of SGD steps. */
+const W7_EVERY = 32;
 
 /** Every case, in the order they run and print. */
 export const workloads: readonly Workload[] = [
@@ -134,6 +159,45 @@ export const workloads: readonly Workload[] = [
     quick: w6Quick,
     description: "long rnn, full BPTT, checkpoint every 64",
   },
+  {
+    id: "W7-rtrl-short",
+    workload: "W7",
+    variant: "rtrl-short",
+    cell: "rnn",
+    mode: "train",
+    ...w7,
+    steps: 256,
+    method: "rtrl",
+    updateEvery: W7_EVERY,
+    quick: { steps: 32 },
+    description: `online rnn, RTRL, update every ${W7_EVERY} (T/4 of W7-rtrl-long)`,
+  },
+  {
+    id: "W7-rtrl-long",
+    workload: "W7",
+    variant: "rtrl-long",
+    cell: "rnn",
+    mode: "train",
+    ...w7,
+    method: "rtrl",
+    updateEvery: W7_EVERY,
+    quick: w7Quick,
+    memoryFlatFrom: "W7-rtrl-short",
+    firstWindowAs: "W7-trunc32",
+    description: `online rnn, RTRL, update every ${W7_EVERY}`,
+  },
+  {
+    id: "W7-trunc32",
+    workload: "W7",
+    variant: "trunc32",
+    cell: "rnn",
+    mode: "train",
+    ...w7,
+    window: W7_EVERY,
+    quick: w7Quick,
+    description: `online rnn, truncated BPTT (${W7_EVERY})`,
+  },
+  { id: "W7-full", workload: "W7", variant: "full", cell: "rnn", mode: "train", ...w7, quick: w7Quick, description: "online rnn, full BPTT (reference)" },
 ];
 
 /** The case with this id, with its `--quick` sizes applied when `quick`. */
@@ -159,5 +223,6 @@ export function selectWorkloads(only: readonly string[] | undefined): Workload[]
 
 /** Windows of one sequence: what one timed step runs as optimizer steps. */
 export function windowsPerStep(w: Workload): number {
-  return w.mode === "train" && w.window ? Math.ceil(w.steps / w.window) : 1;
+  const every = w.window ?? w.updateEvery;
+  return w.mode === "train" && every ? Math.ceil(w.steps / every) : 1;
 }

@@ -25,8 +25,8 @@ describe("bench harness", () => {
     expect(() => selectWorkloads(["W9"])).toThrow(/unknown workload "W9"/);
   });
 
-  it("W7 runs RTRL at two lengths of one model, its relations naming cases of the same model and method", () => {
-    expect(selectWorkloads(["W7"]).map((w) => w.id)).toEqual(["W7-rtrl-short", "W7-rtrl-long", "W7-trunc32", "W7-full"]);
+  it("W7 runs RTRL and SnAp-1 at two lengths of one model, its relations naming cases of the same model and method", () => {
+    expect(selectWorkloads(["W7"]).map((w) => w.id)).toEqual(["W7-rtrl-short", "W7-rtrl-long", "W7-snap-short", "W7-snap-long", "W7-trunc32", "W7-full"]);
     for (const quick of [false, true]) {
       const [short, long] = [workloadById("W7-rtrl-short", quick), workloadById("W7-rtrl-long", quick)];
       expect([short.steps, long.steps]).toEqual(quick ? [32, 128] : [256, 1024]);
@@ -50,6 +50,7 @@ describe("bench harness", () => {
     expect(record("W7-trunc32")).toMatchObject({ method: "bptt", update_every: null, window: 32 });
     expect(record("W3-rnn").method).toBeNull();
     expect(systemByLabel("tfjs-wasm").unsupported?.(workloadById("W7-rtrl-long", false))).toBe(TFJS_NO_RTRL);
+    expect(systemByLabel("tfjs-wasm").unsupported?.(workloadById("W7-snap-long", false))).toBe(TFJS_NO_RTRL);
     expect(systemByLabel("tfjs-wasm").unsupported?.(workloadById("W7-trunc32", false))).toBeUndefined();
   });
 

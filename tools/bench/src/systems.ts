@@ -30,14 +30,14 @@ function unrollLabel(b: UnrollBackendEntry): string {
 
 function tfjsUnsupported(w: Workload): string | undefined {
   if (w.custom) return "the same computation as the built-in case";
-  if (w.method === "rtrl") return TFJS_NO_RTRL;
+  if (w.method === "rtrl" || w.method === "snap1") return TFJS_NO_RTRL;
   return w.checkpointEvery ? TFJS_NO_CHECKPOINTING : undefined;
 }
 
 /** Why TF.js does not run the checkpointed case. */
 export const TFJS_NO_CHECKPOINTING = "TF.js has no time checkpointing";
-/** Why TF.js does not run the RTRL cases: it has reverse-mode gradients only, no forward-mode sensitivities carried through time. */
-export const TFJS_NO_RTRL = "TF.js has no RTRL";
+/** Why TF.js does not run the RTRL and SnAp-1 cases: it has reverse-mode gradients only, no forward-mode sensitivities carried through time. */
+export const TFJS_NO_RTRL = "TF.js has no RTRL or SnAp-1";
 
 /** Every system in table order: the unroll backends first (the reference is the first, cpu), then the peers. */
 export const systems: readonly SystemEntry[] = [

@@ -20,8 +20,8 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
   if (w.mode === "infer") {
     return { step: async () => ({ loss: (await runForward(loaded, params, data, program)).loss ?? NaN }), dispose };
   }
-  if (w.method === "rtrl") {
-    const missing = await missingRtrl(loaded, problem, data);
+  if (w.method === "rtrl" || w.method === "snap1") {
+    const missing = await missingSensitivities(loaded, problem, data, w.method);
     if (missing) {
       await dispose();
       throw new UnsupportedError(missing);
@@ -52,19 +52,19 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
 }
 
 /**
- * Why this backend cannot be timed on RTRL, or undefined: a backend that
- * ignores `method: "rtrl"` runs BPTT and returns no sensitivities, and timing
- * it would report BPTT's speed under RTRL's name. One step, at the seeded
- * weights (nothing is updated).
+ * Why this backend cannot be timed on RTRL or SnAp-1, or undefined: a backend
+ * that ignores the method runs BPTT and returns no sensitivities, and timing
+ * it would report BPTT's speed under the method's name. One step, at the
+ * seeded weights (nothing is updated).
  */
-async function missingRtrl(loaded: LoadedProgram, problem: Problem, data: SequenceData): Promise<string | undefined> {
+async function missingSensitivities(loaded: LoadedProgram, problem: Problem, data: SequenceData, method: "rtrl" | "snap1"): Promise<string | undefined> {
   const r = await loaded.runWindow({
     params: problem.params,
     sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, sliceSteps(v, 0, 1)])),
     initialState: {},
     gradients: true,
-    method: "rtrl",
+    method,
     collectStates: false,
   });
-  return r.sensitivities ? undefined : "this backend returns no RTRL sensitivities (it ran BPTT instead)";
+  return r.sensitivities ? undefined : `this backend returns no ${method} sensitivities (it ran BPTT instead)`;
 }

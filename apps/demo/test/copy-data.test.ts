@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@unroll/bptt";
 import { BLANK, copyBatch, recallScore } from "../src/copy-data.js";
+import { learnedFrom } from "../src/method-run.js";
 
 describe("copyBatch", () => {
   const lag = 5;
@@ -61,5 +62,13 @@ describe("recallScore", () => {
 
   it("scores a model that does not know the cue at chance: ln 2 for two symbols", () => {
     expect(recallScore(outputs([0.9, 0.05, 0.05, 0.9, 0.05, 0.05]), Int32Array.from([1, 2])).loss).toBeCloseTo(Math.log(2), 6);
+  });
+});
+
+describe("learnedFrom", () => {
+  it("is the start of the final run of scores at 90% or more, not a lucky score before it", () => {
+    const curve = (accs: number[]) => accs.map((accuracy, i) => ({ batch: 10 * i, accuracy, loss: 0 }));
+    expect(learnedFrom(curve([0.5, 1, 0.5, 0.95, 1]))).toBe(30);
+    expect(learnedFrom(curve([0.5, 1, 0.5]))).toBeUndefined();
   });
 });

@@ -14,6 +14,9 @@ export interface MethodSettings {
   readonly updateEvery?: number;
 }
 
+/** "every step" or "every N steps". */
+const every = (n: number): string => (n === 1 ? "every step" : `every ${n} steps`);
+
 /** A method's name in the terminal, the report and the chart's legend. */
 export function methodLabel(method: CopyMethod, s: MethodSettings): string {
   switch (method) {
@@ -22,7 +25,7 @@ export function methodLabel(method: CopyMethod, s: MethodSettings): string {
     case "tbptt":
       return `truncated BPTT (K = ${s.window})`;
     case "rtrl":
-      return s.updateEvery === undefined ? "RTRL" : `RTRL, online (update every ${s.updateEvery} steps)`;
+      return s.updateEvery === undefined ? "RTRL" : `RTRL, online (update ${every(s.updateEvery)})`;
   }
 }
 
@@ -36,7 +39,7 @@ export function methodSchedule(method: CopyMethod, s: MethodSettings, steps: num
     case "rtrl":
       return s.updateEvery === undefined
         ? `carries the state's sensitivity to every weight forward through all ${steps} steps (no backward pass, no truncation): one update per batch`
-        : `carries the sensitivities forward through the whole sequence and updates every ${s.updateEvery} steps: ${Math.ceil(steps / s.updateEvery)} updates per batch`;
+        : `carries the sensitivities forward through the whole sequence and updates ${every(s.updateEvery)}: ${Math.ceil(steps / s.updateEvery)} updates per batch`;
   }
 }
 

@@ -79,7 +79,7 @@ export function copyReport(d: CopyReportData): string {
       ["sequences per batch", String(o.batch)],
       ["batches per method", String(o.batches)],
       ["truncated BPTT window", String(o.window)],
-      ["RTRL updates", o.updateEvery === undefined ? "one per batch" : `every ${o.updateEvery} steps`],
+      ["RTRL updates", o.updateEvery === undefined ? "one per batch" : `every ${o.updateEvery} step${o.updateEvery === 1 ? "" : "s"}`],
       ["optimizer", `${o.optimizer}, lr ${o.lr}, gradient norm clipped at ${d.clipNorm}`],
       ["held-out batch", `${d.heldOut} sequences, scored every ${o.evalEvery} batches`],
       ["seed", String(o.seed)],

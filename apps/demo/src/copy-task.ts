@@ -156,12 +156,13 @@ export async function runCopyTask(o: CopyRunOptions): Promise<CopyRunResult> {
 
   const width = Math.max(...runs.map((r) => r.label.length));
   process.stdout.write(
-    `\nRecall accuracy at step ${o.lag} after ${o.batches} batches of ${o.batch} sequences each ` +
+    `\nRecall accuracy at step ${o.lag} on the held-out batch, after batches of ${o.batch} sequences ` +
       `(chance ${percent(chance)}, recall loss ln ${o.symbols} = ${Math.log(o.symbols).toFixed(3)}):\n`,
   );
   for (const r of runs) {
     process.stdout.write(
-      `  ${r.label.padEnd(width)}  ${percent(r.final.accuracy).padStart(6)}  ${String(r.updates).padStart(6)} updates  ${r.seconds.toFixed(1).padStart(6)} s\n`,
+      `  ${r.label.padEnd(width)}  ${percent(r.final.accuracy).padStart(6)}  ${String(r.batches).padStart(5)} batches  ` +
+        `${String(r.updates).padStart(6)} updates  ${r.seconds.toFixed(1).padStart(6)} s\n`,
     );
   }
   const html = copyReport({ intro, runs, options: o, chance, heldOut: HELD_OUT, clipNorm: CLIP_NORM, model: spec });

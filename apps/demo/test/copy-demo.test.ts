@@ -21,9 +21,9 @@ describe("the copy task", () => {
   it("runs every method by default on the same batches, and prints a line with each one's final recall accuracy", () => {
     for (const label of labels) expect(r.stdout).toMatch(new RegExp(`^${label}: recall accuracy \\d+\\.\\d% .* after 12 batches`, "m"));
     // sequences of 7 steps: truncated BPTT updates once per window of 2, four times per batch
-    expect(r.stdout).toMatch(/^ {2}full BPTT +\d+\.\d% +12 updates/m);
-    expect(r.stdout).toMatch(/^ {2}truncated BPTT \(K = 2\) +\d+\.\d% +48 updates/m);
-    expect(r.stdout).toMatch(/^ {2}RTRL +\d+\.\d% +12 updates/m);
+    expect(r.stdout).toMatch(/^ {2}full BPTT +\d+\.\d% +12 batches +12 updates/m);
+    expect(r.stdout).toMatch(/^ {2}truncated BPTT \(K = 2\) +\d+\.\d% +12 batches +48 updates/m);
+    expect(r.stdout).toMatch(/^ {2}RTRL +\d+\.\d% +12 batches +12 updates/m);
     expect(r.stdout).toContain("chance 33.3%");
   });
 

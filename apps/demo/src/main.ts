@@ -6,6 +6,8 @@ import { backendKinds, type BackendKind } from "./backends.js";
 import type { CellKind } from "./char-model.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { integer, intAtLeast, positive } from "./cli-options.js";
+import { copyMethods, type CopyMethod } from "./copy-methods.js";
+import { runCopyTask } from "./copy-task.js";
 import { generateFromCheckpoint } from "./generate.js";
 import { defaultLr, optimizerKinds, type OptimizerKind } from "./optimizers.js";
 import type { TextSettings } from "./settings.js";
@@ -16,13 +18,13 @@ import { UserError } from "./user-error.js";
 
 /** The parsed command line. */
 interface DemoOptions {
-  task: "text" | "sine";
+  task: "text" | "sine" | "copy";
   text?: string;
   cell: CellKind;
   hidden?: number;
   layers: number;
   window?: number;
-  batch: number;
+  batch?: number;
   optimizer: OptimizerKind;
   lr?: number;
   backend: BackendKind;
@@ -36,17 +38,25 @@ interface DemoOptions {
   sample?: number;
   prime?: string;
   report?: string;
+  method: "all" | CopyMethod;
+  lag: number;
+  symbols: number;
+  updateEvery?: number;
 }
 
 const program = new Command("demo")
   .description("unroll demo: a recurrent network learns to write text (char-rnn style), live in the terminal")
-  .addOption(new Option("--task <name>", "text: learn to write text; sine: predict a noisy sine wave").choices(["text", "sine"]).default("text"))
+  .addOption(
+    new Option("--task <name>", "text: learn to write text; sine: predict a noisy sine wave; copy: recall a symbol after a lag, BPTT vs truncated BPTT vs RTRL")
+      .choices(["text", "sine", "copy"])
+      .default("text"),
+  )
   .option("--text <file>", "text file to learn (default: Shakespeare's Sonnets I-L, shipped in apps/demo/data)")
   .addOption(new Option("--cell <kind>", "recurrent cell").choices(["rnn", "lstm", "gru"]).default("gru"))
-  .option("--hidden <H>", "hidden units per layer (default 128; sine 16)", intAtLeast(1))
+  .option("--hidden <H>", "hidden units per layer (default 128; sine 16; copy 8)", intAtLeast(1))
   .option("--layers <N>", "stacked recurrent layers", intAtLeast(1), 1)
-  .option("--window <K>", "truncated BPTT window: steps per optimizer step (default 32; sine 20)", intAtLeast(1))
-  .option("--batch <B>", "parallel streams the data is read as", intAtLeast(1), 16)
+  .option("--window <K>", "truncated BPTT window: steps per optimizer step (default 32; sine 20; copy 4)", intAtLeast(1))
+  .option("--batch <B>", "parallel streams the data is read as; copy: sequences per batch (default 16; copy 4)", intAtLeast(1))
   .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerKinds).default("adam"))
   .option(
     "--lr <x>",
@@ -56,7 +66,7 @@ const program = new Command("demo")
     positive,
   )
   .addOption(new Option("--backend <name>", "where to run: cpu (this thread) or workers (a thread pool)").choices(backendKinds).default("cpu"))
-  .option("--steps <N>", "train exactly N optimizer steps", intAtLeast(1))
+  .option("--steps <N>", "train exactly N optimizer steps; copy: N sequence batches per method (default 600)", intAtLeast(1))
   .option("--time <seconds>", "train for this many seconds (default: text 60 s; sine 300 steps)", positive)
   .option("--seed <S>", "seed of the initial weights, the data and the samples", integer, 1)
   .option("--sample-every <N>", "print a sample every N steps, 0 for never (default: a tenth of --steps, else 100)", intAtLeast(0))
@@ -66,7 +76,24 @@ const program = new Command("demo")
   .option("--sample <N>", "with --resume: generate N characters from the saved model, no training", intAtLeast(1))
   .option("--prime <text>", "with --sample: the text to continue (default a line break)")
   .option("--report <file>", "where to write the HTML report (default demo-output/<task>-report.html)")
+  .addOption(
+    new Option("--method <name>", "copy task: the gradient method to train with, or all of them one after another")
+      .choices(["all", ...copyMethods])
+      .default("all"),
+  )
+  .option("--lag <L>", "copy task: steps from the symbol to its recall", intAtLeast(1), 12)
+  .option("--symbols <S>", "copy task: number of symbols to recall from", intAtLeast(2), 2)
+  .option("--update-every <N>", "copy task: RTRL updates every N steps (online) instead of once per sequence batch", intAtLeast(1))
   .showHelpAfterError();
+
+/** Options of the copy task alone. */
+const copyOnly = ["method", "lag", "symbols", "updateEvery"] as const;
+
+/** Options of the text task that the copy task has no use for. */
+const notForCopy = ["text", "save", "resume", "sample", "prime", "sampleEvery", "temperature", "time"] as const;
+
+/** `--update-every` for `updateEvery`. */
+const flag = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Options that define a text run: given together with --resume they must match the checkpoint. */
 const defining = ["text", "cell", "hidden", "layers", "window", "batch", "optimizer", "lr", "seed"] as const;
@@ -86,6 +113,42 @@ async function main(): Promise<void> {
   if (o.sample !== undefined && !o.resume) throw new UserError("--sample generates from a saved model: give --resume FILE too");
   if (o.prime !== undefined && o.sample === undefined) throw new UserError("--prime applies to --sample only");
 
+  if (o.task !== "copy") for (const name of copyOnly) if (given(name)) throw new UserError(`${flag(name)} applies to the copy task only`);
+
+  if (o.task === "copy") {
+    for (const name of notForCopy) if (given(name)) throw new UserError(`${flag(name)} does not apply to the copy task`);
+    const methods = o.method === "all" ? copyMethods : [o.method];
+    const window = o.window ?? 4;
+    if (o.updateEvery !== undefined && !methods.includes("rtrl")) throw new UserError("--update-every applies to RTRL: give --method rtrl or all");
+    if (methods.includes("tbptt") && window > o.lag) {
+      throw new UserError(`--window ${window} spans the recall (lag ${o.lag}): truncated BPTT would be full BPTT, so give a window of at most the lag`);
+    }
+    if (o.backend === "workers" && methods.includes("rtrl")) {
+      // the worker pool runs every window by BPTT, so its "RTRL" would silently be (truncated) BPTT
+      throw new UserError("--backend workers does not run RTRL: use --backend cpu, or --method bptt or tbptt");
+    }
+    const batches = o.steps ?? 600;
+    await runCopyTask({
+      methods,
+      cell: o.cell,
+      hidden: o.hidden ?? 8,
+      layers: o.layers,
+      lag: o.lag,
+      symbols: o.symbols,
+      window,
+      ...(o.updateEvery !== undefined ? { updateEvery: o.updateEvery } : {}),
+      batch: o.batch ?? 4,
+      batches,
+      evalEvery: Math.max(1, Math.round(batches / 60)),
+      optimizer: o.optimizer,
+      lr: o.lr ?? defaultLr[o.optimizer],
+      seed: o.seed,
+      backend: o.backend,
+      report,
+    });
+    return;
+  }
+
   if (o.task === "sine") {
     for (const name of ["text", "save", "resume", "sample"]) if (given(name)) throw new UserError(`--${name} applies to the text task only`);
     await runSineTask({
@@ -93,7 +156,7 @@ async function main(): Promise<void> {
       hidden: o.hidden ?? 16,
       layers: o.layers,
       window: o.window ?? 20,
-      batch: o.batch,
+      batch: o.batch ?? 16,
       optimizer: o.optimizer,
       lr: o.lr ?? defaultLr[o.optimizer],
       seed: o.seed,
@@ -122,7 +185,7 @@ async function main(): Promise<void> {
     hidden: o.hidden ?? 128,
     layers: o.layers,
     window: o.window ?? 32,
-    batch: o.batch,
+    batch: o.batch ?? 16,
     optimizer: o.optimizer,
     lr: o.lr ?? defaultLr[o.optimizer],
     seed: o.seed,

@@ -28,6 +28,7 @@ const style: { readonly [K in CopyMethod]: Pick<Series, "color" | "dashed"> } = 
   bptt: { color: "#1f77b4" },
   tbptt: { color: "#d62728" },
   rtrl: { color: "#2ca02c", dashed: true },
+  snap1: { color: "#9467bd" },
 };
 
 /** The HTML report of a copy run: the methods' final scores, their learning curves side by side, settings and model. */

@@ -83,7 +83,7 @@ const program = new Command("demo")
   )
   .option("--lag <L>", "copy task: steps from the symbol to its recall", intAtLeast(1), 12)
   .option("--symbols <S>", "copy task: number of symbols to recall from", intAtLeast(2), 2)
-  .option("--update-every <N>", "copy task: RTRL updates every N steps (online) instead of once per sequence batch", intAtLeast(1))
+  .option("--update-every <N>", "copy task: RTRL and SnAp-1 update every N steps (online) instead of once per sequence batch", intAtLeast(1))
   .showHelpAfterError();
 
 /** Options of the copy task alone. */
@@ -119,13 +119,11 @@ async function main(): Promise<void> {
     for (const name of notForCopy) if (given(name)) throw new UserError(`${flag(name)} does not apply to the copy task`);
     const methods = o.method === "all" ? copyMethods : [o.method];
     const window = o.window ?? 4;
-    if (o.updateEvery !== undefined && !methods.includes("rtrl")) throw new UserError("--update-every applies to RTRL: give --method rtrl or all");
+    if (o.updateEvery !== undefined && !methods.includes("rtrl") && !methods.includes("snap1")) {
+      throw new UserError("--update-every applies to RTRL and SnAp-1: give --method rtrl, snap1 or all");
+    }
     if (methods.includes("tbptt") && window > o.lag) {
       throw new UserError(`--window ${window} spans the recall (lag ${o.lag}): truncated BPTT would be full BPTT, so give a window of at most the lag`);
-    }
-    if (o.backend === "workers" && methods.includes("rtrl")) {
-      // the worker pool runs every window by BPTT, so its "RTRL" would silently be (truncated) BPTT
-      throw new UserError("--backend workers does not run RTRL: use --backend cpu, or --method bptt or tbptt");
     }
     const batches = o.steps ?? 600;
     await runCopyTask({

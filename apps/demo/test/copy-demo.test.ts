@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the copy task", () => {
   // every method on a small budget: plumbing only, no learning expected
   const r = runDemo(["--task", "copy", "--steps", "12", "--lag", "6", "--window", "2", "--symbols", "3", "--seed", "2"], dir);
-  const labels = ["full BPTT", "truncated BPTT \\(K = 2\\)", "RTRL"];
+  const labels = ["full BPTT", "truncated BPTT \\(K = 2\\)", "RTRL", "SnAp-1, online \\(update every step\\)"];
 
   it("exits 0", () => {
     expect(r.stderr).toBe("");
@@ -24,6 +24,8 @@ describe("the copy task", () => {
     expect(r.stdout).toMatch(/^ {2}full BPTT +\d+\.\d% +12 batches +12 updates/m);
     expect(r.stdout).toMatch(/^ {2}truncated BPTT \(K = 2\) +\d+\.\d% +12 batches +48 updates/m);
     expect(r.stdout).toMatch(/^ {2}RTRL +\d+\.\d% +12 batches +12 updates/m);
+    // SnAp-1 updates at every step: 7 per batch
+    expect(r.stdout).toMatch(/^ {2}SnAp-1, online \(update every step\) +\d+\.\d% +12 batches +84 updates/m);
     expect(r.stdout).toContain("chance 33.3%");
   });
 
@@ -34,8 +36,9 @@ describe("the copy task", () => {
     expect(html).toMatch(/^<!doctype html>/);
     // accuracy and recall loss, each with a chance line and one line per method
     expect(html.match(/<svg/g)).toHaveLength(2);
-    expect(html.match(/<polyline/g)).toHaveLength(8);
-    for (const name of ["full BPTT: 12 updates", "truncated BPTT (K = 2): 48 updates", "RTRL: 12 updates"]) expect(html).toContain(name);
+    expect(html.match(/<polyline/g)).toHaveLength(10);
+    for (const name of ["full BPTT: 12 updates", "truncated BPTT (K = 2): 48 updates", "RTRL: 12 updates", "SnAp-1, online (update every step): 84 updates"])
+      expect(html).toContain(name);
     expect(html).not.toMatch(/<script|<link|src=/);
   });
 
@@ -50,18 +53,21 @@ describe("the copy task", () => {
     expect(existsSync(report)).toBe(true);
   });
 
-  it("learns the recall across 12 steps with RTRL, and not with truncated BPTT of window 4 (default seed)", () => {
-    // measured: RTRL 100% (≥ 90% from batch 322 on), truncated BPTT 48.5%, the same on every run (everything is seeded)
+  it("learns the recall across 12 steps with RTRL and online SnAp-1, and not with truncated BPTT of window 4 (default seed)", () => {
+    // measured: RTRL 100% (≥ 90% from batch 322 on), SnAp-1 100% (from batch 200), truncated BPTT 48.5%, the same on every run (everything is seeded)
     const report = join(dir, "learn.html");
     const rtrl = runDemo(["--task", "copy", "--method", "rtrl", "--steps", "400", "--report", report], dir);
+    const snap = runDemo(["--task", "copy", "--method", "snap1", "--steps", "400", "--report", report], dir);
     const tbptt = runDemo(["--task", "copy", "--method", "tbptt", "--steps", "400", "--report", report], dir);
     expect(rtrl.status).toBe(0);
+    expect(snap.status).toBe(0);
     expect(tbptt.status).toBe(0);
     expect(numberAfter(rtrl.stdout, "RTRL: recall accuracy")).toBeGreaterThan(90);
+    expect(numberAfter(snap.stdout, "SnAp-1, online \\(update every step\\): recall accuracy")).toBeGreaterThan(90);
     expect(numberAfter(tbptt.stdout, "truncated BPTT \\(K = 4\\): recall accuracy")).toBeLessThan(70);
   });
 
-  it("rejects options that do not apply, and RTRL on the worker pool", () => {
+  it("rejects options that do not apply", () => {
     const fails = (args: string[], message: string) => {
       const f = runDemo(args, dir);
       expect(f.status).toBe(2);
@@ -72,6 +78,5 @@ describe("the copy task", () => {
     fails(["--task", "sine", "--lag", "5"], "--lag applies to the copy task only");
     fails(["--task", "copy", "--method", "bptt", "--update-every", "2"], "--update-every applies to RTRL");
     fails(["--task", "copy", "--lag", "6", "--window", "8"], "--window 8 spans the recall");
-    fails(["--task", "copy", "--backend", "workers"], "--backend workers does not run RTRL");
   });
 });

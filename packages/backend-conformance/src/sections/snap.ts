@@ -13,6 +13,8 @@ import { itNeeding, itRunning, type SuiteContext } from "../suite-context.js";
 const T = 5;
 const B = 4;
 const FULL = { kind: "full" } as const;
+/** A row cut short, a row with no counted step, and two longer ones. */
+const LENGTHS = [5, 1, 4, 0];
 
 /** Every op SnAp-1's windows of a program run, BPTT's included (the checks compare with it). */
 export function opsOfSnap(program: CheckedProgram): Set<OpKind> {
@@ -39,11 +41,11 @@ function unsupported(program: CheckedProgram): string | undefined {
  * float64 CPU backend's SnAp-1 (the inputs rounded to `dtype`), and, when
  * `exact`, against the backend's own full BPTT.
  */
-export async function snapMismatches(backend: Backend, model: ModelCase, dtype: Dtype, exact: boolean): Promise<string[]> {
+export async function snapMismatches(backend: Backend, model: ModelCase, dtype: Dtype, exact: boolean, lengths?: readonly number[]): Promise<string[]> {
   const { program } = model;
   const rand = rngFor(`snap/${model.name}`);
   const params = castAll(randomParams(program, rand), dtype);
-  const data = castData(modelData(program, T, B, rand), dtype);
+  const data = castData({ ...modelData(program, T, B, rand), ...(lengths ? { lengths } : {}) }, dtype);
   const loaded = await backend.load(program, { dtype });
   const cpu = createCpuBackend();
   const reference = await cpu.load(program, { dtype: "float64" });
@@ -58,7 +60,11 @@ export async function snapMismatches(backend: Backend, model: ModelCase, dtype: 
     ];
     if (exact) {
       const bptt = await computeGradients(loaded, program, params, data, FULL);
-      problems.push(...recordMismatches("SnAp-1 grads vs the backend's full BPTT (exact on a diagonal recurrence)", snap.grads, bptt.grads, tol));
+      const rtrl = await computeGradients(loaded, program, params, data, FULL, { method: "rtrl" });
+      problems.push(
+        ...recordMismatches("SnAp-1 grads vs the backend's full BPTT (exact on a diagonal recurrence)", snap.grads, bptt.grads, tol),
+        ...recordMismatches("SnAp-1 grads vs the backend's exact RTRL", snap.grads, rtrl.grads, tol),
+      );
     }
     return problems;
   } finally {
@@ -103,13 +109,16 @@ export function describeSnap(ctx: SuiteContext): void {
         continue;
       }
       const ops = opsOfSnap(model.program);
-      for (const dtype of ctx.dtypes) {
-        itNeeding(
-          ctx,
-          `${model.name}: SnAp-1 gradients and sensitivities equal the float64 reference's${exact ? ", and full BPTT's" : ""} (${dtype})`,
-          { ops, gradients: true },
-          async () => expectNoMismatches(await snapMismatches(ctx.backend, model, dtype, exact)),
-        );
+      for (const lengths of exact ? [undefined, LENGTHS] : [undefined]) {
+        const what = lengths ? `, masked batch (lengths ${lengths.join(", ")})` : "";
+        for (const dtype of ctx.dtypes) {
+          itNeeding(
+            ctx,
+            `${model.name}${what}: SnAp-1 gradients and sensitivities equal the float64 reference's${exact ? ", and full BPTT's and RTRL's" : ""} (${dtype})`,
+            { ops, gradients: true },
+            async () => expectNoMismatches(await snapMismatches(ctx.backend, model, dtype, exact, lengths)),
+          );
+        }
       }
     }
   });

@@ -3,7 +3,7 @@ import { GraphBuilder } from "./builder.js";
 import { GraphError } from "./errors.js";
 import { fullTangent, nodeTangentContext, tangentCarries } from "./jvp.js";
 import { opOf, type Node, type NodeOf } from "./ops/index.js";
-import { sizeOf, type Shape } from "./shape.js";
+import { formatShape } from "./shape.js";
 import { checkGraph, type CheckedGraph } from "./validate.js";
 
 /** A step graph that carries SnAp-1's sparse sensitivities; see {@link snapGraph}. */
@@ -117,7 +117,7 @@ function colorTangents(
 ): Record<string, string> {
   const g = forward.graph;
   const refuse = (why: string): never => {
-    throw new GraphError("", `SnAp-1 cannot follow param "${param}" ${formatParam(shape)}: ${why}`);
+    throw new GraphError("", `SnAp-1 cannot follow param "${param}" ${formatShape(shape)}: ${why}`);
   };
   if (shape.length > 2 || shape[shape.length - 1] % n !== 0) refuse(`its last axis must be a multiple of the state width ${n}`);
   const p = shape[shape.length - 1];
@@ -189,7 +189,7 @@ function colorTangents(
       if (rule === null) continue;
       t = rule;
     }
-    if ((outShape.length !== 2 || outShape[0] !== "B") && outShape.length !== 1) at(`gives ${formatParam(outShape)}, not a [B, width] value`);
+    if ((outShape.length !== 2 || outShape[0] !== "B") && outShape.length !== 1) at(`gives ${formatShape(outShape)}, not a [B, width] value`);
     tangents.set(node.id, { t: fullTangent(b, node, outShape, D, t), offset });
   }
   for (const id of reached) {
@@ -266,13 +266,4 @@ function colorMatmul(
     terms.push(b.reshape(b.sum(b.mul(txBlocks, ownByBlock), { axes: [2] }), ["B", D, outWidth]));
   }
   return { t: terms.length === 2 ? b.add(terms[0], terms[1]) : terms[0], offset: 0 };
-}
-
-function formatParam(shape: Shape): string {
-  return `[${shape.join(", ")}]`;
-}
-
-/** The size of a param's SnAp-1 sensitivity per row and state: its number of entries divided by the state width. */
-export function snapColors(shape: readonly number[], width: number): number {
-  return sizeOf(shape) / width;
 }

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { GraphError } from "@unroll/ir";
-import { InputError, NonFiniteError } from "@unroll/bptt";
+import { InputError, NonFiniteError, optimizerNames } from "@unroll/bptt";
 import { gradCommand } from "./commands/grad.js";
 import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
@@ -75,7 +75,7 @@ method(truncation(common(program.command("train").description("train a model and
   .option("--weights <file>", "starting parameters")
   .option("--seed <N>", "fresh parameters from this seed (uniform ±1/sqrt(H), as PyTorch)")
   .requiredOption("--save <file>", "where to write the trained weights (atomically)")
-  .addOption(new Option("--optimizer <name>", "optimizer").choices(["sgd", "momentum", "adam", "rmsprop"]).makeOptionMandatory())
+  .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerNames).makeOptionMandatory())
   .requiredOption("--lr <x>", "learning rate")
   .option("--momentum <m>", "momentum factor (momentum optimizer; default 0.9)")
   .option("--beta1 <b>", "Adam β1 (default 0.9)")

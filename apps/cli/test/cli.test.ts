@@ -201,6 +201,28 @@ describe("unroll CLI errors beyond the input files", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("rejects an option the chosen optimizer does not take (the optimizer is made by name in @unroll/bptt)", () => {
+    const r = runCli([
+      "train",
+      "--model",
+      file("model.json"),
+      "--seed",
+      "1",
+      "--data",
+      file("data.json"),
+      "--save",
+      file("x.json"),
+      "--optimizer",
+      "sgd",
+      "--lr",
+      "0.1",
+      "--beta1",
+      "0.8",
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("unroll: --optimizer sgd: the sgd optimizer takes no beta1\n");
+  });
+
   it("exits 2 on an unknown option", () => {
     const r = runCli(["run", "--model", "m.json", "--data", "d.json", "--weights", "w.json", "--out", "o.json", "--bogus"]);
     expect(r.status).toBe(2);

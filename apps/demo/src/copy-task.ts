@@ -1,5 +1,5 @@
 import { loadProgram, sizeOf, type CheckedProgram } from "@unroll/ir";
-import { createRng, initParams, runForward, Trainer, type LoadedProgram } from "@unroll/bptt";
+import { createOptimizer, createRng, initParams, runForward, Trainer, type LoadedProgram, type OptimizerName } from "@unroll/bptt";
 import { createBackend, type BackendKind } from "./backends.js";
 import { charModelSpec, type ModelShape } from "./char-model.js";
 import { copyBatch, recallScore, type CopyBatch, type RecallScore } from "./copy-data.js";
@@ -7,7 +7,6 @@ import { methodLabel, methodSchedule, methodTrainerOptions, type CopyMethod, typ
 import { copyReport } from "./copy-report.js";
 import { writeReport } from "./html-report.js";
 import { onInterrupt } from "./interrupt.js";
-import { createOptimizer, type OptimizerKind } from "./optimizers.js";
 import { learnedFrom, learnedText, type CurvePoint, type MethodRun } from "./method-run.js";
 import { TrainProgress } from "./progress.js";
 
@@ -31,7 +30,7 @@ export interface CopyRunOptions extends ModelShape, MethodSettings {
   /** Score on the held-out batch every this many batches. */
   readonly evalEvery: number;
   /** Optimizer. */
-  readonly optimizer: OptimizerKind;
+  readonly optimizer: OptimizerName;
   /** Learning rate. */
   readonly lr: number;
   /** Seed of the initial weights and of the data. */
@@ -74,7 +73,7 @@ interface MethodContext {
 async function trainMethod(method: CopyMethod, o: CopyRunOptions, ctx: MethodContext): Promise<MethodRun> {
   const { loaded, program, heldOut } = ctx;
   const params = initParams(program, o.seed, "float32");
-  const trainer = new Trainer(loaded, program, params, methodTrainerOptions(method, o, createOptimizer(o.optimizer, o.lr), CLIP_NORM));
+  const trainer = new Trainer(loaded, program, params, methodTrainerOptions(method, o, createOptimizer({ name: o.optimizer, lr: o.lr }), CLIP_NORM));
   const label = methodLabel(method, o);
   const score = async (): Promise<RecallScore> => recallScore((await runForward(loaded, params, heldOut.data, program)).outputs, heldOut.cue);
   const curve: CurvePoint[] = [{ batch: 0, ...(await score()) }];

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { GraphError } from "@unroll/ir";
-import { NonFiniteError } from "@unroll/bptt";
+import { NonFiniteError, optimizerNames, type OptimizerName } from "@unroll/bptt";
 import { backendKinds, type BackendKind } from "./backends.js";
 import type { CellKind } from "./char-model.js";
 import { loadCheckpoint } from "./checkpoint.js";
@@ -9,7 +9,7 @@ import { integer, intAtLeast, positive } from "./cli-options.js";
 import { copyMethods, type CopyMethod } from "./copy-methods.js";
 import { runCopyTask } from "./copy-task.js";
 import { generateFromCheckpoint } from "./generate.js";
-import { defaultLr, optimizerKinds, type OptimizerKind } from "./optimizers.js";
+import { defaultLr } from "./optimizers.js";
 import type { TextSettings } from "./settings.js";
 import { runSineTask } from "./sine-task.js";
 import { runTextTask } from "./text-task.js";
@@ -25,7 +25,7 @@ interface DemoOptions {
   layers: number;
   window?: number;
   batch?: number;
-  optimizer: OptimizerKind;
+  optimizer: OptimizerName;
   lr?: number;
   backend: BackendKind;
   steps?: number;
@@ -57,7 +57,7 @@ const program = new Command("demo")
   .option("--layers <N>", "stacked recurrent layers", intAtLeast(1), 1)
   .option("--window <K>", "truncated BPTT window: steps per optimizer step (default 32; sine 20; copy 4)", intAtLeast(1))
   .option("--batch <B>", "parallel streams the data is read as; copy: sequences per batch (default 16; copy 4)", intAtLeast(1))
-  .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerKinds).default("adam"))
+  .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerNames).default("adam"))
   .option(
     "--lr <x>",
     `learning rate (default: ${Object.entries(defaultLr)

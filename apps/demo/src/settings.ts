@@ -1,5 +1,5 @@
 import type { CellKind } from "./char-model.js";
-import type { OptimizerKind } from "./optimizers.js";
+import type { OptimizerName } from "@unroll/bptt";
 
 /**
  * What defines a text training run: the data, the model, the truncation and
@@ -19,7 +19,7 @@ export interface TextSettings {
   /** Parallel streams B the text is cut into. */
   readonly batch: number;
   /** Optimizer. */
-  readonly optimizer: OptimizerKind;
+  readonly optimizer: OptimizerName;
   /** Learning rate. */
   readonly lr: number;
   /** Seed of the initial weights and of the samples. */

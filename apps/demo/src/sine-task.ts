@@ -1,9 +1,8 @@
 import { loadProgram, sizeOf, type ModelSpec } from "@unroll/ir";
-import { initParams, runForward, Trainer } from "@unroll/bptt";
+import { createOptimizer, initParams, runForward, Trainer, type OptimizerName } from "@unroll/bptt";
 import { createBackend, type BackendKind } from "./backends.js";
 import type { ModelShape } from "./char-model.js";
 import { renderReport, writeReport } from "./html-report.js";
-import { createOptimizer, type OptimizerKind } from "./optimizers.js";
 import { onInterrupt } from "./interrupt.js";
 import { NOISE, PERIOD, SineStreams } from "./sine-streams.js";
 import { TrainProgress } from "./progress.js";
@@ -22,7 +21,7 @@ export interface SineRunOptions extends ModelShape {
   /** Parallel streams B. */
   readonly batch: number;
   /** Optimizer and learning rate. */
-  readonly optimizer: OptimizerKind;
+  readonly optimizer: OptimizerName;
   /** Learning rate. */
   readonly lr: number;
   /** Seed of the weights and the data. */
@@ -69,7 +68,7 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
   try {
     const loaded = await backend.load(program, { dtype: "float32" });
     const trainer = new Trainer(loaded, program, params, {
-      optimizer: createOptimizer(o.optimizer, o.lr),
+      optimizer: createOptimizer({ name: o.optimizer, lr: o.lr }),
       truncation: { kind: "chunked", window: o.window },
       stateful: true,
       clipNorm: 5,

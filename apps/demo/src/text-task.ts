@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { loadProgram, sizeOf, type Tensor } from "@unroll/ir";
-import { createRng, initParams, Trainer } from "@unroll/bptt";
+import { createOptimizer, createRng, initParams, Trainer } from "@unroll/bptt";
 import { createBackend, type BackendKind } from "./backends.js";
 import { CharVocab } from "./char-vocab.js";
 import { charModelSpec } from "./char-model.js";
 import { CHECKPOINT_FORMAT, loadTensors, saveCheckpoint, saveTensors, type Checkpoint } from "./checkpoint.js";
 import { writeReport, type SampleRecord } from "./html-report.js";
-import { createOptimizer } from "./optimizers.js";
 import { onInterrupt } from "./interrupt.js";
 import { TrainProgress } from "./progress.js";
 import { sampleText, type CharModel } from "./sampler.js";
@@ -92,7 +91,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
   try {
     const loaded = await backend.load(program, { dtype: "float32" });
     const model: CharModel = { loaded, program, params, vocab };
-    const optimizer = createOptimizer(s.optimizer, s.lr);
+    const optimizer = createOptimizer({ name: s.optimizer, lr: s.lr });
     if (resume) optimizer.load(resume.optimizer);
     const trainer = new Trainer(loaded, program, params, {
       optimizer,

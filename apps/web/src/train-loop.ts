@@ -1,4 +1,4 @@
-import { adam, createRng, initParams, Trainer, type Backend } from "@unroll/bptt";
+import { createOptimizer, createRng, initParams, Trainer, type Backend } from "@unroll/bptt";
 import { loadProgram } from "@unroll/ir";
 import { CharVocab } from "./char-vocab.js";
 import type { FromTrainer, Progress } from "./protocol.js";
@@ -44,7 +44,7 @@ export async function trainUntilStopped(text: string, settings: TrainSettings, b
   const streams = new TextStreams(vocab.encode(text), B, vocab.size);
   if (streams.length < K) throw new Error(`each of the ${B} streams has ${streams.length} characters, fewer than one window of ${K}`);
   const trainer = new Trainer(loaded, program, params, {
-    optimizer: adam({ lr: settings.lr }),
+    optimizer: createOptimizer({ name: "adam", lr: settings.lr }),
     truncation: { kind: "chunked", window: K },
     stateful: true,
     clipNorm: 5,

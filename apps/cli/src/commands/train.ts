@@ -1,4 +1,4 @@
-import { adam, planWindows, rmsprop, sgd, Trainer, type Optimizer } from "@unroll/bptt";
+import { createOptimizer, isOptimizerName, optimizerNames, planWindows, Trainer, type Optimizer } from "@unroll/bptt";
 import { createBackend } from "../backends.js";
 import { writeJsonAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
@@ -56,21 +56,26 @@ function num(name: string, v: string | undefined, check: (n: number) => boolean 
 const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
 const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
 
-/** The optimizer named on the command line. */
+/** The optimizer named on the command line, made by `@unroll/bptt`'s {@link createOptimizer}. */
 function makeOptimizer(o: TrainCommandOptions): Optimizer {
-  const lr = num("--lr", o.lr, (n) => Number.isFinite(n) && n >= 0)!;
-  const weightDecay = num("--weight-decay", o.weightDecay) ?? 0;
-  switch (o.optimizer) {
-    case "sgd":
-      return sgd({ lr, weightDecay });
-    case "momentum":
-      return sgd({ lr, momentum: num("--momentum", o.momentum) ?? 0.9, weightDecay });
-    case "adam":
-      return adam({ lr, beta1: num("--beta1", o.beta1) ?? 0.9, beta2: num("--beta2", o.beta2) ?? 0.999, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
-    case "rmsprop":
-      return rmsprop({ lr, alpha: num("--alpha", o.alpha, (n) => n >= 0 && n < 1) ?? 0.99, eps: num("--eps", o.eps) ?? 1e-8, weightDecay });
-    default:
-      throw new UserError(`--optimizer must be sgd, momentum, adam or rmsprop, got "${o.optimizer}"`);
+  if (!isOptimizerName(o.optimizer)) throw new UserError(`--optimizer must be ${optimizerNames.join(", ")}, got "${o.optimizer}"`);
+  const given = {
+    momentum: num("--momentum", o.momentum),
+    beta1: num("--beta1", o.beta1),
+    beta2: num("--beta2", o.beta2),
+    alpha: num("--alpha", o.alpha, (n) => n >= 0 && n < 1),
+    eps: num("--eps", o.eps),
+    weightDecay: num("--weight-decay", o.weightDecay),
+  };
+  try {
+    return createOptimizer({
+      name: o.optimizer,
+      lr: num("--lr", o.lr, (n) => Number.isFinite(n) && n >= 0)!,
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    });
+  } catch (e) {
+    // an option the optimizer does not take, e.g. --beta1 with sgd
+    throw new UserError(`--optimizer ${o.optimizer}: ${(e as Error).message}`);
   }
 }
 

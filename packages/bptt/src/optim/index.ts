@@ -3,3 +3,4 @@ export * from "./sgd.js";
 export * from "./adam.js";
 export * from "./rmsprop.js";
 export * from "./clip.js";
+export * from "./by-name.js";

@@ -74,6 +74,7 @@ describe("package boundaries (eslint.config.mjs)", () => {
       ],
       ["the kernels do not import a backend", "packages/kernels-cpu/src/fixture.ts", "@unroll/backend-cpu", cycle("kernels-cpu", "backend-cpu")],
       ["an app does not import the test kit", "apps/demo/src/fixture.ts", "@unroll/backend-conformance", layer("layer:app")],
+      ["the backend registry does not import the test kit", "packages/backends/src/fixture.ts", "@unroll/backend-conformance", layer("layer:backend-registry")],
       ["an app's tests do not import the test kit either", "apps/cli/test/fixture.test.ts", "@unroll/backend-conformance", layer("layer:app")],
     ])("%s", async (_, file, target, message) => {
       const problems = await importProblems(file, `import * as m from "${target}";\nexport const used = m;\n`);
@@ -100,6 +101,8 @@ describe("package boundaries (eslint.config.mjs)", () => {
       ["the test kit uses the CPU backend as its reference", "packages/backend-conformance/src/fixture.ts", "@unroll/backend-cpu"],
       ["an app imports the pool", "apps/cli/src/fixture.ts", "@unroll/backend-workers"],
       ["an app imports an exported subpath", "apps/web/src/fixture.ts", "@unroll/backend-workers/web"],
+      ["an app imports the backend registry", "apps/cli/src/fixture.ts", "@unroll/backends"],
+      ["the backend registry imports the pool's browser entry", "packages/backends/src/fixture.ts", "@unroll/backend-workers/web"],
       ["a tool imports the test kit", "tools/bench/src/fixture.ts", "@unroll/backend-conformance"],
       ["a package imports itself through its index", "packages/kernels-wasm/bench/fixture.ts", "@unroll/kernels-wasm"],
     ])("allows: %s", async (_, file, target) => {

@@ -223,6 +223,16 @@ describe("unroll CLI errors beyond the input files", () => {
     expect(r.stderr).toBe("unroll: --optimizer sgd: the sgd optimizer takes no beta1\n");
   });
 
+  it("names the backends of the registry in @unroll/backends, and takes --workers only for the pool", () => {
+    const common = ["run", "--model", file("model.json"), "--data", file("data.json"), "--weights", file("weights.json"), "--out", file("o.json")];
+    const unknown = runCli([...common, "--backend", "gpu"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('unroll: unknown backend "gpu"; available: cpu, workers\n');
+    const cpuWorkers = runCli([...common, "--backend", "cpu", "--workers", "2"]);
+    expect(cpuWorkers.status).toBe(2);
+    expect(cpuWorkers.stderr).toBe('unroll: --workers applies to --backend workers only, not "cpu"\n');
+  });
+
   it("exits 2 on an unknown option", () => {
     const r = runCli(["run", "--model", "m.json", "--data", "d.json", "--weights", "w.json", "--out", "o.json", "--bogus"]);
     expect(r.status).toBe(2);

@@ -1,6 +1,6 @@
 import { loadProgram, sizeOf, type CheckedProgram } from "@unroll/ir";
 import { createOptimizer, createRng, initParams, runForward, Trainer, type LoadedProgram, type OptimizerName } from "@unroll/bptt";
-import { createBackend, type BackendKind } from "./backends.js";
+import { backends, type BackendName } from "@unroll/backends";
 import { charModelSpec, type ModelShape } from "./char-model.js";
 import { copyBatch, recallScore, type CopyBatch, type RecallScore } from "./copy-data.js";
 import { methodLabel, methodSchedule, methodTrainerOptions, type CopyMethod, type MethodSettings } from "./copy-methods.js";
@@ -36,7 +36,7 @@ export interface CopyRunOptions extends ModelShape, MethodSettings {
   /** Seed of the initial weights and of the data. */
   readonly seed: number;
   /** Where to run. */
-  readonly backend: BackendKind;
+  readonly backend: BackendName;
   /** Write the HTML report here. */
   readonly report: string;
 }
@@ -130,7 +130,7 @@ export async function runCopyTask(o: CopyRunOptions): Promise<CopyRunResult> {
     `the updates per batch are each method's own, as said below. A held-out batch of ${HELD_OUT} sequences ` +
     `scores the recall every ${o.evalEvery} batches. Chance is ${percent(chance)}.`;
   process.stdout.write(`${intro}\n`);
-  const backend = createBackend(o.backend);
+  const backend = backends.create(o.backend);
   const interrupt = onInterrupt(() => process.stdout.write("\nCtrl-C: stopping after the current batch (press again to quit at once)\n"));
   const runs: MethodRun[] = [];
   try {

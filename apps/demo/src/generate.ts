@@ -1,6 +1,6 @@
 import { loadProgram } from "@unroll/ir";
 import { createRng } from "@unroll/bptt";
-import { createBackend, type BackendKind } from "./backends.js";
+import { backends, type BackendName } from "@unroll/backends";
 import { CharVocab } from "./char-vocab.js";
 import { charModelSpec } from "./char-model.js";
 import { loadTensors, type Checkpoint } from "./checkpoint.js";
@@ -15,7 +15,7 @@ export interface GenerateOptions {
   /** Seed of the draws: the same seed gives the same text. */
   readonly seed: number;
   /** Where to run the model. */
-  readonly backend: BackendKind;
+  readonly backend: BackendName;
   /** Text to start from (default a line break). */
   readonly prime?: string;
 }
@@ -24,7 +24,7 @@ export interface GenerateOptions {
 export async function generateFromCheckpoint(checkpoint: Checkpoint, options: GenerateOptions): Promise<string> {
   const vocab = new CharVocab(checkpoint.vocab);
   const program = loadProgram(charModelSpec(vocab.size, checkpoint.settings));
-  const backend = createBackend(options.backend);
+  const backend = backends.create(options.backend);
   try {
     const loaded = await backend.load(program, { dtype: "float32" });
     const model = { loaded, program, params: loadTensors(checkpoint.params), vocab };

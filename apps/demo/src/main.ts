@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { GraphError } from "@unroll/ir";
 import { NonFiniteError, optimizerNames, type OptimizerName } from "@unroll/bptt";
-import { backendKinds, type BackendKind } from "./backends.js";
+import { backendNames, type BackendName } from "@unroll/backends";
 import type { CellKind } from "./char-model.js";
 import { loadCheckpoint } from "./checkpoint.js";
 import { integer, intAtLeast, positive } from "./cli-options.js";
@@ -27,7 +27,7 @@ interface DemoOptions {
   batch?: number;
   optimizer: OptimizerName;
   lr?: number;
-  backend: BackendKind;
+  backend: BackendName;
   steps?: number;
   time?: number;
   seed: number;
@@ -65,7 +65,7 @@ const program = new Command("demo")
       .join(", ")})`,
     positive,
   )
-  .addOption(new Option("--backend <name>", "where to run: cpu (this thread) or workers (a thread pool)").choices(backendKinds).default("cpu"))
+  .addOption(new Option("--backend <name>", "where to run: cpu (this thread) or workers (a thread pool)").choices(backendNames).default("cpu"))
   .option("--steps <N>", "train exactly N optimizer steps; copy: N sequence batches per method (default 600)", intAtLeast(1))
   .option("--time <seconds>", "train for this many seconds (default: text 60 s; sine 300 steps)", positive)
   .option("--seed <S>", "seed of the initial weights, the data and the samples", integer, 1)

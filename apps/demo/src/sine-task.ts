@@ -1,6 +1,6 @@
 import { loadProgram, sizeOf, type ModelSpec } from "@unroll/ir";
 import { createOptimizer, initParams, runForward, Trainer, type OptimizerName } from "@unroll/bptt";
-import { createBackend, type BackendKind } from "./backends.js";
+import { backends, type BackendName } from "@unroll/backends";
 import type { ModelShape } from "./char-model.js";
 import { renderReport, writeReport } from "./html-report.js";
 import { onInterrupt } from "./interrupt.js";
@@ -29,7 +29,7 @@ export interface SineRunOptions extends ModelShape {
   /** How long to train. */
   readonly budget: Budget;
   /** Where to run. */
-  readonly backend: BackendKind;
+  readonly backend: BackendName;
   /** Write the HTML report here. */
   readonly report: string;
 }
@@ -64,7 +64,7 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
   };
   const program = loadProgram(spec);
   const params = initParams(program, o.seed, "float32");
-  const backend = createBackend(o.backend);
+  const backend = backends.create(o.backend);
   try {
     const loaded = await backend.load(program, { dtype: "float32" });
     const trainer = new Trainer(loaded, program, params, {

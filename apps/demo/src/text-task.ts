@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { loadProgram, sizeOf, type Tensor } from "@unroll/ir";
 import { createOptimizer, createRng, initParams, Trainer } from "@unroll/bptt";
-import { createBackend, type BackendKind } from "./backends.js";
+import { backends, type BackendName } from "@unroll/backends";
 import { CharVocab } from "./char-vocab.js";
 import { charModelSpec } from "./char-model.js";
 import { CHECKPOINT_FORMAT, loadTensors, saveCheckpoint, saveTensors, type Checkpoint } from "./checkpoint.js";
@@ -25,7 +25,7 @@ export interface TextRunOptions {
   /** How long to train in this run. */
   readonly budget: Budget;
   /** Where to run. */
-  readonly backend: BackendKind;
+  readonly backend: BackendName;
   /** Print a sample every this many steps (0: never). */
   readonly sampleEvery: number;
   /** Temperature of the samples. */
@@ -87,7 +87,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
   const spec = charModelSpec(vocab.size, s);
   const program = loadProgram(spec);
   const params: Record<string, Tensor> = resume ? loadTensors(resume.params) : initParams(program, s.seed, "float32");
-  const backend = createBackend(options.backend);
+  const backend = backends.create(options.backend);
   try {
     const loaded = await backend.load(program, { dtype: "float32" });
     const model: CharModel = { loaded, program, params, vocab };

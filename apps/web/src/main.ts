@@ -1,5 +1,6 @@
 // The page: settings, Train/Stop, live numbers, loss chart, samples and the
 // step graph. All training happens in a trainer worker (see trainer-client.ts).
+import type { BackendName } from "@unroll/backends/web";
 import { loadProgram } from "@unroll/ir";
 import { CharVocab } from "./char-vocab.js";
 import { corpusSource, corpusText } from "./corpus.js";
@@ -7,7 +8,7 @@ import { layoutGraph } from "./graph-layout.js";
 import { renderGraphSvg } from "./graph-svg.js";
 import { LossChart } from "./loss-chart.js";
 import type { Progress } from "./protocol.js";
-import { charModelSpec, defaultSettings, type BackendKind, type CellKind, type TrainSettings } from "./settings.js";
+import { charModelSpec, defaultSettings, type CellKind, type TrainSettings } from "./settings.js";
 import { TrainerRun, type RunEnd } from "./trainer-client.js";
 import "./style.css";
 
@@ -66,7 +67,7 @@ function readSettings(): TrainSettings {
     cell: cell.value as CellKind,
     hidden: Number(hidden.value),
     window: Number(windowSize.value),
-    backend: backend.value as BackendKind,
+    backend: backend.value as BackendName,
     workers: Number(workers.value),
     temperature: Number(temperature.value),
   };

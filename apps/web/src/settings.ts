@@ -1,10 +1,8 @@
+import type { BackendName } from "@unroll/backends/web";
 import type { ModelSpec } from "@unroll/ir";
 
 /** The recurrent cells a visitor can pick. */
 export type CellKind = "rnn" | "lstm" | "gru";
-
-/** Where the trainer worker runs each window. */
-export type BackendKind = "cpu" | "workers";
 
 /** Everything that defines one training run. */
 export interface TrainSettings {
@@ -15,7 +13,7 @@ export interface TrainSettings {
   /** Truncation window K: characters per stream per optimizer step. */
   readonly window: number;
   /** `cpu`: the CPU backend inside the trainer worker; `workers`: a pool of Web Workers it starts. */
-  readonly backend: BackendKind;
+  readonly backend: BackendName;
   /** Pool size when `backend` is `workers`. */
   readonly workers: number;
   /** Parallel streams B of the text (the batch). */

@@ -1,10 +1,8 @@
 // The trainer worker: owns the model and runs the training loop, so the page
 // never waits on it. It trains on the CPU backend in this thread or on a pool
 // of Web Workers it starts, and posts progress, samples and the end of the run.
-import { createCpuBackend } from "@unroll/backend-cpu";
-// the package's browser entry: the same pool with Web Workers and no Node code for the bundler
-import { createWorkerBackend } from "@unroll/backend-workers/web";
-import type { Backend } from "@unroll/bptt";
+// the registry's browser entry: its pool starts Web Workers, with no Node code for the bundler
+import { backends } from "@unroll/backends/web";
 import type { FromTrainer, ToTrainer } from "./protocol.js";
 import type { TrainSettings } from "./settings.js";
 import { StopFlag } from "./stop-flag.js";
@@ -24,14 +22,12 @@ let started = false;
 /** The pool's log lines worth showing: how it shares memory, and workers that died; not the per-window split. */
 const NOTABLE = /^(pool of|SharedArrayBuffer|worker \d)/;
 
-function createBackend(settings: TrainSettings): Backend {
-  if (settings.backend === "cpu") return createCpuBackend();
-  return createWorkerBackend({ workers: settings.workers, log: (message) => NOTABLE.test(message) && post({ type: "log", message }) });
-}
-
 async function run(settings: TrainSettings, text: string): Promise<void> {
-  const backend = createBackend(settings);
-  const sampler = createCpuBackend(); // T = 1, B = 1 steps: one thread beats any round trip
+  const backend = backends.create(settings.backend, {
+    workers: settings.workers,
+    log: (message) => void (NOTABLE.test(message) && post({ type: "log", message })),
+  });
+  const sampler = backends.create("cpu"); // T = 1, B = 1 steps: one thread beats any round trip
   try {
     const steps = await trainUntilStopped(text, settings, backend, sampler, {
       post,

@@ -20,7 +20,8 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
  * Which nx tag may import which (the tags are in each package.json's `nx.tags`). The pipeline order: the IR imports
  * nothing, kernels the IR (op types), the scheduler the IR, a backend the IR, the scheduler and the kernels. A pool
  * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The backend registry names the
- * backends and pools the apps offer. Apps import every layer but the test kit.
+ * backends and pools the apps offer; the demo kit holds what the demos share (it trains on any backend it is handed). Apps import every
+ * layer but the test kit.
  */
 const layers = {
   "layer:ir": [],
@@ -30,13 +31,25 @@ const layers = {
   "layer:testkit": ["layer:backend", "layer:ir", "layer:kernels", "layer:scheduler"],
   "layer:backend-pool": ["layer:ir", "layer:scheduler", "layer:backend", "layer:kernels"],
   "layer:backend-registry": ["layer:ir", "layer:scheduler", "layer:backend", "layer:backend-pool"],
-  "layer:app": ["layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:ir", "layer:kernels", "layer:scheduler"],
-  "layer:tool": ["layer:app", "layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:ir", "layer:kernels", "layer:scheduler", "layer:testkit"],
+  "layer:demo-kit": ["layer:ir", "layer:scheduler"],
+  "layer:app": ["layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:demo-kit", "layer:ir", "layer:kernels", "layer:scheduler"],
+  "layer:tool": [
+    "layer:app",
+    "layer:backend",
+    "layer:backend-pool",
+    "layer:backend-registry",
+    "layer:demo-kit",
+    "layer:ir",
+    "layer:kernels",
+    "layer:scheduler",
+    "layer:testkit",
+  ],
 };
 
 /** What files under a project's test/ folder may import on top of its layer (a backend's tests run the conformance kit); src/ keeps the plain rule. */
 const testLayers = {
   "layer:backend": ["layer:testkit"],
+  "layer:demo-kit": ["layer:backend"],
   "layer:backend-pool": ["layer:testkit", "layer:backend"],
 };
 

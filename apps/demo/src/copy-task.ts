@@ -1,7 +1,7 @@
 import { loadProgram, sizeOf, type CheckedProgram } from "@unroll/ir";
 import { createOptimizer, createRng, initParams, runForward, Trainer, type LoadedProgram, type OptimizerName } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
-import { charModelSpec, type ModelShape } from "./char-model.js";
+import { charModelSpec, CLIP_NORM, type ModelShape } from "@unroll/demo-kit";
 import { copyBatch, recallScore, type CopyBatch, type RecallScore } from "./copy-data.js";
 import { methodLabel, methodSchedule, methodTrainerOptions, type CopyMethod, type MethodSettings } from "./copy-methods.js";
 import { copyReport } from "./copy-report.js";
@@ -12,8 +12,6 @@ import { TrainProgress } from "./progress.js";
 
 /** Sequences in the held-out batch every method is scored on. */
 const HELD_OUT = 200;
-/** Gradient norm clip, as in the other tasks. */
-const CLIP_NORM = 5;
 
 /** Options of {@link runCopyTask}. */
 export interface CopyRunOptions extends ModelShape, MethodSettings {

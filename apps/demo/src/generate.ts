@@ -1,10 +1,8 @@
 import { loadProgram } from "@unroll/ir";
 import { createRng } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
-import { CharVocab } from "./char-vocab.js";
-import { charModelSpec } from "./char-model.js";
+import { CharVocab, charModelSpec, sampleText } from "@unroll/demo-kit";
 import { loadTensors, type Checkpoint } from "./checkpoint.js";
-import { sampleText } from "./sampler.js";
 
 /** Options of {@link generateFromCheckpoint}. */
 export interface GenerateOptions {

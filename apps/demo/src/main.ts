@@ -3,17 +3,15 @@ import { Command, Option } from "commander";
 import { GraphError } from "@unroll/ir";
 import { NonFiniteError, optimizerNames, type OptimizerName } from "@unroll/bptt";
 import { backendNames, type BackendName } from "@unroll/backends";
-import type { CellKind } from "./char-model.js";
+import { defaultLr, type Budget, type CellKind } from "@unroll/demo-kit";
 import { loadCheckpoint } from "./checkpoint.js";
 import { integer, intAtLeast, positive } from "./cli-options.js";
 import { copyMethods, type CopyMethod } from "./copy-methods.js";
 import { runCopyTask } from "./copy-task.js";
 import { generateFromCheckpoint } from "./generate.js";
-import { defaultLr } from "./optimizers.js";
 import type { TextSettings } from "./settings.js";
 import { runSineTask } from "./sine-task.js";
 import { runTextTask } from "./text-task.js";
-import type { Budget } from "./train-loop.js";
 import { UserError } from "./user-error.js";
 
 /** The parsed command line. */

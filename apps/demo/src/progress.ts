@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import type { Budget } from "./train-loop.js";
+import type { Budget } from "@unroll/demo-kit";
 
 /** Steps averaged for the displayed loss. */
 const SMOOTHING = 20;

@@ -1,6 +1,6 @@
 import { allocate } from "@unroll/ir";
 import { createRng, type SequenceData } from "@unroll/bptt";
-import type { StreamSource } from "./streams.js";
+import type { StreamSource } from "@unroll/demo-kit";
 
 /** Period of the sine wave, in steps. */
 export const PERIOD = 20;

@@ -1,13 +1,12 @@
 import { loadProgram, sizeOf, type ModelSpec } from "@unroll/ir";
 import { createOptimizer, initParams, runForward, Trainer, type OptimizerName } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
-import type { ModelShape } from "./char-model.js";
+import { CLIP_NORM, streamTrainerOptions, trainStreams, type Budget, type ModelShape } from "@unroll/demo-kit";
 import { renderReport, writeReport } from "./html-report.js";
 import { onInterrupt } from "./interrupt.js";
 import { NOISE, PERIOD, SineStreams } from "./sine-streams.js";
 import { TrainProgress } from "./progress.js";
 import { lineChart } from "./svg-chart.js";
-import { trainStreams, type Budget } from "./train-loop.js";
 
 /** Steps per training stream. */
 const STREAM_STEPS = 400;
@@ -67,12 +66,7 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
   const backend = backends.create(o.backend);
   try {
     const loaded = await backend.load(program, { dtype: "float32" });
-    const trainer = new Trainer(loaded, program, params, {
-      optimizer: createOptimizer({ name: o.optimizer, lr: o.lr }),
-      truncation: { kind: "chunked", window: o.window },
-      stateful: true,
-      clipNorm: 5,
-    });
+    const trainer = new Trainer(loaded, program, params, streamTrainerOptions(o.window, createOptimizer({ name: o.optimizer, lr: o.lr })));
     const nParams = Object.values(params).reduce((a, p) => a + sizeOf(p.shape), 0);
     const intro =
       `A ${o.layers}-layer ${o.cell.toUpperCase()} of ${o.hidden} units (${nParams} parameters) with a linear head learns to predict ` +
@@ -90,8 +84,8 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
         source: new SineStreams(o.batch, STREAM_STEPS, o.seed),
         window: o.window,
         budget: o.budget,
-        signal: interrupt.signal,
-        onStep: (step, loss, t) => {
+        stopRequested: () => interrupt.signal.aborted,
+        onStep: ({ step, loss, seconds: t }) => {
           losses.push(loss);
           seconds = t;
           progress.step(step, step, loss, t);
@@ -157,7 +151,7 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
         ["layers", String(o.layers)],
         ["window (truncated BPTT)", String(o.window)],
         ["streams (batch)", String(o.batch)],
-        ["optimizer", `${o.optimizer}, lr ${o.lr}, gradient norm clipped at 5`],
+        ["optimizer", `${o.optimizer}, lr ${o.lr}, gradient norm clipped at ${CLIP_NORM}`],
         ["seed", String(o.seed)],
         ["backend", o.backend],
       ],

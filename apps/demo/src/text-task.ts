@@ -2,18 +2,14 @@ import { createHash } from "node:crypto";
 import { loadProgram, sizeOf, type Tensor } from "@unroll/ir";
 import { createOptimizer, createRng, initParams, Trainer } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
-import { CharVocab } from "./char-vocab.js";
-import { charModelSpec } from "./char-model.js";
+import { CharVocab, charModelSpec, sampleText, streamTrainerOptions, TextStreams, trainStreams, type Budget, type CharModel } from "@unroll/demo-kit";
 import { CHECKPOINT_FORMAT, loadTensors, saveCheckpoint, saveTensors, type Checkpoint } from "./checkpoint.js";
 import { writeReport, type SampleRecord } from "./html-report.js";
 import { onInterrupt } from "./interrupt.js";
 import { TrainProgress } from "./progress.js";
-import { sampleText, type CharModel } from "./sampler.js";
 import type { TextSettings } from "./settings.js";
-import { TextStreams } from "./streams.js";
 import { loadCorpus } from "./text-corpus.js";
 import { textReport } from "./text-report.js";
-import { trainStreams, type Budget } from "./train-loop.js";
 import { UserError } from "./user-error.js";
 
 /** Options of {@link runTextTask}. */
@@ -93,12 +89,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     const model: CharModel = { loaded, program, params, vocab };
     const optimizer = createOptimizer({ name: s.optimizer, lr: s.lr });
     if (resume) optimizer.load(resume.optimizer);
-    const trainer = new Trainer(loaded, program, params, {
-      optimizer,
-      truncation: { kind: "chunked", window: s.window },
-      stateful: true,
-      clipNorm: 5,
-    });
+    const trainer = new Trainer(loaded, program, params, streamTrainerOptions(s.window, optimizer));
     const source = new TextStreams(vocab.encode(corpus.text), s.batch, vocab.size);
     const losses = [...(resume?.losses ?? [])];
     const samples: SampleRecord[] = [...(resume?.samples ?? [])];
@@ -127,9 +118,9 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
       source,
       window: s.window,
       budget: options.budget,
-      signal: interrupt.signal,
+      stopRequested: () => interrupt.signal.aborted,
       ...(options.sampleEvery > 0 ? { pauseEvery: options.sampleEvery } : {}),
-      onStep: (step, loss, t) => {
+      onStep: ({ step, loss, seconds: t }) => {
         losses.push(loss);
         seconds = t;
         progress.step(step, step - startStep, loss, t);

@@ -1,14 +1,14 @@
 // The page: settings, Train/Stop, live numbers, loss chart, samples and the
 // step graph. All training happens in a trainer worker (see trainer-client.ts).
 import type { BackendName } from "@unroll/backends/web";
+import { CharVocab, charModelSpec, CLIP_NORM, type CellKind } from "@unroll/demo-kit";
 import { loadProgram } from "@unroll/ir";
-import { CharVocab } from "./char-vocab.js";
 import { corpusSource, corpusText } from "./corpus.js";
 import { layoutGraph } from "./graph-layout.js";
 import { renderGraphSvg } from "./graph-svg.js";
 import { LossChart } from "./loss-chart.js";
 import type { Progress } from "./protocol.js";
-import { charModelSpec, defaultSettings, type CellKind, type TrainSettings } from "./settings.js";
+import { defaultSettings, type TrainSettings } from "./settings.js";
 import { TrainerRun, type RunEnd } from "./trainer-client.js";
 import "./style.css";
 
@@ -127,7 +127,7 @@ function start(): void {
     message(m) {
       if (m.type === "ready") {
         status.textContent = `Training on ${where}.`;
-        runInfo.textContent = `${m.vocabSize} characters, ${settings.batch} streams of ${m.streamLength} steps, windows of ${settings.window}; Adam, learning rate ${settings.lr}, gradient norm clipped at 5.`;
+        runInfo.textContent = `${m.vocabSize} characters, ${settings.batch} streams of ${m.streamLength} steps, windows of ${settings.window}; ${settings.optimizer}, learning rate ${settings.lr}, gradient norm clipped at ${CLIP_NORM}.`;
       } else if (m.type === "progress") {
         const { type: _, ...p } = m;
         record.progress.push(p);

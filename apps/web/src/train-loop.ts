@@ -1,10 +1,8 @@
 import { createOptimizer, createRng, initParams, Trainer, type Backend } from "@unroll/bptt";
+import { CharVocab, charModelSpec, sampleText, streamTrainerOptions, TextStreams, trainStreams } from "@unroll/demo-kit";
 import { loadProgram } from "@unroll/ir";
-import { CharVocab } from "./char-vocab.js";
 import type { FromTrainer, Progress } from "./protocol.js";
-import { sampleText } from "./sampler.js";
-import { charModelSpec, type TrainSettings } from "./settings.js";
-import { TextStreams } from "./text-streams.js";
+import type { TrainSettings } from "./settings.js";
 
 /** How a run talks to the outside: the trainer worker wires these to messages. */
 export interface LoopHooks {
@@ -14,26 +12,20 @@ export interface LoopHooks {
   readonly stopRequested: () => boolean;
   /** The temperature of the next sample. */
   readonly temperature: () => number;
-  /** Runs between windows: lets the thread take messages (the CPU backend never waits). */
-  readonly pause: () => Promise<void>;
 }
 
-/** Throughput over the last steps: one slow step (a sample, a GC) fades out. */
+/** Throughput over the last steps: one slow step (a GC) fades out. */
 const RATE_STEPS = 20;
 
 /**
- * Trains a character model on a text until stop is asked: B streams of the
- * text, one optimizer step (Adam, clip-norm 5) per window of K characters, the
- * state carried from window to window (stateful chunked truncated BPTT); at the
- * end of the streams a new pass starts from a zero state. After each step it
- * posts the loss and the recent throughput, every `sampleEvery` steps a sample
- * drawn on `sampler` (T = 1 steps, state carried).
- *
- * ```
- * loop until stopped:
- *   if position + K > L: position = 0; state = zeros
- *   loss, state = window(steps [position, position + K), state); position += K
- * ```
+ * Trains a character model on a text until stop is asked, with the demos'
+ * shared loop (`trainStreams` of `@unroll/demo-kit`: B streams of the text,
+ * one optimizer step per window of K characters, the state carried; a new
+ * pass from a zero state at the end of the streams). One window per `fit`
+ * call, so that a stop is seen after the current window. After each step it
+ * posts the loss and the recent throughput, every `sampleEvery` steps a
+ * sample drawn on `sampler` (T = 1 steps, state carried). Nothing is posted
+ * once stop was asked.
  */
 export async function trainUntilStopped(text: string, settings: TrainSettings, backend: Backend, sampler: Backend, hooks: LoopHooks): Promise<number> {
   const { window: K, batch: B } = settings;
@@ -41,55 +33,43 @@ export async function trainUntilStopped(text: string, settings: TrainSettings, b
   const program = loadProgram(charModelSpec(vocab.size, settings));
   const params = initParams(program, settings.seed, "float32");
   const [loaded, sampling] = await Promise.all([backend.load(program, { dtype: "float32" }), sampler.load(program, { dtype: "float32" })]);
-  const streams = new TextStreams(vocab.encode(text), B, vocab.size);
-  if (streams.length < K) throw new Error(`each of the ${B} streams has ${streams.length} characters, fewer than one window of ${K}`);
-  const trainer = new Trainer(loaded, program, params, {
-    optimizer: createOptimizer({ name: "adam", lr: settings.lr }),
-    truncation: { kind: "chunked", window: K },
-    stateful: true,
-    clipNorm: 5,
-  });
+  const source = new TextStreams(vocab.encode(text), B, vocab.size);
+  const trainer = new Trainer(loaded, program, params, streamTrainerOptions(K, createOptimizer({ name: settings.optimizer, lr: settings.lr })));
   const paramCount = Object.values(params).reduce((n, p) => n + p.data.length, 0);
-  hooks.post({ type: "ready", vocabSize: vocab.size, paramCount, streamLength: streams.length, backend: backend.name });
+  hooks.post({ type: "ready", vocabSize: vocab.size, paramCount, streamLength: source.length, backend: backend.name });
   const rng = createRng(settings.seed + 1);
   const recent: number[] = []; // seconds of the last RATE_STEPS steps
-  let position = 0;
-  let epoch = 0;
-  let seconds = 0;
-  while (!hooks.stopRequested()) {
-    if (position + K > streams.length) {
-      position = 0;
-      epoch++;
-      trainer.resetState();
-    }
-    const t0 = performance.now();
-    const { loss } = await trainer.fit(streams.slice(position, position + K));
-    position += K;
-    await hooks.pause();
-    if (hooks.stopRequested()) break; // nothing is reported once stop was asked
-    const dt = (performance.now() - t0) / 1000;
-    seconds += dt;
-    recent.push(dt);
-    if (recent.length > RATE_STEPS) recent.shift();
-    const stepsPerSecond = recent.length / recent.reduce((a, b) => a + b, 0);
-    const progress: Progress = { step: trainer.steps, loss, stepsPerSecond, tokensPerSecond: stepsPerSecond * B * K, epoch, seconds };
-    hooks.post({ type: "progress", ...progress });
-    if (trainer.steps % settings.sampleEvery === 0) {
-      const s0 = performance.now();
-      const temperature = hooks.temperature();
-      const sample = await sampleText({
-        loaded: sampling,
-        program,
-        params,
-        vocab,
-        length: settings.sampleLength,
-        temperature,
-        rng,
-        cancelled: hooks.stopRequested,
-      });
-      if (hooks.stopRequested()) break;
-      hooks.post({ type: "sample", step: trainer.steps, text: sample, temperature, ms: performance.now() - s0 });
-    }
-  }
-  return trainer.steps;
+  let last = 0;
+  const end = await trainStreams(
+    { step: 0, position: 0, epoch: 0 },
+    {
+      trainer,
+      source,
+      window: K,
+      windowsPerFit: 1,
+      pauseEvery: settings.sampleEvery,
+      stopRequested: hooks.stopRequested,
+      onStep: ({ step, loss, epoch, seconds }) => {
+        if (hooks.stopRequested()) return;
+        recent.push(seconds - last);
+        last = seconds;
+        if (recent.length > RATE_STEPS) recent.shift();
+        const stepsPerSecond = recent.length / recent.reduce((a, b) => a + b, 0);
+        const progress: Progress = { step, loss, stepsPerSecond, tokensPerSecond: stepsPerSecond * B * K, epoch, seconds };
+        hooks.post({ type: "progress", ...progress });
+      },
+      onPause: async (at) => {
+        if (hooks.stopRequested()) return;
+        const s0 = performance.now();
+        const temperature = hooks.temperature();
+        const sample = await sampleText(
+          { loaded: sampling, program, params, vocab },
+          { length: settings.sampleLength, temperature, rng, cancelled: hooks.stopRequested },
+        );
+        if (hooks.stopRequested()) return;
+        hooks.post({ type: "sample", step: at.step, text: sample, temperature, ms: performance.now() - s0 });
+      },
+    },
+  );
+  return end.step;
 }

@@ -33,7 +33,6 @@ async function run(settings: TrainSettings, text: string): Promise<void> {
       post,
       stopRequested: () => stop.raised,
       temperature: () => temperature,
-      pause: () => new Promise((resolve) => setTimeout(resolve)),
     });
     post({ type: "stopped", step: steps });
   } catch (e) {

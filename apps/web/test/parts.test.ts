@@ -2,50 +2,21 @@ import { readFileSync } from "node:fs";
 import { createCpuBackend } from "@unroll/backend-cpu";
 import { loadProgram } from "@unroll/ir";
 import { describe, expect, it } from "vitest";
-import { CharVocab } from "../src/char-vocab.js";
 import { layoutGraph } from "../src/graph-layout.js";
 import { renderGraphSvg } from "../src/graph-svg.js";
 import type { FromTrainer } from "../src/protocol.js";
-import { sampleCategorical as sampleIndex } from "@unroll/bptt";
-import { charModelSpec, defaultSettings } from "../src/settings.js";
+import { charModelSpec } from "@unroll/demo-kit";
+import { defaultSettings } from "../src/settings.js";
 import { StopFlag } from "../src/stop-flag.js";
-import { TextStreams } from "../src/text-streams.js";
 import { trainUntilStopped } from "../src/train-loop.js";
 
-// The page's parts that need no browser, in Node: streams, sampling, the
-// graph picture and the training loop the trainer worker runs.
+// The page's parts that need no browser, in Node: the graph picture and the
+// training loop the trainer worker runs (streams and sampling: @unroll/demo-kit).
 const corpus = readFileSync(new URL("../src/corpus.txt", import.meta.url), "utf8");
-
-describe("text streams", () => {
-  it("cut the text into B streams, one-hot inputs and next-character targets", () => {
-    const vocab = CharVocab.ofText("abcdefg");
-    const streams = new TextStreams(vocab.encode("abcdefg"), 2, vocab.size); // L = 3: "abc" and "def"
-    expect(streams.length).toBe(3);
-    const { sequences } = streams.slice(1, 3);
-    expect(sequences.x.shape).toEqual([2, 2, 7]);
-    // step 1 of stream 0 reads "b" and predicts "c"; of stream 1 reads "e" and predicts "f"
-    expect(
-      Array.from(sequences.x.data.subarray(0, 14))
-        .map((v, i) => (v ? i : -1))
-        .filter((i) => i >= 0),
-    ).toEqual([1, 7 + 4]);
-    expect(Array.from(sequences.y.data)).toEqual([2, 5, 3, 6]);
-  });
-});
-
-describe("sampling", () => {
-  it("draws by cumulative probability, sharper at low temperature", () => {
-    const probs = [0.1, 0.6, 0.3];
-    expect(sampleIndex(probs, 1, () => 0.05)).toBe(0);
-    expect(sampleIndex(probs, 1, () => 0.5)).toBe(1);
-    expect(sampleIndex(probs, 1, () => 0.95)).toBe(2);
-    expect(sampleIndex(probs, 0.05, () => 0.95)).toBe(1); // p^(1/τ): nearly all mass on the largest
-  });
-});
 
 describe("step graph picture", () => {
   it("lays an LSTM out by depth, carries first, with one dashed update edge per carry", () => {
-    const program = loadProgram(charModelSpec(5, { cell: "lstm", hidden: 3 }));
+    const program = loadProgram(charModelSpec(5, { cell: "lstm", hidden: 3, layers: 1 }));
     const checked = program.stages[0].checked;
     const layout = layoutGraph(checked);
     const col = new Map(layout.boxes.map((b) => [b.id, b.column]));
@@ -77,7 +48,6 @@ describe("training loop", () => {
       },
       stopRequested: () => stop.raised,
       temperature: () => 0.8,
-      pause: () => Promise.resolve(),
     });
     expect(steps).toBe(30);
     expect(messages[0]).toMatchObject({ type: "ready", vocabSize: 57, streamLength: Math.floor((corpus.length - 1) / 16) });

@@ -1,6 +1,6 @@
 import type { ModelSpec } from "@unroll/ir";
 
-/** The recurrent cells the demo can stack. */
+/** The recurrent cells the demos can stack. */
 export type CellKind = "rnn" | "lstm" | "gru";
 
 /** The shape of a stacked recurrent model. */

@@ -22,14 +22,16 @@ export interface SampleOptions {
   readonly temperature: number;
   /** Uniform numbers in [0, 1), seeded for reproducible samples. */
   readonly rng: () => number;
-  /** Text fed first to set up the state; generation continues after it (default `"\n"`). */
+  /** Text fed first to set up the state; generation continues after it (default `"\n"`). Characters outside the vocabulary are skipped. */
   readonly prime?: string;
+  /** Checked between characters: generation ends early, with what it has, once it returns true. */
+  readonly cancelled?: () => boolean;
 }
 
 /**
  * Generates text one character at a time, as min-char-rnn's `sample`: run the
- * program for one step, draw the next character from its output, feed it
- * back, carrying the final state.
+ * program for one step (T = 1, B = 1), draw the next character from its
+ * softmax output with a temperature, feed it back, carrying the final state.
  *
  * ```
  * state = zeros; for c in prime: p, state = step(onehot(c), state)
@@ -54,7 +56,7 @@ export async function sampleText(model: CharModel, options: SampleOptions): Prom
   let probs = await feed(prime.length > 0 ? vocab.id(prime[0]) : 0);
   for (const c of prime.slice(1)) probs = await feed(vocab.id(c));
   let out = "";
-  for (let i = 0; i < options.length; i++) {
+  for (let i = 0; i < options.length && !options.cancelled?.(); i++) {
     const id = sampleCategorical(probs, options.temperature, options.rng);
     out += vocab.chars[id];
     if (i + 1 < options.length) probs = await feed(id);

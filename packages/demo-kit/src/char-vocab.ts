@@ -10,7 +10,7 @@
 export class CharVocab {
   private readonly ids = new Map<string, number>();
 
-  /** Builds a vocabulary from its characters (code points), in the order given. */
+  /** Builds a vocabulary from its characters (code points), in the order given, e.g. a checkpoint's. */
   constructor(
     /** Character of each class id. */
     readonly chars: readonly string[],
@@ -22,7 +22,7 @@ export class CharVocab {
     });
   }
 
-  /** The sorted distinct characters of a text. */
+  /** The sorted distinct characters (code points) of a text. */
   static ofText(text: string): CharVocab {
     return new CharVocab([...new Set(Array.from(text))].sort());
   }
@@ -37,7 +37,7 @@ export class CharVocab {
     return this.ids.has(char);
   }
 
-  /** The class id of one character. */
+  /** The class id of one character; a character outside the vocabulary is an error. */
   id(char: string): number {
     const i = this.ids.get(char);
     if (i === undefined) throw new Error(`the character ${JSON.stringify(char)} is not in the vocabulary`);

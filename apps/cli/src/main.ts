@@ -55,7 +55,18 @@ common(program.command("run").description("run a model forward over a sequence")
   .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
   .action(runCommand);
 
-method(truncation(common(program.command("grad").description("loss and exact gradients (full or truncated BPTT, or RTRL), no update"), true)))
+method(
+  truncation(
+    common(
+      program
+        .command("grad")
+        .description(
+          "loss and exact gradients (full or truncated BPTT, or RTRL), no update; by BPTT also the gradient flow (deltaNorms: the norm of dL/dh_t at each step of each window)",
+        ),
+      true,
+    ),
+  ),
+)
   .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
   .action(gradCommand);
 
@@ -89,7 +100,7 @@ method(truncation(common(program.command("train").description("train a model and
   .option("--batch-size <N>", "split the batch into minibatches of N rows")
   .option("--stateful", "carry the final state into the next epoch")
   .option("--quiet", "no progress bar or summary")
-  .option("--log <file>", "write one JSON line per optimizer step")
+  .option("--log <file>", "write one JSON line per optimizer step (by BPTT with its gradient flow: deltaNorms and gradNorms)")
   .action(trainCommand);
 
 try {

@@ -30,7 +30,8 @@ export class TrainProgress {
     const rate = this.done / Math.max(seconds, 1e-9);
     this.bar?.update(this.done, { loss: r.loss.toPrecision(5), rate: rate.toFixed(1) });
     if (this.log) {
-      const line = { epoch, step: r.step, batch: r.batch, start: r.window.start, end: r.window.end, loss: r.loss, gradNorm: r.gradNorm, seconds };
+      const flow = r.deltaNorms ? { deltaNorms: r.deltaNorms, gradNorms: r.gradNorms } : {};
+      const line = { epoch, step: r.step, batch: r.batch, start: r.window.start, end: r.window.end, loss: r.loss, gradNorm: r.gradNorm, ...flow, seconds };
       appendFileSync(this.log, JSON.stringify(line) + "\n");
     }
   }

@@ -117,6 +117,40 @@ describe("unroll CLI", () => {
     const sum = g.windows[0].grads["head.b"][0] + g.windows[1].grads["head.b"][0];
     expect(g.grads["head.b"][0]).toBeCloseTo(sum, 12);
     expect(Object.keys(g.inputGrads).sort()).toEqual(["layers.0.h", "x"]);
+    // gradient flow per window, over its span
+    expect(g.deltaNorms.map((w: { start: number; end: number; states: Record<string, number[]> }) => [w.start, w.end, w.states["layers.0.h"].length])).toEqual([
+      [0, 2, 2],
+      [1, 4, 3],
+    ]);
+  });
+
+  it("grad reports gradient flow: |dL/dh_t| at each step is the seed's delta recursion, and each parameter's gradient norm", () => {
+    const r = runCli([
+      "grad",
+      "--model",
+      file("model.json"),
+      "--weights",
+      file("weights.json"),
+      "--data",
+      file("data.json"),
+      "--out",
+      file("flow.json"),
+      "--dtype",
+      "float64",
+    ]);
+    expect(r.status).toBe(0);
+    const { hs, outputs } = reference();
+    const T = hs.length;
+    // dL/dh_t = d_out_t W_out + dL/dh_{t+1} (1 - h_{t+1}^2) W_re, with d_out_t = 2 (v_t - y_t) / T
+    const dh = new Array<number>(T).fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      const dOut = (2 * (outputs[t] - data.y[t][0][0])) / T;
+      dh[t] = dOut * 2 + (t + 1 < T ? dh[t + 1] * (1 - hs[t + 1] ** 2) * -0.25 : 0);
+    }
+    const [w] = read("flow.json").deltaNorms;
+    expect([w.start, w.end, w.lossStart]).toEqual([0, T, 0]);
+    w.states["layers.0.h"].forEach((n: number, t: number) => expect(n).toBeCloseTo(Math.abs(dh[t]), 12));
+    expect(w.gradNorms["head.b"]).toBeCloseTo(Math.abs(read("flow.json").grads["head.b"][0]), 12);
   });
 
   it("train lowers the loss, logs JSON lines and saves weights atomically", () => {
@@ -148,6 +182,8 @@ describe("unroll CLI", () => {
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(40);
     expect(lines[39].loss).toBeLessThan(lines[0].loss / 2);
+    expect(lines[0].deltaNorms["layers.0.h"]).toHaveLength(4);
+    expect(Object.keys(lines[0].gradNorms).sort()).toEqual(Object.keys(weights).sort());
     expect(Object.keys(read("trained.json")).sort()).toEqual(Object.keys(weights).sort());
     expect(readdirSync(dir).filter((f) => f.startsWith("trained.json") && f !== "trained.json")).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { describeRtrl } from "./sections/rtrl.js";
 import { describeSnap } from "./sections/snap.js";
 import { describeRunOptions } from "./sections/run-options.js";
 import { describeTruncation } from "./sections/truncation.js";
+import { describeGradientFlow } from "./sections/gradient-flow.js";
 import { suiteContext, type BackendFactory, type SuiteContext } from "./suite-context.js";
 
 /**
@@ -68,6 +69,7 @@ export function describeSections(ctx: SuiteContext): void {
   describeOps(ctx);
   describeModels(ctx);
   describeTruncation(ctx);
+  describeGradientFlow(ctx);
   describeRtrl(ctx);
   describeSnap(ctx);
   describeRunOptions(ctx);

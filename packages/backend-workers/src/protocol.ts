@@ -68,6 +68,8 @@ export interface SliceJob {
   readonly collectStates: boolean;
   /** Time checkpointing interval. */
   readonly checkpointEvery: number;
+  /** BPTT: also return the norms of the state deltas at every step, over this slice's rows. */
+  readonly deltaNorms: boolean;
   /** Shared result buffers to write into at row `rows.from`; absent: return the results (transferred). */
   readonly out?: SliceOutputs;
 }
@@ -111,6 +113,8 @@ export type SliceReply =
       readonly loss?: number;
       /** Its counted (step, row) pairs. */
       readonly lossRows: number;
+      /** With `deltaNorms`: by state, the norm of the delta at each step over this slice's rows. */
+      readonly deltaNorms?: Readonly<Record<string, readonly number[]>>;
       /** The results, when the job had no shared `out` buffers. */
       readonly results?: SliceTensors;
     }

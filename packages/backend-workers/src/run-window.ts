@@ -78,6 +78,7 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     method,
     collectStates: request.collectStates ?? true,
     checkpointEvery: request.checkpointEvery ?? 1,
+    deltaNorms: request.deltaNorms ?? false,
   };
   const sensitivities = forwardMode ? sensitivityShapes(p.compiler, B, request.mask !== undefined, forwardMode) : undefined;
   const full = allocateResults(p, L, B, settings.collectStates, settings.gradients && !forwardMode, sensitivities);
@@ -148,7 +149,21 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
     grads[name] = sum;
   }
   if (forwardMode) return { ...base, grads, sensitivities: full.sensitivities! };
-  return { ...base, grads, inputGrads: full.inputGrads!, initialStateGrads: full.initialStateGrads! };
+  const backward = { ...base, grads, inputGrads: full.inputGrads!, initialStateGrads: full.initialStateGrads! };
+  return settings.deltaNorms ? { ...backward, deltaNorms: combinedNorms(replies.map((r) => r.deltaNorms ?? {})) } : backward;
+}
+
+/** The norms over the whole batch from the slices' norms over their rows: the root of the sum of their squares, step by step. */
+function combinedNorms(parts: readonly Readonly<Record<string, readonly number[]>>[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const part of parts) {
+    for (const [state, norms] of Object.entries(part)) {
+      const sum = (out[state] ??= new Array<number>(norms.length).fill(0));
+      norms.forEach((n, t) => (sum[t] += n * n));
+    }
+  }
+  for (const norms of Object.values(out)) norms.forEach((sq, t) => (norms[t] = Math.sqrt(sq)));
+  return out;
 }
 
 /**

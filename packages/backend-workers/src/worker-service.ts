@@ -53,8 +53,14 @@ export class WorkerService implements WorkerApi {
         method: job.method,
         collectStates: job.collectStates,
         checkpointEvery: job.checkpointEvery,
+        deltaNorms: job.deltaNorms,
       });
-      const head = { ok: true as const, lossRows: r.lossRows, ...(r.loss !== undefined ? { loss: r.loss } : {}) };
+      const head = {
+        ok: true as const,
+        lossRows: r.lossRows,
+        ...(r.loss !== undefined ? { loss: r.loss } : {}),
+        ...(r.deltaNorms ? { deltaNorms: r.deltaNorms } : {}),
+      };
       if (!job.out) return { ...head, results: sliceTensors(r) };
       writeResults(job.out, r, rows.from);
       return head;

@@ -108,6 +108,7 @@ describe("a worker that throws inside a call", () => {
       lossRowsTotal: 30,
       firstStep: 0,
       method: "bptt",
+      deltaNorms: false,
       collectStates: true,
       checkpointEvery: 1,
     });

@@ -54,6 +54,10 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
   if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`checkpointEvery must be a positive integer, got ${every}`);
   const method = req.method ?? "bptt";
   if (method !== "bptt" && !isForwardMethod(method)) throw new InputError(`method must be "bptt", "rtrl" or "snap1", got ${JSON.stringify(method)}`);
+  if (req.deltaNorms && !req.gradients) throw new InputError("deltaNorms measure the backward pass: ask for gradients too");
+  if (req.deltaNorms && isForwardMethod(method)) {
+    throw new InputError(`deltaNorms measure BPTT's backward pass; ${method === "rtrl" ? "RTRL" : "SnAp-1"} carries gradients forward and has no state deltas`);
+  }
   if (isForwardMethod(method)) checkRtrlRequest(program, req, batch, method);
   else if (req.sensitivities) throw new InputError('sensitivities are carried by RTRL and SnAp-1: give them with method "rtrl" or "snap1"');
   return { steps, batch };

@@ -4,6 +4,7 @@ import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { planWindows, type Plan, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
+import { gradNormsByParam } from "./optim/clip.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
@@ -26,6 +27,12 @@ export interface RunOptions {
   readonly method?: GradientMethod;
   /** Bytes RTRL or SnAp-1 may use, checked before anything is allocated. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
   readonly memoryBudget?: number;
+  /**
+   * Measure gradient flow through time: each window gets `deltaNorms` (the
+   * norm of `∂L/∂h_t` at every step of its span) and `gradNorms`. BPTT only.
+   * Default false, and then nothing more is computed.
+   */
+  readonly deltaNorms?: boolean;
 }
 
 /** One window of a truncated gradient computation. */
@@ -40,6 +47,14 @@ export interface WindowGradients {
   readonly loss: number;
   /** The window's parameter gradients. */
   readonly grads: Readonly<Record<string, Tensor>>;
+  /**
+   * With the `deltaNorms` option: by state, `‖∂L_w/∂h_t‖` (over the batch) for
+   * each step t of the span `[start, end)`, index 0 being `start`; `L_w` is this
+   * window's loss. Backpropagation does not reach before `start`.
+   */
+  readonly deltaNorms?: Readonly<Record<string, readonly number[]>>;
+  /** With the `deltaNorms` option: the norm of each parameter's gradient in this window. */
+  readonly gradNorms?: Readonly<Record<string, number>>;
 }
 
 /** Loss, outputs and gradients of a whole sequence under a truncation plan. */
@@ -111,12 +126,16 @@ export async function computeGradients(
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   checkTruncatable(program, plan);
   if (isForwardMethod(options.method)) return rtrlGradients(loaded, program, params, data, plan, options, options.method);
+  const flow = options.deltaNorms === true;
+  const measured = (r: WindowResult): Pick<WindowGradients, "deltaNorms" | "gradNorms"> =>
+    flow ? { deltaNorms: r.deltaNorms ?? {}, gradNorms: gradNormsByParam(r.grads!) } : {};
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,
     initialState: data.initialState ?? {},
     ...(mask ? { mask } : {}),
     gradients: plan.windows.length === 1,
+    ...(flow && plan.windows.length === 1 ? { deltaNorms: true } : {}),
     collectStates: plan.windows.length > 1 || (options.collectStates ?? true),
     ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
   });
@@ -129,7 +148,7 @@ export async function computeGradients(
       inputGrads: forward.inputGrads!,
       initialStateGrads: forward.initialStateGrads!,
       plan,
-      windows: [{ ...w, loss: forward.loss ?? 0, grads: forward.grads! }],
+      windows: [{ ...w, loss: forward.loss ?? 0, grads: forward.grads!, ...measured(forward) }],
     };
   }
   const grads: Record<string, Tensor> = {};
@@ -150,11 +169,12 @@ export async function computeGradients(
       lossFrom: w.lossStart - w.start,
       firstStep: w.start,
       gradients: true,
+      ...(flow ? { deltaNorms: true } : {}),
       collectStates: false,
       ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
     });
     loss += r.loss ?? 0;
-    windows.push({ ...w, loss: r.loss ?? 0, grads: r.grads! });
+    windows.push({ ...w, loss: r.loss ?? 0, grads: r.grads!, ...measured(r) });
     for (const [name, g] of Object.entries(r.grads!)) addInto(grads[name], g);
     for (const [name, g] of Object.entries(r.inputGrads!)) addInto(sliceSteps(inputGrads[name], w.start, w.end), g);
     if (w.start === 0) {
@@ -178,6 +198,7 @@ async function rtrlGradients(
   method: ForwardMethod,
 ): Promise<GradientResult> {
   checkRtrlProgram(program);
+  if (options.deltaNorms) throw new InputError("deltaNorms measure BPTT's backward pass; RTRL and SnAp-1 carry gradients forward and have no state deltas");
   if (plan.windows.length > 1) throw new InputError("RTRL computes the gradient of the whole sequence as it goes: truncation does not apply to it");
   if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
   const { steps, batch } = dataSize(program, data);

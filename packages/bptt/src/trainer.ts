@@ -2,12 +2,12 @@ import { InputError } from "./input-error.js";
 import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
-import { clipGradNorm, clipGradValue, globalGradNorm } from "./optim/clip.js";
+import { clipGradNorm, clipGradValue, globalGradNorm, gradNormsByParam } from "./optim/clip.js";
 import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
-import { isForwardMethod, type GradientMethod } from "./window.js";
+import { isForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 import { selectRows } from "./rows.js";
 
 /** Options of a {@link Trainer}. */
@@ -42,6 +42,11 @@ export interface TrainerOptions {
   readonly updateEvery?: number;
   /** Bytes RTRL may use, checked before its first window. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
   readonly memoryBudget?: number;
+  /**
+   * Measure gradient flow: every {@link StepReport} gets `deltaNorms` and
+   * `gradNorms` (BPTT only). Default false, and then nothing more is computed.
+   */
+  readonly deltaNorms?: boolean;
 }
 
 /** What one optimizer step saw. */
@@ -56,6 +61,13 @@ export interface StepReport {
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
+  /**
+   * With the `deltaNorms` option: by state, `‖∂L/∂h_t‖` over the minibatch for
+   * each step t of the window (index 0 is `window.start`), L being the window's loss.
+   */
+  readonly deltaNorms?: Readonly<Record<string, readonly number[]>>;
+  /** With the `deltaNorms` option: each parameter's gradient norm before clipping. */
+  readonly gradNorms?: Readonly<Record<string, number>>;
 }
 
 /** Result of one {@link Trainer.fit} call (one epoch). */
@@ -142,9 +154,11 @@ export class Trainer {
           lossFrom: w.lossStart - w.start,
           firstStep: w.start,
           gradients: true,
+          ...(this.options.deltaNorms ? { deltaNorms: true } : {}),
           collectStates: overlapping,
           ...(this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),
         });
+        const flow = this.flow(r);
         const gradNorm = this.update(r.grads!);
         if (overlapping) {
           for (let t = w.start; t < w.end; t++) {
@@ -160,7 +174,7 @@ export class Trainer {
           after.set(w.end - 1, r.finalState as Record<string, Tensor>);
         }
         last = r.finalState as Record<string, Tensor>;
-        const report = { step: this.updates, batch: mb, window: w, loss: r.loss ?? 0, gradNorm };
+        const report = { step: this.updates, batch: mb, window: w, loss: r.loss ?? 0, gradNorm, ...flow };
         reports.push(report);
         await onStep?.(report);
       }
@@ -275,7 +289,9 @@ export class Trainer {
         collectStates: false,
         ...(rtrl ? { method, ...(sensitivities ? { sensitivities } : {}) } : {}),
         ...(!rtrl && this.options.checkpointEvery ? { checkpointEvery: this.options.checkpointEvery } : {}),
+        ...(this.options.deltaNorms ? { deltaNorms: true } : {}),
       });
+      const flow = this.flow(r);
       const gradNorm = this.update(r.grads!);
       state = r.finalState as Record<string, Tensor>;
       sensitivities = r.sensitivities;
@@ -285,11 +301,17 @@ export class Trainer {
         window: { start: offset + start, end: offset + end, lossStart: offset + start },
         loss: r.loss ?? 0,
         gradNorm,
+        ...flow,
       };
       reports.push(report);
       await onStep?.(report);
     }
     return { state, sensitivities };
+  }
+
+  /** A window's gradient flow for its report, with the `deltaNorms` option (read before clipping changes the gradients). */
+  private flow(r: WindowResult): Pick<StepReport, "deltaNorms" | "gradNorms"> {
+    return this.options.deltaNorms ? { deltaNorms: r.deltaNorms ?? {}, gradNorms: gradNormsByParam(r.grads!) } : {};
   }
 
   /** Clips the gradients as configured and takes one optimizer step; returns the norm before clipping. */

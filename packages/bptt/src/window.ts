@@ -50,6 +50,12 @@ export interface WindowRequest {
   /** Return every step's state (`states`); off for long streams that need only the final state. Default true. */
   readonly collectStates?: boolean;
   /**
+   * BPTT: also measure gradient flow, returning `deltaNorms`: the norm of each
+   * state's delta `∂L/∂h_t` at every step. Costs one `[L, B, ...]` buffer per
+   * state; without it nothing more is computed or kept. Default false.
+   */
+  readonly deltaNorms?: boolean;
+  /**
    * Time checkpointing: during the forward pass keep the state only every this
    * many steps and recompute the rest during backward. Default 1 (keep all).
    */
@@ -82,6 +88,13 @@ export interface WindowResult {
   readonly initialStateGrads?: Readonly<Record<string, Tensor>>;
   /** RTRL: the sensitivities leaving the window, by param and then by state; pass them to the next window to continue the sequence. */
   readonly sensitivities?: Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
+  /**
+   * With `deltaNorms`: by state, the Euclidean norm over the batch of the delta
+   * `∂L/∂h_t` at each step of the window (index 0 is the window's first step),
+   * `h_t` being the state after step t. Zero past a row's end, and before the
+   * window for what truncation cuts off. A state that does not reach the loss has none.
+   */
+  readonly deltaNorms?: Readonly<Record<string, readonly number[]>>;
 }
 
 /**

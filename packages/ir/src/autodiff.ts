@@ -38,6 +38,12 @@ export interface VjpGrads {
   readonly xs: Readonly<Record<string, string>>;
   /** Per previous carry. */
   readonly carry: Readonly<Record<string, string>>;
+  /**
+   * Per state, the gradient of its update: `∂L/∂h_t` for the state `h_t` this
+   * step leaves, the future's gradient plus this step's own uses (only the
+   * states of {@link VjpOptions.stateDeltas}; empty without it).
+   */
+  readonly updates: Readonly<Record<string, string>>;
 }
 
 /** Options of {@link vjpGraph}. */
@@ -46,6 +52,13 @@ export interface VjpOptions {
   readonly ysSeeds?: readonly string[];
   /** Inputs (xs) whose gradient is not wanted, e.g. a mask. */
   readonly constants?: readonly string[];
+  /**
+   * Also output each state's delta `∂L/∂h_t` ({@link VjpGrads.updates}), to
+   * measure gradient flow through time: by state name, the value holding the
+   * state the step leaves (its update; for a masked graph the update before
+   * masking, whose gradient is zero past a row's end).
+   */
+  readonly stateDeltas?: Readonly<Record<string, string>>;
 }
 
 /** Keeps only the nodes that the graph's ys, updates and loss depend on. */
@@ -120,9 +133,14 @@ export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGr
     seeded.push([g.loss, seeds.loss, "loss"]);
   }
   const grads = backprop(b, forward, seeded);
-  const out = { params: {} as Record<string, string>, xs: {} as Record<string, string>, carry: {} as Record<string, string> };
-  const expose = (kind: "params" | "xs" | "carry", id: string): void => {
-    const grad = grads.get(id);
+  const out = {
+    params: {} as Record<string, string>,
+    xs: {} as Record<string, string>,
+    carry: {} as Record<string, string>,
+    updates: {} as Record<string, string>,
+  };
+  const expose = (kind: "params" | "xs" | "carry" | "updates", id: string, of = id): void => {
+    const grad = grads.get(of);
     if (grad === undefined) return;
     const name = `grad:${kind}:${id}`;
     b.output(name, grad);
@@ -133,6 +151,7 @@ export function vjpGraph(forward: CheckedGraph, options: VjpOptions = {}): VjpGr
     if (!options.constants?.includes(x.id)) expose("xs", x.id);
   });
   g.carry.forEach((c) => expose("carry", c.id));
+  for (const [state, value] of Object.entries(options.stateDeltas ?? {})) expose("updates", state, value);
   const checked = checkGraph(pruneGraph(b.toGraph(g.name ? `${g.name} (backward)` : "backward")));
   return { checked, seeds: seeds.loss === undefined ? { ys: seeds.ys, carry: seeds.carry } : (seeds as VjpGraph["seeds"]), grads: out };
 }

@@ -26,7 +26,7 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
     const every = opts.checkpoint === undefined ? undefined : Number(opts.checkpoint);
     const r = await computeGradients(loaded, program, params, data, truncation, {
       ...(every ? { checkpointEvery: every } : {}),
-      ...(method !== "bptt" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
+      ...(method !== "bptt" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : { deltaNorms: true }),
     });
     writeJsonAtomic(opts.out, {
       loss: r.loss,
@@ -46,6 +46,12 @@ export async function gradCommand(opts: GradCommandOptions): Promise<void> {
       ...(truncation.kind === "full"
         ? {}
         : { windows: r.windows.map((w) => ({ start: w.start, end: w.end, lossStart: w.lossStart, loss: w.loss, grads: recordToJson(w.grads) })) }),
+      // gradient flow, by BPTT: per window, ‖∂L/∂h_t‖ at each step of its span by state, and each parameter's gradient norm
+      ...(method !== "bptt"
+        ? {}
+        : {
+            deltaNorms: r.windows.map((w) => ({ start: w.start, end: w.end, lossStart: w.lossStart, states: w.deltaNorms, gradNorms: w.gradNorms })),
+          }),
     });
   } finally {
     await backend.dispose();

@@ -111,6 +111,8 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
       ...(clipNorm ? { clipNorm } : {}),
       ...(clipValue ? { clipValue } : {}),
       ...(checkpointEvery ? { checkpointEvery } : {}),
+      // the log records gradient flow through each window; without a log nothing measures it
+      ...(o.log && method === "bptt" ? { deltaNorms: true } : {}),
       ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}), ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
     });
     let first = NaN;

@@ -99,6 +99,7 @@ export class WindowExecutor<Buf> {
       collectStates: req.collectStates ?? true,
       checkpointEvery: req.checkpointEvery ?? 1,
       givenStates: Object.keys(req.initialState).sort(),
+      ...(req.deltaNorms ? { deltas: true } : {}),
       ...(req.gradients && isForwardMethod(req.method)
         ? {
             method: req.method,
@@ -169,7 +170,11 @@ export class WindowExecutor<Buf> {
         for (const [param, byState] of Object.entries(r.sensitivities)) sensitivities[param] = await readAll(byState);
         return { ...base, grads: await readAll(r.grads), sensitivities };
       }
-      return { ...base, grads: await readAll(r.grads), inputGrads: await readAll(r.inputGrads), initialStateGrads: await readAll(r.initialStateGrads) };
+      const grads = { ...base, grads: await readAll(r.grads), inputGrads: await readAll(r.inputGrads), initialStateGrads: await readAll(r.initialStateGrads) };
+      if (!req.deltaNorms) return grads;
+      const deltaNorms: Record<string, number[]> = {};
+      for (const [state, t] of Object.entries(await readAll(r.deltas))) deltaNorms[state] = stepNorms(t);
+      return { ...grads, deltaNorms };
     } finally {
       for (const b of bufs.owned) device.release(b);
     }
@@ -225,6 +230,19 @@ export class WindowExecutor<Buf> {
   dispose(): void {
     this.scans.dispose();
   }
+}
+
+/** The Euclidean norm of each step `[B, ...]` of a sequence `[L, B, ...]`. */
+function stepNorms(t: Tensor): number[] {
+  const L = t.shape[0];
+  const step = L === 0 ? 0 : t.data.length / L;
+  const norms = new Array<number>(L).fill(0);
+  for (let k = 0; k < L; k++) {
+    let sum = 0;
+    for (let i = k * step; i < (k + 1) * step; i++) sum += t.data[i] * t.data[i];
+    norms[k] = Math.sqrt(sum);
+  }
+  return norms;
 }
 
 function allFinite(t: Tensor): boolean {

@@ -8,6 +8,11 @@ export function clipGradValue(grads: Readonly<Record<string, Tensor>>, limit: nu
   }
 }
 
+/** The L2 norm of each gradient, by name. */
+export function gradNormsByParam(grads: Readonly<Record<string, Tensor>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, globalGradNorm({ [name]: g })]));
+}
+
 /** The global L2 norm of all gradients together. */
 export function globalGradNorm(grads: Readonly<Record<string, Tensor>>): number {
   let sq = 0;

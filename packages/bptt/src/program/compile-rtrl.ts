@@ -110,6 +110,16 @@ export function compileRtrlWindow(program: CheckedProgram, shape: WindowShape, r
         after,
       },
     ],
-    results: { outputs: `seq:${program.program.output}`, states, finalState, loss: [loss], grads, inputGrads: {}, initialStateGrads: {}, sensitivities },
+    results: {
+      outputs: `seq:${program.program.output}`,
+      states,
+      finalState,
+      loss: [loss],
+      grads,
+      inputGrads: {},
+      initialStateGrads: {},
+      sensitivities,
+      deltas: {},
+    },
   };
 }

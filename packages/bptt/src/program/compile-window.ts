@@ -28,6 +28,8 @@ export interface WindowShape {
   readonly method?: GradientMethod;
   /** RTRL: the (param, state) sensitivities the request gives; the others start at zero. Default: none. */
   readonly givenSensitivities?: readonly (readonly [string, string])[];
+  /** BPTT: also keep every state's delta `∂L/∂h_t` at every step. Default false. */
+  readonly deltas?: boolean;
 }
 
 /**
@@ -55,11 +57,11 @@ export class WindowCompiler {
   ) {}
 
   /** The step graphs of stage `s`, built on first use. */
-  stage(s: number, masked: boolean): StageGraphs {
-    const key = `${s}:${masked}`;
+  stage(s: number, masked: boolean, deltas = false): StageGraphs {
+    const key = `${s}:${masked}:${deltas}`;
     let g = this.graphs.get(key);
     if (!g) {
-      g = stageGraphs(this.program, s, masked);
+      g = stageGraphs(this.program, s, masked, deltas);
       this.graphs.set(key, g);
     }
     return g;
@@ -181,6 +183,7 @@ export class WindowCompiler {
     const grads: Record<string, string> = {};
     const inputGrads: Record<string, string> = {};
     const initialStateGrads: Record<string, string> = {};
+    const deltas: Record<string, string> = {};
     if (gradients) {
       for (const [name, shapeOf] of Object.entries(program.params))
         grads[name] = buffer({ id: `grad:${name}`, role: "grad", shape: shapeOf, init: { fill: 0 } });
@@ -189,7 +192,7 @@ export class WindowCompiler {
       const seed = buffer({ id: "seed:loss", role: "seed", shape: [L, B], init: { fill: 0 } });
       instructions.push({ op: "seedLoss", buffer: seed, from: lossFrom });
       for (let s = program.stages.length - 1; s >= 0; s--) {
-        const graphs = this.stage(s, masked);
+        const graphs = this.stage(s, masked, shape.deltas ?? false);
         const { vjp } = graphs;
         const g = graphs.forward.graph.graph;
         const reverse = program.stages[s].reverse;
@@ -199,6 +202,9 @@ export class WindowCompiler {
             buffer({ id: `carry-grad:${c.id}`, role: "carry-grad", shape: resolveShape(c.shape, B), init: { fill: 0 } }),
           ]),
         );
+        for (const c of Object.keys(graphs.deltas)) {
+          deltas[c] = buffer({ id: `delta:${c}`, role: "delta", shape: [L, ...resolveShape(program.states[c].shape, B)], init: produced });
+        }
         // against the forward's direction: the forward's last visited segment first
         const order = reverse ? segments : [...segments].reverse();
         for (const [t0, t1] of order) {
@@ -244,7 +250,7 @@ export class WindowCompiler {
             sequences,
             initial: carryGrads,
             final: carryGrads,
-            outputs: [],
+            outputs: Object.entries(graphs.deltas).map(([c, value]) => ({ value, to: at(deltas[c], t0) })),
             accumulate: Object.entries(vjp.grads.xs)
               .filter(([id]) => id !== MASK_ID)
               .map(([id, value]) => ({ value, to: at(seqGrad(id), t0) })),
@@ -277,6 +283,7 @@ export class WindowCompiler {
         inputGrads,
         initialStateGrads,
         sensitivities: {},
+        deltas,
       },
     };
   }

@@ -41,6 +41,8 @@ export interface StageGraphs {
   readonly residuals: readonly string[];
   /** The forward scan's outputs without residuals: its ys values and its loss. */
   readonly forwardOutputs: readonly string[];
+  /** The backward scan's per-step output of each state's delta `∂L/∂h_t`, by state (only when built with `deltas`). */
+  readonly deltas: Readonly<Record<string, string>>;
 }
 
 /**
@@ -97,14 +99,18 @@ function scanGraph(label: string, graph: CheckedGraph, io: ScanInterface): ScanG
  * Builds the forward and backward step graphs of stage `s` of a program: the
  * masked variant when `masked`, its VJP (seeding the outputs a later stage
  * reads, with the mask a constant), and the residuals the backward graph reads.
- * Pure and deterministic: a scheduler caches it per (stage, masked).
+ * With `deltas` the backward scan also outputs every state's delta `∂L/∂h_t`
+ * at each step (a separate graph: without it nothing more is kept).
+ * Pure and deterministic: a scheduler caches it per (stage, masked, deltas).
  */
-export function stageGraphs(program: CheckedProgram, s: number, masked: boolean): StageGraphs {
+export function stageGraphs(program: CheckedProgram, s: number, masked: boolean, deltas = false): StageGraphs {
   const base = program.stages[s].checked;
   const graph = masked ? maskGraph(base) : base;
   const g = graph.graph;
   const later = new Set(program.stages.slice(s + 1).flatMap((st) => st.checked.graph.xs.map((x) => x.id)));
-  const vjp = vjpGraph(graph, { ysSeeds: g.ys.filter((y) => later.has(y.id)).map((y) => y.id), constants: [MASK_ID] });
+  // the unmasked update: the state a step leaves inside its row's sequence, with zero gradient past its end
+  const stateDeltas = deltas ? base.graph.update : undefined;
+  const vjp = vjpGraph(graph, { ysSeeds: g.ys.filter((y) => later.has(y.id)).map((y) => y.id), constants: [MASK_ID], ...(stateDeltas ? { stateDeltas } : {}) });
   const { graph: backwardGraph, residuals } = withResiduals(graph, vjp);
   const forwardOutputs = [...new Set([...g.ys.map((y) => y.value), ...(g.loss === undefined ? [] : [g.loss])])];
   const suffix = masked ? " (masked)" : "";
@@ -118,10 +124,11 @@ export function stageGraphs(program: CheckedProgram, s: number, masked: boolean)
     recurrentOutputs: g.carry.map((c) => vjp.grads.carry[c.id] ?? ""),
     outputs: Object.entries(vjp.grads.xs)
       .filter(([id]) => id !== MASK_ID)
-      .map(([, v]) => v),
+      .map(([, v]) => v)
+      .concat(Object.values(vjp.grads.updates)),
     summedOutputs: Object.values(vjp.grads.params),
   });
-  return { forward, backward, vjp, residuals, forwardOutputs };
+  return { forward, backward, vjp, residuals, forwardOutputs, deltas: vjp.grads.updates };
 }
 
 /** The one scan of an RTRL or SnAp-1 window: the program's stages in lockstep, carrying sensitivities; see `rtrlGraph` and `snapGraph`. */

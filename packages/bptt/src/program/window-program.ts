@@ -18,6 +18,7 @@ export type BufferRole =
   | "seed" // the gradient seeded at the per-row loss `[L, B]`
   | "carry-grad" // the gradient flowing back through a carry `[B, ...]`
   | "grad" // a parameter gradient, summed over steps
+  | "delta" // a state's delta ∂L/∂h_t at every step, to measure gradient flow `[L, B, ...]`
   | "sensitivity" // RTRL: a state's sensitivity to a param, entering or leaving the window `[B, size(param), ...]`
   | "sequence-grad"; // the gradient of a sequence (data or a stage's output) `[L, B, ...]`
 
@@ -147,6 +148,8 @@ export interface WindowResults {
   readonly initialStateGrads: Readonly<Record<string, string>>;
   /** RTRL: the sensitivities leaving the window, by param and then by state. */
   readonly sensitivities: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** BPTT with deltas: each state's delta `∂L/∂h_t` at every step, by state name. */
+  readonly deltas: Readonly<Record<string, string>>;
 }
 
 /**

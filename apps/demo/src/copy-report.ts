@@ -3,7 +3,7 @@ import type { CopyMethod } from "./copy-methods.js";
 import type { CopyRunOptions } from "./copy-task.js";
 import { learnedText, type MethodRun } from "./method-run.js";
 import { renderReport } from "./html-report.js";
-import { lineChart, type Series } from "./svg-chart.js";
+import { alignPoints, type ChartLine, type LineChart } from "@unroll/demo-kit";
 
 /** What a copy run's report shows. */
 export interface CopyReportData {
@@ -24,10 +24,10 @@ export interface CopyReportData {
 }
 
 /** Each method's line: RTRL dashed, so that full BPTT shows beneath it where the two coincide (one RTRL update per batch is BPTT's update). */
-const style: { readonly [K in CopyMethod]: Pick<Series, "color" | "dashed"> } = {
+const style: { readonly [K in CopyMethod]: Pick<ChartLine, "color" | "dash"> } = {
   bptt: { color: "#1f77b4" },
   tbptt: { color: "#d62728" },
-  rtrl: { color: "#2ca02c", dashed: true },
+  rtrl: { color: "#2ca02c", dash: [6, 4] },
   snap1: { color: "#9467bd" },
 };
 
@@ -35,19 +35,25 @@ const style: { readonly [K in CopyMethod]: Pick<Series, "color" | "dashed"> } = 
 export function copyReport(d: CopyReportData): string {
   const o = d.options;
   const last = Math.max(1, ...d.runs.map((r) => r.batches));
-  const chanceLine = (y: number): Series => ({
-    name: "chance",
-    points: [
-      [0, y],
-      [last, y],
-    ],
-    color: "#999",
-    dashed: true,
-    width: 1,
-  });
-  const curves = (value: (p: MethodRun["curve"][number]) => number): Series[] =>
-    d.runs.map((r) => ({ name: `${r.label}: ${r.updates} updates`, points: r.curve.map((p) => [p.batch, value(p)] as const), ...style[r.method] }));
   const xLabel = "sequence batches trained on (one update each for full BPTT and RTRL)";
+  // a chance line across the runs, and each method's curve of `value`
+  const chart = (yLabel: string, chance: number, value: (p: MethodRun["curve"][number]) => number): LineChart => ({
+    spec: {
+      xLabel,
+      yLabel,
+      lines: [
+        { name: "chance", color: "#999", width: 1, dash: [6, 4] },
+        ...d.runs.map((r) => ({ name: `${r.label}: ${r.updates} updates`, ...style[r.method] })),
+      ],
+    },
+    data: alignPoints([
+      [
+        [0, chance],
+        [last, chance],
+      ],
+      ...d.runs.map((r) => r.curve.map((p) => [p.batch, value(p)] as const)),
+    ]),
+  });
   return renderReport({
     title: `unroll demo: recalling a symbol across ${o.lag} steps`,
     intro: d.intro,
@@ -64,11 +70,11 @@ export function copyReport(d: CopyReportData): string {
           (d.runs.some((r) => r.method === "tbptt")
             ? ` Truncated BPTT takes ${Math.ceil((o.lag + 1) / o.window)} updates per batch, yet its gradients never reach back from step ${o.lag} to the cue at step 0.`
             : ""),
-        svg: lineChart([chanceLine(100 * d.chance), ...curves((p) => 100 * p.accuracy)], { xLabel, yLabel: "recall accuracy (%)" }),
+        chart: chart("recall accuracy (%)", 100 * d.chance, (p) => 100 * p.accuracy),
       },
       {
         caption: `Held-out recall loss: -ln of the probability given to the cue among the ${o.symbols} symbols at step ${o.lag}; chance is ln ${o.symbols}.`,
-        svg: lineChart([chanceLine(Math.log(o.symbols)), ...curves((p) => p.loss)], { xLabel, yLabel: "recall loss (nats)" }),
+        chart: chart("recall loss (nats)", Math.log(o.symbols), (p) => p.loss),
       },
     ],
     settings: [

@@ -1,12 +1,11 @@
 import { loadProgram, sizeOf, type ModelSpec } from "@unroll/ir";
 import { createOptimizer, initParams, runForward, Trainer, type OptimizerName } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
-import { CLIP_NORM, streamTrainerOptions, trainStreams, type Budget, type ModelShape } from "@unroll/demo-kit";
+import { alignPoints, CLIP_NORM, streamTrainerOptions, trainStreams, type Budget, type ModelShape } from "@unroll/demo-kit";
 import { renderReport, writeReport } from "./html-report.js";
 import { onInterrupt } from "./interrupt.js";
 import { NOISE, PERIOD, SineStreams } from "./sine-streams.js";
 import { TrainProgress } from "./progress.js";
-import { lineChart } from "./svg-chart.js";
 
 /** Steps per training stream. */
 const STREAM_STEPS = 400;
@@ -112,7 +111,7 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
       `Held-out wave: prediction MSE ${testMse.toFixed(4)} against the noisy next value (noise floor σ² = ${(NOISE * NOISE).toFixed(4)}), ` +
         `${cleanMse.toFixed(4)} against the clean wave; repeating the last value scores ${naiveMse.toFixed(4)}.\n`,
     );
-    const series = (xs: ArrayLike<number>): [number, number][] => Array.from(xs, (v, t) => [t + 1, v]);
+    const points = (ys: ArrayLike<number>): [number, number][] => Array.from(ys, (v, t) => [t + 1, v]);
     const html = renderReport({
       title: "unroll demo: one-step-ahead prediction of a noisy sine wave",
       intro,
@@ -128,21 +127,25 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
       charts: [
         {
           caption: "Held-out wave: the model's prediction of step t+1 made at step t, against the observations and the noiseless wave.",
-          svg: lineChart(
-            [
-              { name: "observed (noisy)", points: series(next), color: "#999", width: 1 },
-              { name: "clean wave", points: series(test.clean[0].subarray(1)), color: "#2ca02c", dashed: true, width: 1.5 },
-              { name: "prediction", points: series(pred), color: "#d62728" },
-            ],
-            { xLabel: "time step", yLabel: "value" },
-          ),
+          chart: {
+            spec: {
+              xLabel: "time step",
+              yLabel: "value",
+              lines: [
+                { name: "observed (noisy)", color: "#999", width: 1 },
+                { name: "clean wave", color: "#2ca02c", width: 1.5, dash: [6, 4] },
+                { name: "prediction", color: "#d62728" },
+              ],
+            },
+            data: alignPoints([points(next), points(test.clean[0].subarray(1)), points(pred)]),
+          },
         },
         {
           caption: "Training loss (MSE) per optimizer step.",
-          svg: lineChart([{ name: "training MSE", points: losses.map((l, i) => [i + 1, l]), color: "#1f77b4" }], {
-            xLabel: "optimizer step",
-            yLabel: "mean squared error",
-          }),
+          chart: {
+            spec: { xLabel: "optimizer step", yLabel: "mean squared error", lines: [{ name: "training MSE", color: "#1f77b4" }] },
+            data: alignPoints([points(losses)]),
+          },
         },
       ],
       settings: [

@@ -1,7 +1,7 @@
 import type { ModelSpec } from "@unroll/ir";
-import { renderReport, type SampleRecord } from "./html-report.js";
+import { renderReport, type ReportChart, type SampleRecord } from "./html-report.js";
 import { describeSettings, type TextSettings } from "./settings.js";
-import { lineChart } from "./svg-chart.js";
+import { LossCurve, stepsBackChart } from "@unroll/demo-kit";
 
 /** What a text run's report shows. */
 export interface TextReportData {
@@ -33,6 +33,8 @@ export interface TextReportData {
   readonly temperature: number;
   /** The model spec. */
   readonly model: ModelSpec;
+  /** The gradient flow of the last optimizer step: `‖∂L/∂h_t‖` by state over its window (`StepReport.deltaNorms`), and that step. */
+  readonly lastFlow?: { readonly step: number; readonly deltaNorms: Readonly<Record<string, readonly number[]>> };
 }
 
 function mean(xs: readonly number[]): number {
@@ -42,29 +44,21 @@ function mean(xs: readonly number[]): number {
 /** The HTML report of a text run: summary, loss curve, samples over time, settings and model. */
 export function textReport(d: TextReportData): string {
   const { losses, recent } = d;
-  const uniform = Math.log(d.vocabSize);
   const finalLoss = losses.length > 0 ? mean(losses.slice(-recent)) : NaN;
-  const chart = lineChart(
-    [
-      { name: "loss per step", points: losses.map((l, i) => [i + 1, l] as const), color: "#1f77b4", width: 1, opacity: 0.35 },
-      {
-        name: `mean of the last ${recent} steps`,
-        points: losses.map((_, i) => [i + 1, mean(losses.slice(Math.max(0, i + 1 - recent), i + 1))] as const),
-        color: "#1f77b4",
-      },
-      {
-        name: `uniform guess, ln ${d.vocabSize}`,
-        points: [
-          [1, uniform],
-          [Math.max(2, losses.length), uniform],
-        ],
-        color: "#999",
-        dashed: true,
-        width: 1,
-      },
-    ],
-    { xLabel: "optimizer step", yLabel: "cross-entropy (nats per character)" },
-  );
+  const curve = new LossCurve(d.vocabSize, recent);
+  losses.forEach((l, i) => curve.add(i + 1, l));
+  const charts: ReportChart[] = [
+    { caption: "Training loss: cross-entropy of the next character, per optimizer step (one window of every stream).", chart: curve.chart() },
+  ];
+  if (d.lastFlow) {
+    charts.push({
+      caption:
+        `Gradient flow through time at step ${d.lastFlow.step}, the last one: the norm of the gradient of the window's loss with respect to each state ` +
+        `at each step of the window, against the steps back from the window's last step (log scale). A falling line is a vanishing gradient; ` +
+        `nothing flows past the window's first step (truncated BPTT).`,
+      chart: stepsBackChart(d.lastFlow.deltaNorms),
+    });
+  }
   return renderReport({
     title: `unroll demo: learning to write ${d.corpusName}`,
     intro: d.intro,
@@ -75,7 +69,7 @@ export function textReport(d: TextReportData): string {
       ["training time", `${d.seconds.toFixed(1)} s`],
       ["backend", d.backend],
     ],
-    charts: [{ caption: "Training loss: cross-entropy of the next character, per optimizer step (one window of every stream).", svg: chart }],
+    charts,
     samples: d.samples,
     finalSample: d.finalSample,
     settings: [...describeSettings(d.settings), ["sample temperature", String(d.temperature)]],

@@ -9,7 +9,7 @@ import { onInterrupt } from "./interrupt.js";
 import { TrainProgress } from "./progress.js";
 import type { TextSettings } from "./settings.js";
 import { loadCorpus } from "./text-corpus.js";
-import { textReport } from "./text-report.js";
+import { textReport, type TextReportData } from "./text-report.js";
 import { UserError } from "./user-error.js";
 
 /** Options of {@link runTextTask}. */
@@ -89,7 +89,8 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     const model: CharModel = { loaded, program, params, vocab };
     const optimizer = createOptimizer({ name: s.optimizer, lr: s.lr });
     if (resume) optimizer.load(resume.optimizer);
-    const trainer = new Trainer(loaded, program, params, streamTrainerOptions(s.window, optimizer));
+    // deltaNorms: each step reports the gradient flow through its window, for the report's chart
+    const trainer = new Trainer(loaded, program, params, { ...streamTrainerOptions(s.window, optimizer), deltaNorms: true });
     const source = new TextStreams(vocab.encode(corpus.text), s.batch, vocab.size);
     const losses = [...(resume?.losses ?? [])];
     const samples: SampleRecord[] = [...(resume?.samples ?? [])];
@@ -113,6 +114,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
       ...(resume?.state ? { state: loadTensors(resume.state) } : {}),
     };
     let seconds = 0;
+    let lastFlow: TextReportData["lastFlow"];
     const end = await trainStreams(start, {
       trainer,
       source,
@@ -120,8 +122,9 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
       budget: options.budget,
       stopRequested: () => interrupt.signal.aborted,
       ...(options.sampleEvery > 0 ? { pauseEvery: options.sampleEvery } : {}),
-      onStep: ({ step, loss, seconds: t }) => {
+      onStep: ({ step, loss, seconds: t, report }) => {
         losses.push(loss);
+        if (report.deltaNorms) lastFlow = { step, deltaNorms: report.deltaNorms };
         seconds = t;
         progress.step(step, step - startStep, loss, t);
       },
@@ -188,6 +191,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
       backend: options.backend,
       temperature: options.temperature,
       model: spec,
+      ...(lastFlow ? { lastFlow } : {}),
     });
     writeReport(options.report, html);
     process.stdout.write(`Report: ${options.report}\n`);

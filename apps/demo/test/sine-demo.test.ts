@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { lineNames, reportCharts, selfContained } from "./report-charts.js";
 import { numberAfter, runDemo } from "./run-demo.js";
 
 describe("the sine task", () => {
@@ -18,8 +19,11 @@ describe("the sine task", () => {
     const report = join(dir, "demo-output", "sine-report.html");
     expect(existsSync(report)).toBe(true);
     const html = readFileSync(report, "utf8");
-    expect(html.match(/<svg/g)).toHaveLength(2);
-    expect(html).toContain("prediction");
+    expect(selfContained(html)).toBe(true);
+    const [wave, loss] = reportCharts(html);
+    expect(lineNames(wave)).toEqual(["observed (noisy)", "clean wave", "prediction"]);
+    expect(wave.data[0]).toHaveLength(120);
+    expect(loss.data[1]).toHaveLength(100);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,69 +1,36 @@
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
+import { LossCurve } from "@unroll/demo-kit";
+import { LiveChart } from "./live-chart.js";
 
-/** Weight of the newest loss in the smoothed curve (an exponential moving average). */
-const SMOOTHING = 0.1;
-const HEIGHT = 280;
+/** Steps averaged for the smoothed loss, as in the terminal demo's report. */
+const RECENT = 20;
 
 /**
- * The live loss curve: every step's loss and its moving average against the
- * step, and the loss of a uniform guess over V characters (ln V) for scale.
- * Points are added as they come; the chart redraws at most once per frame.
+ * The live loss curve: every step's loss, the mean of the last {@link RECENT}
+ * steps and the loss of a uniform guess over V characters (ln V) for scale,
+ * the same {@link LossCurve} as the terminal demo's report draws.
  */
 export class LossChart {
-  private readonly plot: uPlot;
-  private readonly steps: number[] = [];
-  private readonly losses: number[] = [];
-  private readonly smoothed: number[] = [];
-  private readonly uniform: number[] = [];
-  private uniformLoss = NaN;
-  private frame = 0;
+  private readonly chart: LiveChart;
+  private curve = new LossCurve(1, RECENT);
 
-  constructor(private readonly container: HTMLElement) {
-    const opts: uPlot.Options = {
-      width: Math.max(280, container.clientWidth),
-      height: HEIGHT,
-      scales: { x: { time: false } },
-      axes: [{ label: "step" }, { label: "loss (nats/char)" }],
-      series: [
-        { label: "step" },
-        { label: "loss", stroke: "#9db7d8", width: 1 },
-        { label: "smoothed", stroke: "#1f5fa8", width: 2 },
-        { label: "uniform guess", stroke: "#b0500a", width: 1, dash: [6, 4] },
-      ],
-      legend: { live: false }, // series names only: the numbers panel has the values
-    };
-    this.plot = new uPlot(opts, [[], [], [], []], container);
-    new ResizeObserver(() => this.plot.setSize({ width: Math.max(280, container.clientWidth), height: HEIGHT })).observe(container);
+  constructor(container: HTMLElement) {
+    this.chart = new LiveChart(container, 280);
   }
 
   /** Forgets all points: a new run starts. `vocabSize` sets the ln V reference line. */
   reset(vocabSize: number): void {
-    for (const a of [this.steps, this.losses, this.smoothed, this.uniform]) a.length = 0;
-    this.uniformLoss = Math.log(vocabSize);
-    this.schedule();
+    this.curve = new LossCurve(vocabSize, RECENT);
+    this.chart.show(this.curve.chart());
   }
 
   /** Adds one step's loss. */
   add(step: number, loss: number): void {
-    const prev = this.smoothed.at(-1);
-    this.steps.push(step);
-    this.losses.push(loss);
-    this.smoothed.push(prev === undefined ? loss : prev + SMOOTHING * (loss - prev));
-    this.uniform.push(this.uniformLoss);
-    this.schedule();
+    this.curve.add(step, loss);
+    this.chart.show(this.curve.chart());
   }
 
   /** The latest smoothed loss, if any. */
   get smoothedLoss(): number | undefined {
-    return this.smoothed.at(-1);
-  }
-
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.plot.setData([this.steps, this.losses, this.smoothed, this.uniform]);
-    });
+    return this.curve.smoothedLoss;
   }
 }

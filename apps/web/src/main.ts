@@ -1,11 +1,12 @@
 // The page: settings, Train/Stop, live numbers, loss chart, samples and the
 // step graph. All training happens in a trainer worker (see trainer-client.ts).
 import type { BackendName } from "@unroll/backends/web";
-import { CharVocab, charModelSpec, CLIP_NORM, type CellKind } from "@unroll/demo-kit";
+import { CharVocab, charModelSpec, CLIP_NORM, stepsBackChart, type CellKind } from "@unroll/demo-kit";
 import { loadProgram } from "@unroll/ir";
 import { corpusSource, corpusText } from "./corpus.js";
 import { layoutGraph } from "./graph-layout.js";
 import { renderGraphSvg } from "./graph-svg.js";
+import { LiveChart } from "./live-chart.js";
 import { LossChart } from "./loss-chart.js";
 import type { Progress } from "./protocol.js";
 import { defaultSettings, type TrainSettings } from "./settings.js";
@@ -15,6 +16,8 @@ import "./style.css";
 /** What the page exposes for tests and the console: every progress report it showed, in order. */
 export interface PageRecord {
   readonly progress: Progress[];
+  /** The data the gradient-flow chart draws now, `[steps back, ...norms by state]`. */
+  readonly flowChartData: () => (number | null | undefined)[][] | undefined;
   /** How the last run ended, once it has. */
   end?: RunEnd;
 }
@@ -53,7 +56,8 @@ const graph = $("graph");
 
 const vocab = CharVocab.ofText(corpusText);
 const chart = new LossChart($("chart"));
-const record: PageRecord = { progress: [] };
+const flowChart = new LiveChart($("flow-chart"), 280);
+const record: PageRecord = { progress: [], flowChartData: () => flowChart.data?.map((a) => Array.from(a)) };
 window.unrollWeb = record;
 let run: TrainerRun | undefined;
 let latest: Progress | undefined;
@@ -133,6 +137,7 @@ function start(): void {
         record.progress.push(p);
         latest = p;
         chart.add(p.step, p.loss);
+        flowChart.show(stepsBackChart(p.deltaNorms));
         frame ||= requestAnimationFrame(render);
       } else if (m.type === "sample") {
         sample.textContent = m.text;

@@ -23,6 +23,8 @@ export interface Progress {
   readonly epoch: number;
   /** Seconds spent training (not sampling). */
   readonly seconds: number;
+  /** Gradient flow of the window: `‖∂L/∂h_t‖` by state for each of its K steps, the first step first (`StepReport.deltaNorms`). */
+  readonly deltaNorms: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Trainer worker → page. */

@@ -23,7 +23,7 @@ const RATE_STEPS = 20;
  * one optimizer step per window of K characters, the state carried; a new
  * pass from a zero state at the end of the streams). One window per `fit`
  * call, so that a stop is seen after the current window. After each step it
- * posts the loss and the recent throughput, every `sampleEvery` steps a
+ * posts the loss, the recent throughput and the window's gradient flow, every `sampleEvery` steps a
  * sample drawn on `sampler` (T = 1 steps, state carried). Nothing is posted
  * once stop was asked.
  */
@@ -34,7 +34,11 @@ export async function trainUntilStopped(text: string, settings: TrainSettings, b
   const params = initParams(program, settings.seed, "float32");
   const [loaded, sampling] = await Promise.all([backend.load(program, { dtype: "float32" }), sampler.load(program, { dtype: "float32" })]);
   const source = new TextStreams(vocab.encode(text), B, vocab.size);
-  const trainer = new Trainer(loaded, program, params, streamTrainerOptions(K, createOptimizer({ name: settings.optimizer, lr: settings.lr })));
+  // deltaNorms: every step reports the gradient flow through its window, for the page's chart
+  const trainer = new Trainer(loaded, program, params, {
+    ...streamTrainerOptions(K, createOptimizer({ name: settings.optimizer, lr: settings.lr })),
+    deltaNorms: true,
+  });
   const paramCount = Object.values(params).reduce((n, p) => n + p.data.length, 0);
   hooks.post({ type: "ready", vocabSize: vocab.size, paramCount, streamLength: source.length, backend: backend.name });
   const rng = createRng(settings.seed + 1);
@@ -49,13 +53,13 @@ export async function trainUntilStopped(text: string, settings: TrainSettings, b
       windowsPerFit: 1,
       pauseEvery: settings.sampleEvery,
       stopRequested: hooks.stopRequested,
-      onStep: ({ step, loss, epoch, seconds }) => {
+      onStep: ({ step, loss, epoch, seconds, report }) => {
         if (hooks.stopRequested()) return;
         recent.push(seconds - last);
         last = seconds;
         if (recent.length > RATE_STEPS) recent.shift();
         const stepsPerSecond = recent.length / recent.reduce((a, b) => a + b, 0);
-        const progress: Progress = { step, loss, stepsPerSecond, tokensPerSecond: stepsPerSecond * B * K, epoch, seconds };
+        const progress: Progress = { step, loss, stepsPerSecond, tokensPerSecond: stepsPerSecond * B * K, epoch, seconds, deltaNorms: report.deltaNorms ?? {} };
         hooks.post({ type: "progress", ...progress });
       },
       onPause: async (at) => {

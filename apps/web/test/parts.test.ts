@@ -59,5 +59,10 @@ describe("training loop", () => {
     expect(progress[0].loss).toBeCloseTo(Math.log(57), 1);
     expect(progress.at(-1)!.loss).toBeLessThan(progress[0].loss - 0.5);
     expect(progress.at(-1)!.tokensPerSecond).toBeCloseTo(progress.at(-1)!.stepsPerSecond * 16 * 25, 6);
+    // every step carries its window's gradient flow: the LSTM's two states over its 25 steps
+    for (const p of progress) {
+      expect(Object.keys(p.deltaNorms).sort()).toEqual(["layers.0.c", "layers.0.h"]);
+      for (const norms of Object.values(p.deltaNorms)) expect(norms.length === 25 && norms.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    }
   });
 });

@@ -54,6 +54,7 @@ interface Progress {
   readonly loss: number;
   readonly stepsPerSecond: number;
   readonly tokensPerSecond: number;
+  readonly deltaNorms: Record<string, number[]>;
 }
 interface PageRecord {
   readonly progress: Progress[];
@@ -152,6 +153,14 @@ describe("web demo in headless Chromium", () => {
       expect(await page.isDisabled("#stop")).toBe(true);
 
       const record = await readRecord(page);
+      // the gradient-flow chart draws the last reported window's norms, from its last step back (x = steps back)
+      const flow = await page.evaluate(() => (globalThis as unknown as { unrollWeb: { flowChartData: () => unknown } }).unrollWeb.flowChartData());
+      const lastNorms = record.progress.at(-1)!.deltaNorms;
+      expect(flow, "the gradient-flow chart shows the last progress report's delta norms").toEqual([
+        Array.from({ length: 25 }, (_, k) => k),
+        [...lastNorms["layers.0.c"]].reverse(),
+        [...lastNorms["layers.0.h"]].reverse(),
+      ]);
       expect(record.end, "the trainer saw the stop flag between windows (not terminated)").toMatchObject({ kind: "stopped", by: "trainer" });
       const losses = record.progress.slice(0, STEPS).map((p) => p.loss);
       const first = losses[0];

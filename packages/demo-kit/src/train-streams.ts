@@ -2,8 +2,24 @@ import type { Tensor } from "@unroll/ir";
 import type { StepReport, Trainer } from "@unroll/bptt";
 import type { StreamSource } from "./stream-source.js";
 
+/** Train this many optimizer steps. */
+export interface StepsBudget {
+  /** Tag. */
+  readonly kind: "steps";
+  /** Optimizer steps of this run. */
+  readonly steps: number;
+}
+
+/** Train for this long. */
+export interface TimeBudget {
+  /** Tag. */
+  readonly kind: "time";
+  /** Seconds of training (pauses not counted). */
+  readonly seconds: number;
+}
+
 /** How long to train: a number of optimizer steps, or seconds of training. */
-export type Budget = { readonly kind: "steps"; readonly steps: number } | { readonly kind: "time"; readonly seconds: number };
+export type Budget = StepsBudget | TimeBudget;
 
 /**
  * Where a run over streams stands. With the weights and the optimizer's state

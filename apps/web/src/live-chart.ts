@@ -1,6 +1,6 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { chartOptions, type ChartSpec, type LineChart } from "@unroll/demo-kit";
+import { chartOptions, type LineChart } from "@unroll/demo-kit";
 
 /** Narrowest a chart gets, in CSS pixels. */
 const MIN_WIDTH = 280;
@@ -42,7 +42,7 @@ export class LiveChart {
     this.frame = 0;
     const chart = this.next;
     if (!chart) return;
-    const spec = JSON.stringify(chart.spec satisfies ChartSpec);
+    const spec = JSON.stringify(chart.spec);
     if (spec !== this.spec) {
       this.plot?.destroy();
       this.plot = new uPlot(chartOptions(chart.spec, this.width, this.height), chart.data, this.container);

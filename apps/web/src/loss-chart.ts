@@ -11,10 +11,12 @@ const RECENT = 20;
  */
 export class LossChart {
   private readonly chart: LiveChart;
-  private curve = new LossCurve(1, RECENT);
+  private curve!: LossCurve;
 
-  constructor(container: HTMLElement) {
+  /** An empty chart (axes only) for a text of `vocabSize` characters. */
+  constructor(container: HTMLElement, vocabSize: number) {
     this.chart = new LiveChart(container, 280);
+    this.reset(vocabSize);
   }
 
   /** Forgets all points: a new run starts. `vocabSize` sets the ln V reference line. */

@@ -55,8 +55,9 @@ const sampleInfo = $("sample-info");
 const graph = $("graph");
 
 const vocab = CharVocab.ofText(corpusText);
-const chart = new LossChart($("chart"));
+const chart = new LossChart($("chart"), vocab.size);
 const flowChart = new LiveChart($("flow-chart"), 280);
+flowChart.show(stepsBackChart({})); // axes only until the first step
 const record: PageRecord = { progress: [], flowChartData: () => flowChart.data?.map((a) => Array.from(a)) };
 window.unrollWeb = record;
 let run: TrainerRun | undefined;

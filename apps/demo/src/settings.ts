@@ -12,8 +12,12 @@ export interface TextSettings extends TextTrainingSettings {
 
 /** The settings as label/value rows, for reports and logs. */
 export function describeSettings(s: TextSettings): [string, string][] {
+  return [["text", s.text ?? "shipped sonnets (data/sonnets.txt)"], ...describeTraining(s)];
+}
+
+/** The model, truncation and optimizer as label/value rows: what a text run and a sine run share. */
+export function describeTraining(s: TextTrainingSettings): [string, string][] {
   return [
-    ["text", s.text ?? "shipped sonnets (data/sonnets.txt)"],
     ["cell", s.cell],
     ["hidden", String(s.hidden)],
     ["layers", String(s.layers)],

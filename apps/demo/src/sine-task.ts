@@ -1,8 +1,9 @@
 import { loadProgram, sizeOf, type ModelSpec } from "@unroll/ir";
 import { createOptimizer, initParams, runForward, Trainer, type OptimizerName } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
-import { alignPoints, CLIP_NORM, streamTrainerOptions, trainStreams, type Budget, type ModelShape } from "@unroll/demo-kit";
+import { alignPoints, streamTrainerOptions, trainStreams, type Budget, type ModelShape } from "@unroll/demo-kit";
 import { renderReport, writeReport } from "./html-report.js";
+import { describeTraining } from "./settings.js";
 import { onInterrupt } from "./interrupt.js";
 import { NOISE, PERIOD, SineStreams } from "./sine-streams.js";
 import { TrainProgress } from "./progress.js";
@@ -148,16 +149,7 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
           },
         },
       ],
-      settings: [
-        ["cell", o.cell],
-        ["hidden", String(o.hidden)],
-        ["layers", String(o.layers)],
-        ["window (truncated BPTT)", String(o.window)],
-        ["streams (batch)", String(o.batch)],
-        ["optimizer", `${o.optimizer}, lr ${o.lr}, gradient norm clipped at ${CLIP_NORM}`],
-        ["seed", String(o.seed)],
-        ["backend", o.backend],
-      ],
+      settings: [...describeTraining(o), ["backend", o.backend]],
       model: spec,
     });
     writeReport(o.report, html);

@@ -85,11 +85,16 @@ function clusterSvg(st: PlacedStage): string {
  */
 export function stepGraphSvg(program: CheckedProgram, options: DrawOptions = {}): string {
   const laid = layoutStepDiagram(stepDiagram(program));
+  const present = new Set([
+    ...laid.boxes.flatMap((b) => [b.kind, ...b.roles]),
+    ...laid.edges.map((e) => (e.kind === "update" ? "recurrence" : `${e.kind}-edge`)),
+  ]);
+  const entries = LEGEND.filter((e) => present.has(e.kind));
   const prefix = options.idPrefix ?? "unroll-viz";
   const showLegend = options.legend ?? true;
   const width = Math.max(laid.width, showLegend ? 360 : 0);
   const legendTop = laid.height + 4;
-  const height = showLegend ? legendTop + legendHeight(LEGEND, width - 32) : laid.height;
+  const height = showLegend ? legendTop + legendHeight(entries, width - 32) : laid.height;
   const ops = laid.boxes.filter((b) => b.kind === "op").length;
   const carries = laid.boxes.filter((b) => b.kind === "carry").map((b) => b.id);
   const title = options.title ?? `Step graph: ${program.stages.length} stage${program.stages.length === 1 ? "" : "s"}, ${ops} ops`;
@@ -109,7 +114,7 @@ export function stepGraphSvg(program: CheckedProgram, options: DrawOptions = {})
       element("g", { class: "clusters" }, ...laid.stages.map(clusterSvg)),
       element("g", { class: "edges" }, ...laid.edges.map((e) => edgeSvg(e, prefix))),
       element("g", { class: "boxes" }, ...laid.boxes.map(boxSvg)),
-      showLegend ? legend(LEGEND, 16, legendTop, width - 32) : "",
+      showLegend ? legend(entries, 16, legendTop, width - 32) : "",
     ],
   });
 }

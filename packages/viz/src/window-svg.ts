@@ -313,9 +313,20 @@ export function windowSvg(d: WindowDiagram, options: DrawOptions = {}): string {
   const width = Math.max(pic.right + MARGIN, textWidth(heading, 13) + 2 * MARGIN, 420);
   const showLegend = options.legend ?? true;
   const legendTop = pic.y + 4;
-  const height = showLegend ? legendTop + legendHeight(LEGEND, width - 2 * MARGIN) : pic.y;
+  const legendWidth = width - 2 * MARGIN;
   const cuts = d.windows.filter((w) => w.cut).length;
   const recomputes = d.windows.flatMap((w) => w.passes).filter((p) => p.pass === "recompute").length;
+  // only what this picture shows
+  const shown: Readonly<Record<string, boolean>> = {
+    backward: d.gradients,
+    grad: d.gradients,
+    "loss-step": d.gradients,
+    recompute: recomputes > 0,
+    checkpoint: recomputes > 0,
+    cut: cuts > 0,
+  };
+  const entries = LEGEND.filter((e) => shown[e.kind] ?? true);
+  const height = showLegend ? legendTop + legendHeight(entries, legendWidth) : pic.y;
   return svgDocument({
     width,
     height,
@@ -327,11 +338,6 @@ export function windowSvg(d: WindowDiagram, options: DrawOptions = {}): string {
     className: options.className,
     idPrefix: prefix,
     kind: "unrolled-window",
-    body: [
-      element("g", { class: "columns" }, ...columnParts),
-      ...boundaries,
-      ...pic.parts,
-      showLegend ? legend(LEGEND, MARGIN, legendTop, width - 2 * MARGIN) : "",
-    ],
+    body: [element("g", { class: "columns" }, ...columnParts), ...boundaries, ...pic.parts, showLegend ? legend(entries, MARGIN, legendTop, legendWidth) : ""],
   });
 }

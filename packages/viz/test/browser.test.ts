@@ -35,6 +35,15 @@ const drawings = [
   },
 ];
 
+/** What the page measures of a part (a DOMRect's fields; this config has no DOM types). */
+interface Bounds {
+  readonly left: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 if (skipped) console.warn(`viz browser test ${skipped}`);
 
 describe("the drawings in headless Chromium", () => {
@@ -64,7 +73,12 @@ describe("the drawings in headless Chromium", () => {
       await page.setContent(htmlPage(d.name, [d.svg]));
       const svg = page.locator("svg.unroll-viz");
       const box = (await svg.boundingBox())!;
-      const parts = await page.locator(d.parts).evaluateAll((els) => els.map((el) => (el as SVGGraphicsElement).getBoundingClientRect().toJSON() as DOMRect));
+      const parts = await page.locator(d.parts).evaluateAll((els) =>
+        els.map((el) => {
+          const r = (el as unknown as { getBoundingClientRect(): Bounds }).getBoundingClientRect();
+          return { left: r.left, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+        }),
+      );
       expect(parts.length).toBeGreaterThan(10);
       for (const r of parts) {
         expect(r.width * r.height, d.name).toBeGreaterThan(0);

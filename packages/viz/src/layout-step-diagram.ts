@@ -55,7 +55,7 @@ export interface StepLayout {
 }
 
 /** Height of a box, px: two lines of text. */
-export const BOX_HEIGHT = 34;
+const BOX_HEIGHT = 34;
 /** How far a cluster's outline is raised above dagre's, px: its label sits on the outline, clear of the boxes. */
 const CLUSTER_LABEL = 8;
 const MARGIN = 16;

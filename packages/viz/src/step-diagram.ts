@@ -69,7 +69,7 @@ export interface StepDiagram {
 }
 
 /** The last part of a dotted id (`layers.0.h_next` → `h_next`): the cluster already says which layer. */
-export function shortName(id: string): string {
+function shortName(id: string): string {
   return id.split(".").at(-1) || id;
 }
 

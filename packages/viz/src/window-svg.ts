@@ -27,7 +27,7 @@ const LEGEND: readonly LegendEntry[] = [
 ];
 
 /** A truncation in words, for the title. */
-export function describeTruncation(t: Truncation): string {
+function describeTruncation(t: Truncation): string {
   switch (t.kind) {
     case "full":
       return "full BPTT";

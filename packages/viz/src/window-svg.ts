@@ -231,6 +231,7 @@ export function windowSvg(d: WindowDiagram, options: DrawOptions = {}): string {
     const body: string[] = [];
     const saved = pic.parts.splice(0);
     pic.y += 22;
+    let firstBackwardRow: number | undefined;
     for (const s of d.stages) {
       const mine = w.passes.filter((p) => p.stage === s.index);
       const forward = mine.filter((p) => p.pass === "forward");
@@ -244,6 +245,7 @@ export function windowSvg(d: WindowDiagram, options: DrawOptions = {}): string {
         pic.bars(recompute, s);
         pic.y += BAR_H + ROW_GAP;
       }
+      firstBackwardRow ??= pic.y;
       pic.rowLabel(rowName(s, "backward"), pic.y, CELL_H);
       pic.cells("backward", s, pic.stepsOf(mine, s.index, "backward"), w.window.lossStart);
       pic.captions(
@@ -258,7 +260,7 @@ export function windowSvg(d: WindowDiagram, options: DrawOptions = {}): string {
     const { start, end, lossStart } = w.window;
     const title = `window ${w.index}: backprop through steps ${start} to ${end - 1}, loss of steps ${lossStart} to ${end - 1}`;
     // left of the line, level with the first backward row: the steps before the window's span are empty in its band
-    const cutTextY = top + 22 + BAR_H + ROW_GAP + (w.passes.some((p) => p.pass === "recompute" && p.stage === 0) ? BAR_H + ROW_GAP : 0) + CELL_H / 2 + 4;
+    const cutTextY = (firstBackwardRow ?? top) + CELL_H / 2 + 4;
     const cut = w.cut
       ? [
           element(

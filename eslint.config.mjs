@@ -19,7 +19,8 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
 /**
  * Which nx tag may import which (the tags are in each package.json's `nx.tags`). The pipeline order: the IR imports
  * nothing, kernels the IR (op types), the scheduler the IR, a backend the IR, the scheduler and the kernels. A pool
- * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). Apps import every layer but the test kit.
+ * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The drawings
+ * read the IR and the scheduler's plans, never a backend. Apps import every layer but the test kit.
  */
 const layers = {
   "layer:ir": [],
@@ -28,8 +29,9 @@ const layers = {
   "layer:backend": ["layer:ir", "layer:scheduler", "layer:kernels"],
   "layer:testkit": ["layer:backend", "layer:ir", "layer:kernels", "layer:scheduler"],
   "layer:backend-pool": ["layer:ir", "layer:scheduler", "layer:backend", "layer:kernels"],
-  "layer:app": ["layer:backend", "layer:backend-pool", "layer:ir", "layer:kernels", "layer:scheduler"],
-  "layer:tool": ["layer:app", "layer:backend", "layer:backend-pool", "layer:ir", "layer:kernels", "layer:scheduler", "layer:testkit"],
+  "layer:viz": ["layer:ir", "layer:scheduler"],
+  "layer:app": ["layer:backend", "layer:backend-pool", "layer:ir", "layer:kernels", "layer:scheduler", "layer:viz"],
+  "layer:tool": ["layer:app", "layer:backend", "layer:backend-pool", "layer:ir", "layer:kernels", "layer:scheduler", "layer:testkit", "layer:viz"],
 };
 
 /** What files under a project's test/ folder may import on top of its layer (a backend's tests run the conformance kit); src/ keeps the plain rule. */

@@ -73,6 +73,7 @@ describe("package boundaries (eslint.config.mjs)", () => {
         cycle("backend-conformance", "backend-workers"),
       ],
       ["the kernels do not import a backend", "packages/kernels-cpu/src/fixture.ts", "@unroll/backend-cpu", cycle("kernels-cpu", "backend-cpu")],
+      ["the drawings do not import a backend", "packages/viz/src/fixture.ts", "@unroll/backend-cpu", layer("layer:viz")],
       ["an app does not import the test kit", "apps/demo/src/fixture.ts", "@unroll/backend-conformance", layer("layer:app")],
       ["an app's tests do not import the test kit either", "apps/cli/test/fixture.test.ts", "@unroll/backend-conformance", layer("layer:app")],
     ])("%s", async (_, file, target, message) => {
@@ -99,6 +100,8 @@ describe("package boundaries (eslint.config.mjs)", () => {
       ["the pool's test/ runs the test kit", "packages/backend-workers/test/fixture.test.ts", "@unroll/backend-conformance"],
       ["the test kit uses the CPU backend as its reference", "packages/backend-conformance/src/fixture.ts", "@unroll/backend-cpu"],
       ["an app imports the pool", "apps/cli/src/fixture.ts", "@unroll/backend-workers"],
+      ["an app imports the drawings", "apps/web/src/fixture.ts", "@unroll/viz"],
+      ["the drawings read the scheduler's plans", "packages/viz/src/fixture.ts", "@unroll/bptt"],
       ["an app imports an exported subpath", "apps/web/src/fixture.ts", "@unroll/backend-workers/web"],
       ["a tool imports the test kit", "tools/bench/src/fixture.ts", "@unroll/backend-conformance"],
       ["a package imports itself through its index", "packages/kernels-wasm/bench/fixture.ts", "@unroll/kernels-wasm"],

@@ -1,10 +1,9 @@
 // The page: settings, Train/Stop, live numbers, loss chart, samples and the
 // step graph. All training happens in a trainer worker (see trainer-client.ts).
 import { loadProgram } from "@unroll/ir";
+import { stepGraphSvg } from "@unroll/viz";
 import { CharVocab } from "./char-vocab.js";
 import { corpusSource, corpusText } from "./corpus.js";
-import { layoutGraph } from "./graph-layout.js";
-import { renderGraphSvg } from "./graph-svg.js";
 import { LossChart } from "./loss-chart.js";
 import type { Progress } from "./protocol.js";
 import { charModelSpec, defaultSettings, type BackendKind, type CellKind, type TrainSettings } from "./settings.js";
@@ -83,7 +82,12 @@ function showModel(): void {
   const desc = `${s.cell.toUpperCase()} step graph with hidden size ${s.hidden}: ${checked.order.length} nodes; inputs ${g.xs.map((x) => x.id).join(", ")}; carries ${g.carry
     .map((c) => `${c.id} (updated by ${g.update[c.id]})`)
     .join(", ")}; loss ${g.loss ?? "none"}.`;
-  graph.innerHTML = renderGraphSvg(layoutGraph(checked), `Step graph of the ${s.cell.toUpperCase()} model`, desc);
+  graph.innerHTML = stepGraphSvg(program, {
+    title: `Step graph of the ${s.cell.toUpperCase()} model`,
+    description: desc,
+    className: "graph-svg",
+    idPrefix: "graph-svg",
+  });
 }
 
 const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : "–");

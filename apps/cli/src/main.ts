@@ -112,7 +112,7 @@ program
   .option("--truncate <K>", "--window: chunked truncated BPTT with windows of K steps")
   .option("--k1 <A>", "--window: BPTT(k1, k2), an update every k1 steps")
   .option("--k2 <B>", "--window: BPTT(k1, k2), backpropagating through the last k2 steps")
-  .option("--checkpoint-every <N>", "--window: keep the carries every N steps and recompute the rest during backward")
+  .option("--checkpoint <N>", "--window: keep the carries every N steps and recompute the rest during backward")
   .requiredOption("--out <file>", "FILE.svg, or FILE.html for a standalone page (written atomically)")
   .addHelpText(
     "after",
@@ -121,7 +121,7 @@ Examples:
   unroll viz --model model.json --out step.svg
       the step graph of every stage: ops, params, data inputs, carries (a dashed
       arrow from each carry's update back to it), outputs and the loss
-  unroll viz --model model.json --window 12 --truncate 4 --checkpoint-every 2 --out window.html
+  unroll viz --model model.json --window 12 --truncate 4 --checkpoint 2 --out window.html
       12 steps unrolled: the forward scan, then per window its scans in order,
       the gradient flowing back, the cut at each window's start, the recompute passes`,
   )

@@ -50,7 +50,7 @@ describe("unroll viz", () => {
 
   it("--window with truncation and checkpoints draws the unrolled window, in a standalone HTML page", () => {
     const out = join(dir, "window.html");
-    const r = runCli(["viz", "--model", model, "--window", "9", "--truncate", "3", "--checkpoint-every", "2", "--out", out]);
+    const r = runCli(["viz", "--model", model, "--window", "9", "--truncate", "3", "--checkpoint", "2", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const page = readFileSync(out, "utf8");
@@ -77,13 +77,9 @@ describe("unroll viz", () => {
   it.each([
     ["an output that is neither .svg nor .html", ["--out", join(dir, "x.png")], /^unroll: --out must name a \.svg or \.html file, got ".*x\.png"$/],
     ["truncation without --window", ["--truncate", "2", "--out", join(dir, "x.svg")], /^unroll: .*apply to the unrolled window: give --window K too$/],
-    ["checkpoints without --window", ["--checkpoint-every", "2", "--out", join(dir, "x.svg")], /give --window K too$/],
+    ["checkpoints without --window", ["--checkpoint", "2", "--out", join(dir, "x.svg")], /give --window K too$/],
     ["a zero window", ["--window", "0", "--out", join(dir, "x.svg")], /^unroll: --window must be a positive integer, got "0"$/],
-    [
-      "a fractional checkpoint interval",
-      ["--window", "4", "--checkpoint-every", "1.5", "--out", join(dir, "x.svg")],
-      /--checkpoint-every must be a positive integer/,
-    ],
+    ["a fractional checkpoint interval", ["--window", "4", "--checkpoint", "1.5", "--out", join(dir, "x.svg")], /--checkpoint must be a positive integer/],
     [
       "both truncations",
       ["--window", "4", "--truncate", "2", "--k1", "1", "--k2", "2", "--out", join(dir, "x.svg")],
@@ -113,7 +109,7 @@ describe("unroll viz", () => {
   it("--help explains the command with examples", () => {
     const r = runCli(["viz", "--help"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("--checkpoint-every <N>");
-    expect(r.stdout).toContain("unroll viz --model model.json --window 12 --truncate 4 --checkpoint-every 2 --out window.html");
+    expect(r.stdout).toContain("--checkpoint <N>");
+    expect(r.stdout).toContain("unroll viz --model model.json --window 12 --truncate 4 --checkpoint 2 --out window.html");
   });
 });

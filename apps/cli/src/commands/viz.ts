@@ -12,7 +12,7 @@ export interface VizCommandOptions extends TruncationOptions {
   /** Steps to unroll: draw the unrolled window instead of the step graph. */
   readonly window?: string;
   /** Time checkpointing interval of the unrolled window. */
-  readonly checkpointEvery?: string;
+  readonly checkpoint?: string;
   /** FILE.svg or FILE.html. */
   readonly out: string;
 }
@@ -34,10 +34,10 @@ export function vizCommand(opts: VizCommandOptions): void {
   const format = extname(opts.out).toLowerCase();
   if (format !== ".svg" && format !== ".html") throw new UserError(`--out must name a .svg or .html file, got "${opts.out}"`);
   const truncation = parseTruncation(opts);
-  if (opts.window === undefined && (truncation.kind !== "full" || opts.checkpointEvery !== undefined)) {
-    throw new UserError("--truncate, --k1/--k2 and --checkpoint-every apply to the unrolled window: give --window K too");
+  if (opts.window === undefined && (truncation.kind !== "full" || opts.checkpoint !== undefined)) {
+    throw new UserError("--truncate, --k1/--k2 and --checkpoint apply to the unrolled window: give --window K too");
   }
-  const checkpointEvery = opts.checkpointEvery === undefined ? 1 : positive("--checkpoint-every", opts.checkpointEvery);
+  const checkpointEvery = opts.checkpoint === undefined ? 1 : positive("--checkpoint", opts.checkpoint);
   const steps = opts.window === undefined ? undefined : positive("--window", opts.window);
   const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
   const name = basename(opts.model);

@@ -74,7 +74,7 @@ export default defineConfig(
     ignores: [
       "**/dist/",
       "**/dist-docs/",
-      "docs/api/",
+      "docs/site/",
       ".nx/",
       "test-output/",
       "demo-output/",

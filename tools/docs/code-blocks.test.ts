@@ -2,7 +2,24 @@ import { describe, expect, it } from "vitest";
 import { codeBlocks, normalizeOutput, roleOf } from "./src/code-blocks.js";
 
 describe("codeBlocks and roleOf (how the guide test reads a guide)", () => {
-  const md = ["# T", "", "```ts", "console.log(1);", "```", "", "1. item", "", "   ```sh excerpt", "   unroll run", "   ```", "", "```text output", "1  ", "```", ""].join("\n");
+  const md = [
+    "# T",
+    "",
+    "```ts",
+    "console.log(1);",
+    "```",
+    "",
+    "1. item",
+    "",
+    "   ```sh excerpt",
+    "   unroll run",
+    "   ```",
+    "",
+    "```text output",
+    "1  ",
+    "```",
+    "",
+  ].join("\n");
 
   it("finds every fenced block with its language, flags, code and line; indented fences lose their indentation", () => {
     expect(codeBlocks(md)).toEqual([

@@ -20,7 +20,15 @@ const requireSite = () => {
   if (noSite) throw new Error("docs/site/index.html is missing on CI: .ci/run runs `npm run docs` before `npm test`");
 };
 // without the networking flags Chromium stalls on a closed network
-const args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const args = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** The ids a page defines (anchors a link's #fragment may name). */
 const idsCache = new Map<string, Set<string>>();
@@ -127,4 +135,3 @@ describe("the documentation site in headless Chromium", () => {
     expect(errors).toEqual([]);
   });
 });
-

@@ -1,9 +1,12 @@
 // Writes the pages that the API reference's "Defined in" links open: typedoc.json's sourceLinkTemplate points each declaration
 // at `source/<path from the repository root>.html#L<line>` inside the site, and this script writes one such page, with an anchor
-// per line, for every source file a page of the site links to. Run by `npm run docs` after typedoc:
+// per line, for every source file a page of the site links to. Links from the guides and the README to code files, which typedoc
+// copies into media/ as they are, are turned into links to the same pages (so no test file is copied into the site either).
+// Run by `npm run docs` after typedoc:
 //   node --import tsx tools/docs/src/source-pages.ts docs/site
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root, which the paths of the source links are relative to. */
@@ -28,7 +31,7 @@ export function htmlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeHtml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** One source file as a page: every line numbered and anchored `#L<n>` (1-based, as typedoc counts). */
 export function sourcePage(path: string, text: string, rootHref: string): string {
@@ -58,8 +61,48 @@ ${body}
 `;
 }
 
-/** Writes `site/source/<path>.html` for every source file the site links to; returns the paths. */
+/** Code files that typedoc shows as source pages rather than copies in media/. */
+const codeFile = /\.(ts|mts|cts|js|mjs|cjs)$/;
+
+/**
+ * The repository file that each code file in `site/media/` is a copy of: typedoc names a copy by the file's base name (with
+ * `-1`, `-2`, ... when names repeat), so the original is the tracked file of that base name with the same content.
+ */
+export function mediaSources(site: string): Map<string, string> {
+  const media = join(site, "media");
+  const found = new Map<string, string>();
+  if (!existsSync(media)) return found;
+  const tracked = execFileSync("git", ["ls-files"], { cwd: repoRoot, encoding: "utf8" }).split("\n").filter(Boolean);
+  for (const name of readdirSync(media).filter((f) => codeFile.test(f))) {
+    const text = readFileSync(join(media, name), "utf8");
+    const base = name.replace(/-\d+(\.[^.]+)$/, "$1");
+    const original = tracked.find((p) => (basename(p) === base || basename(p) === name) && readFileSync(join(repoRoot, p), "utf8") === text);
+    if (original === undefined) throw new Error(`media/${name}: no file of the repository has its name and content`);
+    found.set(name, original);
+  }
+  return found;
+}
+
+/** Points every link to a code file copied into media/ at that file's source page instead, and removes the copies. */
+export function replaceMediaLinks(site: string): Map<string, string> {
+  const sources = mediaSources(site);
+  if (sources.size === 0) return sources;
+  const link = /href="((?:\.\.\/)*)media\/([^"#]+)(#[^"]*)?"/g;
+  for (const file of htmlFiles(site)) {
+    const html = readFileSync(file, "utf8");
+    const next = html.replace(link, (all, up: string, name: string, fragment = "") => {
+      const path = sources.get(decodeURIComponent(name));
+      return path === undefined ? all : `href="${up}source/${path}.html${fragment}"`;
+    });
+    if (next !== html) writeFileSync(file, next);
+  }
+  for (const name of sources.keys()) rmSync(join(site, "media", name));
+  return sources;
+}
+
+/** Writes `site/source/<path>.html` for every source file the site links to (after `replaceMediaLinks`); returns the paths. */
 export function writeSourcePages(site: string): string[] {
+  replaceMediaLinks(site);
   const paths = [...linkedSources(site)].sort();
   for (const path of paths) {
     const file = resolve(repoRoot, path);

@@ -75,6 +75,7 @@ export default defineConfig(
       "**/dist/",
       "**/dist-docs/",
       "docs/site/",
+      "tools/docs/.guide-run/",
       ".nx/",
       "test-output/",
       "demo-output/",

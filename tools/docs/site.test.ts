@@ -81,7 +81,7 @@ describe("the documentation site (docs/site)", () => {
     expect(link).toMatch(/^\.\.\/source\/packages\/bptt\/src\/gradients\.ts\.html#L\d+$/);
     const [path, line] = link!.split("#L");
     const source = readFileSync(join(site, "functions", path), "utf8");
-    const lineHtml = new RegExp(`<span class="line" id="L${line}">(.*)</span>`).exec(source)?.[1];
+    const lineHtml = new RegExp(`<span class="line" id="L${line}">(.*?)</span>`).exec(source)?.[1];
     expect(lineHtml).toContain("computeGradients");
   });
 });

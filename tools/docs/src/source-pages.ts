@@ -36,7 +36,7 @@ const escapeHtml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g,
 /** One source file as a page: every line numbered and anchored `#L<n>` (1-based, as typedoc counts). */
 export function sourcePage(path: string, text: string, rootHref: string): string {
   const lines = text.replace(/\n$/, "").split("\n");
-  const body = lines.map((line, i) => `<span class="line" id="L${i + 1}"><a href="#L${i + 1}">${i + 1}</a>${escapeHtml(line)}</span>`).join("\n");
+  const body = lines.map((line, i) => `<span class="line" id="L${i + 1}"><a href="#L${i + 1}">${i + 1}</a>${escapeHtml(line)}</span>`).join(""); // the lines are blocks: no newline between them
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,4 +1,4 @@
-// Every code block of every guide (docs/guides/*.md) runs here, in order, so the guides cannot rot: TypeScript blocks against the
+// Every code block of every guide (docs/guides/*.md) and of the README (the site's index page) runs here, in order, so the guides cannot rot: TypeScript blocks against the
 // workspace packages from source (`node --conditions=source --import tsx`), shell blocks with `unroll` on the PATH running the CLI
 // from source, each guide in its own working folder. A `text output` block must equal what the block above it printed.
 // src/code-blocks.ts says how a block is marked.
@@ -9,10 +9,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { codeBlocks, normalizeOutput, roleOf, type CodeBlock } from "./src/code-blocks.js";
 import { repoRoot } from "./src/source-pages.js";
 
-const guidesDir = join(repoRoot, "docs/guides");
-const guides = readdirSync(guidesDir)
-  .filter((f) => f.endsWith(".md"))
-  .sort();
+const guides = [
+  ...readdirSync(join(repoRoot, "docs/guides"))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/guides/${f}`),
+  "README.md",
+];
 const runRoot = join(repoRoot, "tools/docs/.guide-run"); // inside the repository, so `@unroll/*` and tsx resolve from node_modules
 const bin = join(runRoot, "bin");
 const tsx = ["--conditions=source", "--import", "tsx"];
@@ -40,9 +43,9 @@ function run(block: CodeBlock, runner: "ts" | "sh", dir: string): string {
 }
 
 for (const guide of guides) {
-  describe(`docs/guides/${guide}`, () => {
-    const blocks = codeBlocks(readFileSync(join(guidesDir, guide), "utf8"));
-    const dir = join(runRoot, guide.replace(/\.md$/, ""));
+  describe(guide, () => {
+    const blocks = codeBlocks(readFileSync(join(repoRoot, guide), "utf8"));
+    const dir = join(runRoot, guide.replace(/\.md$/, "").replaceAll("/", "-"));
     mkdirSync(dir, { recursive: true });
     let last: { block: CodeBlock; stdout: string } | undefined;
 

@@ -3,7 +3,7 @@
 // from source, each guide in its own working folder. A `text output` block must equal what the block above it printed.
 // src/code-blocks.ts says how a block is marked.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { codeBlocks, normalizeOutput, roleOf, type CodeBlock } from "./src/code-blocks.js";
@@ -16,12 +16,13 @@ const guides = [
     .map((f) => `docs/guides/${f}`),
   "README.md",
 ];
-const runRoot = join(repoRoot, "tools/docs/.guide-run"); // inside the repository, so `@unroll/*` and tsx resolve from node_modules
+// inside the repository, so `@unroll/*` and tsx resolve from node_modules; one folder per run, so two runs never share one
+mkdirSync(join(repoRoot, "tools/docs/.guide-run"), { recursive: true });
+const runRoot = mkdtempSync(join(repoRoot, "tools/docs/.guide-run/run-"));
 const bin = join(runRoot, "bin");
 const tsx = ["--conditions=source", "--import", "tsx"];
 
-rmSync(runRoot, { recursive: true, force: true });
-mkdirSync(bin, { recursive: true });
+mkdirSync(bin);
 // `unroll` as the guides call it: the CLI from its TypeScript source, as `npx unroll` runs it after a build
 writeFileSync(join(bin, "unroll"), `#!/bin/sh\nexec "${process.execPath}" ${tsx.join(" ")} "${join(repoRoot, "apps/cli/src/main.ts")}" "$@"\n`);
 chmodSync(join(bin, "unroll"), 0o755);

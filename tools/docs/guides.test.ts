@@ -4,7 +4,7 @@
 // src/code-blocks.ts says how a block is marked.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { codeBlocks, normalizeOutput, roleOf, type CodeBlock } from "./src/code-blocks.js";
 import { repoRoot } from "./src/source-pages.js";
@@ -26,7 +26,10 @@ mkdirSync(bin);
 // `unroll` as the guides call it: the CLI from its TypeScript source, as `npx unroll` runs it after a build
 writeFileSync(join(bin, "unroll"), `#!/bin/sh\nexec "${process.execPath}" ${tsx.join(" ")} "${join(repoRoot, "apps/cli/src/main.ts")}" "$@"\n`);
 chmodSync(join(bin, "unroll"), 0o755);
-afterAll(() => rmSync(runRoot, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(runRoot, { recursive: true, force: true });
+  if (readdirSync(dirname(runRoot)).length === 0) rmSync(dirname(runRoot), { recursive: true });
+});
 
 /** Runs one block in `dir`; returns its stdout, or throws with its stderr. */
 function run(block: CodeBlock, runner: "ts" | "sh", dir: string): string {

@@ -89,7 +89,8 @@ function targetsOf(root, workspaceRoot) {
           command: `typedoc --entryPoints ${root} --json ${posix.join(root, "dist-docs", "api.json")} --validation.invalidLink false`,
           cache: true,
           dependsOn: ["build"],
-          inputs: ["default", "^default", "{workspaceRoot}/typedoc.json", { externalDependencies: ["typedoc"] }],
+          // the guides: a package's comments link them by relative path, and typedoc records (and checks) what each link finds
+          inputs: ["default", "^default", "{workspaceRoot}/typedoc.json", "{workspaceRoot}/docs/guides/**/*", { externalDependencies: ["typedoc"] }],
           outputs: ["{projectRoot}/dist-docs"],
         }
       : noop("no API reference: only the packages/ libraries have one"),

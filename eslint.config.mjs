@@ -76,7 +76,8 @@ export default defineConfig(
     ignores: [
       "**/dist/",
       "**/dist-docs/",
-      "docs/api/",
+      "docs/site/",
+      "tools/docs/.guide-run/",
       ".nx/",
       "test-output/",
       "demo-output/",

@@ -130,7 +130,7 @@ describe("package boundaries (eslint.config.mjs)", () => {
     });
 
     it("rejects a relative import that leaves the project for a folder outside every project", async () => {
-      const problems = await importProblems("apps/cli/src/fixture.ts", `import x from "../../../docs/model-spec.md";\nexport const used = x;\n`);
+      const problems = await importProblems("apps/cli/src/fixture.ts", `import x from "../../../docs/guides/model-spec.md";\nexport const used = x;\n`);
       expect(problems.map((m) => m.ruleId)).toEqual([BOUNDARIES]);
       expect(problems[0].message).toContain("External resources cannot be imported using a relative or absolute path");
     });

@@ -111,6 +111,9 @@ export function checkTruncatable(program: CheckedProgram, plan: Plan): void {
  * truncation, each window of the plan backpropagates from its own loss through its
  * span, entering with the state of one uninterrupted forward pass; `grads` sums
  * the windows.
+ *
+ * Guide: [training through time](../../../docs/guides/training-through-time.md) derives full BPTT, truncated BPTT and
+ * RTRL and checks this function against plain loops on a worked example.
  */
 export async function computeGradients(
   loaded: LoadedProgram,

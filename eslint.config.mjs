@@ -19,9 +19,10 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
 /**
  * Which nx tag may import which (the tags are in each package.json's `nx.tags`). The pipeline order: the IR imports
  * nothing, kernels the IR (op types), the scheduler the IR, a backend the IR, the scheduler and the kernels. A pool
- * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The backend registry names the
- * backends and pools the apps offer; the demo kit holds what the demos share (it trains on any backend it is handed). Apps import every
- * layer but the test kit.
+ * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The drawings
+ * read the IR and the scheduler's plans, never a backend. The backend registry names the backends and pools the apps
+ * offer; the demo kit holds what the demos share (it trains on any backend it is handed). Apps import every layer but
+ * the test kit.
  */
 const layers = {
   "layer:ir": [],
@@ -32,7 +33,8 @@ const layers = {
   "layer:backend-pool": ["layer:ir", "layer:scheduler", "layer:backend", "layer:kernels"],
   "layer:backend-registry": ["layer:ir", "layer:scheduler", "layer:backend", "layer:backend-pool"],
   "layer:demo-kit": ["layer:ir", "layer:scheduler"],
-  "layer:app": ["layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:demo-kit", "layer:ir", "layer:kernels", "layer:scheduler"],
+  "layer:viz": ["layer:ir", "layer:scheduler"],
+  "layer:app": ["layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:demo-kit", "layer:ir", "layer:kernels", "layer:scheduler", "layer:viz"],
   "layer:tool": [
     "layer:app",
     "layer:backend",
@@ -43,6 +45,7 @@ const layers = {
     "layer:kernels",
     "layer:scheduler",
     "layer:testkit",
+    "layer:viz",
   ],
 };
 
@@ -89,7 +92,8 @@ export default defineConfig(
     ignores: [
       "**/dist/",
       "**/dist-docs/",
-      "docs/api/",
+      "docs/site/",
+      "tools/docs/.guide-run/",
       ".nx/",
       "test-output/",
       "demo-output/",

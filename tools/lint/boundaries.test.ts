@@ -73,6 +73,7 @@ describe("package boundaries (eslint.config.mjs)", () => {
         cycle("backend-conformance", "backend-workers"),
       ],
       ["the kernels do not import a backend", "packages/kernels-cpu/src/fixture.ts", "@unroll/backend-cpu", cycle("kernels-cpu", "backend-cpu")],
+      ["the drawings do not import a backend", "packages/viz/src/fixture.ts", "@unroll/backend-cpu", layer("layer:viz")],
       ["an app does not import the test kit", "apps/demo/src/fixture.ts", "@unroll/backend-conformance", layer("layer:app")],
       ["the backend registry does not import the test kit", "packages/backends/src/fixture.ts", "@unroll/backend-conformance", layer("layer:backend-registry")],
       ["an app's tests do not import the test kit either", "apps/cli/test/fixture.test.ts", "@unroll/backend-conformance", layer("layer:app")],
@@ -100,6 +101,8 @@ describe("package boundaries (eslint.config.mjs)", () => {
       ["the pool's test/ runs the test kit", "packages/backend-workers/test/fixture.test.ts", "@unroll/backend-conformance"],
       ["the test kit uses the CPU backend as its reference", "packages/backend-conformance/src/fixture.ts", "@unroll/backend-cpu"],
       ["an app imports the pool", "apps/cli/src/fixture.ts", "@unroll/backend-workers"],
+      ["an app imports the drawings", "apps/web/src/fixture.ts", "@unroll/viz"],
+      ["the drawings read the scheduler's plans", "packages/viz/src/fixture.ts", "@unroll/bptt"],
       ["an app imports an exported subpath", "apps/web/src/fixture.ts", "@unroll/backend-workers/web"],
       ["an app imports the backend registry", "apps/cli/src/fixture.ts", "@unroll/backends"],
       ["the backend registry imports the pool's browser entry", "packages/backends/src/fixture.ts", "@unroll/backend-workers/web"],
@@ -130,7 +133,7 @@ describe("package boundaries (eslint.config.mjs)", () => {
     });
 
     it("rejects a relative import that leaves the project for a folder outside every project", async () => {
-      const problems = await importProblems("apps/cli/src/fixture.ts", `import x from "../../../docs/model-spec.md";\nexport const used = x;\n`);
+      const problems = await importProblems("apps/cli/src/fixture.ts", `import x from "../../../docs/guides/model-spec.md";\nexport const used = x;\n`);
       expect(problems.map((m) => m.ruleId)).toEqual([BOUNDARIES]);
       expect(problems[0].message).toContain("External resources cannot be imported using a relative or absolute path");
     });

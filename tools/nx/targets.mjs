@@ -29,8 +29,8 @@ function readJson(path) {
 }
 
 // Projects whose tests read the whole workspace (every package.json, eslint.config.mjs, the project graph, where the test
-// files are): no list of inputs would be both complete and smaller than everything, so their results are never cached.
-const readsWholeWorkspace = new Set(["tools/lint", "tools/nx"]);
+// files are; tools/docs: the guides run code from every package, the site test reads docs/site): no list of inputs would be both complete and smaller than everything, so their results are never cached.
+const readsWholeWorkspace = new Set(["tools/docs", "tools/lint", "tools/nx"]);
 
 const noop = (why) => ({ executor: "nx:noop", metadata: { description: why } });
 
@@ -84,12 +84,13 @@ function targetsOf(root, workspaceRoot) {
     },
     docs: isLibrary
       ? {
-          // this package's part of the API reference as typedoc JSON; `npm run docs` merges the parts into docs/api.
+          // this package's part of the API reference as typedoc JSON; `npm run docs` merges the parts into the site, docs/site.
           // Links into other packages resolve only in the merge, so they are validated there.
           command: `typedoc --entryPoints ${root} --json ${posix.join(root, "dist-docs", "api.json")} --validation.invalidLink false`,
           cache: true,
           dependsOn: ["build"],
-          inputs: ["default", "^default", "{workspaceRoot}/typedoc.json", { externalDependencies: ["typedoc"] }],
+          // the guides: a package's comments link them by relative path, and typedoc records (and checks) what each link finds
+          inputs: ["default", "^default", "{workspaceRoot}/typedoc.json", "{workspaceRoot}/docs/guides/**/*", { externalDependencies: ["typedoc"] }],
           outputs: ["{projectRoot}/dist-docs"],
         }
       : noop("no API reference: only the packages/ libraries have one"),

@@ -22,8 +22,13 @@ export function readJson(path: string, what: string): unknown {
  * run never leaves a half-written file behind.
  */
 export function writeJsonAtomic(path: string, value: unknown): void {
+  writeTextAtomic(path, JSON.stringify(value) + "\n");
+}
+
+/** Writes text atomically, as {@link writeJsonAtomic} does. */
+export function writeTextAtomic(path: string, text: string): void {
   try {
-    writeFileAtomic.sync(path, JSON.stringify(value) + "\n");
+    writeFileAtomic.sync(path, text);
   } catch (e) {
     throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
   }

@@ -5,6 +5,7 @@ import { gradCommand } from "./commands/grad.js";
 import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
 import { trainCommand } from "./commands/train.js";
+import { vizCommand } from "./commands/viz.js";
 import { backendHelp, withWorkers } from "./backends.js";
 import { UserError } from "./user-error.js";
 
@@ -102,6 +103,29 @@ method(truncation(common(program.command("train").description("train a model and
   .option("--quiet", "no progress bar or summary")
   .option("--log <file>", "write one JSON line per optimizer step (by BPTT with its gradient flow: deltaNorms and gradNorms)")
   .action(trainCommand);
+
+program
+  .command("viz")
+  .description("draw a model as SVG (or an HTML page holding it): its step graph, or with --window K its K steps unrolled as the scheduler runs them")
+  .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+  .option("--window <K>", "draw K steps unrolled: forward and backward scans, the truncation's windows and cuts, checkpoints")
+  .option("--truncate <K>", "--window: chunked truncated BPTT with windows of K steps")
+  .option("--k1 <A>", "--window: BPTT(k1, k2), an update every k1 steps")
+  .option("--k2 <B>", "--window: BPTT(k1, k2), backpropagating through the last k2 steps")
+  .option("--checkpoint <N>", "--window: keep the carries every N steps and recompute the rest during backward")
+  .requiredOption("--out <file>", "FILE.svg, or FILE.html for a standalone page (written atomically)")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  unroll viz --model model.json --out step.svg
+      the step graph of every stage: ops, params, data inputs, carries (a dashed
+      arrow from each carry's update back to it), outputs and the loss
+  unroll viz --model model.json --window 12 --truncate 4 --checkpoint 2 --out window.html
+      12 steps unrolled: the forward scan, then per window its scans in order,
+      the gradient flowing back, the cut at each window's start, the recompute passes`,
+  )
+  .action(vizCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,9 +3,8 @@
 import type { BackendName } from "@unroll/backends/web";
 import { CharVocab, charModelSpec, CLIP_NORM, stepsBackChart, type CellKind } from "@unroll/demo-kit";
 import { loadProgram } from "@unroll/ir";
+import { stepGraphSvg } from "@unroll/viz";
 import { corpusSource, corpusText } from "./corpus.js";
-import { layoutGraph } from "./graph-layout.js";
-import { renderGraphSvg } from "./graph-svg.js";
 import { LiveChart } from "./live-chart.js";
 import { LossChart } from "./loss-chart.js";
 import type { Progress } from "./protocol.js";
@@ -89,7 +88,12 @@ function showModel(): void {
   const desc = `${s.cell.toUpperCase()} step graph with hidden size ${s.hidden}: ${checked.order.length} nodes; inputs ${g.xs.map((x) => x.id).join(", ")}; carries ${g.carry
     .map((c) => `${c.id} (updated by ${g.update[c.id]})`)
     .join(", ")}; loss ${g.loss ?? "none"}.`;
-  graph.innerHTML = renderGraphSvg(layoutGraph(checked), `Step graph of the ${s.cell.toUpperCase()} model`, desc);
+  graph.innerHTML = stepGraphSvg(program, {
+    title: `Step graph of the ${s.cell.toUpperCase()} model`,
+    description: desc,
+    className: "graph-svg",
+    idPrefix: "graph-svg",
+  });
 }
 
 const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : "–");

@@ -2,10 +2,9 @@ import { readFileSync } from "node:fs";
 import { createCpuBackend } from "@unroll/backend-cpu";
 import { loadProgram } from "@unroll/ir";
 import { describe, expect, it } from "vitest";
-import { layoutGraph } from "../src/graph-layout.js";
-import { renderGraphSvg } from "../src/graph-svg.js";
 import type { FromTrainer } from "../src/protocol.js";
 import { charModelSpec } from "@unroll/demo-kit";
+import { stepGraphSvg } from "@unroll/viz";
 import { defaultSettings } from "../src/settings.js";
 import { StopFlag } from "../src/stop-flag.js";
 import { trainUntilStopped } from "../src/train-loop.js";
@@ -15,22 +14,11 @@ import { trainUntilStopped } from "../src/train-loop.js";
 const corpus = readFileSync(new URL("../src/corpus.txt", import.meta.url), "utf8");
 
 describe("step graph picture", () => {
-  it("lays an LSTM out by depth, carries first, with one dashed update edge per carry", () => {
+  it("draws the LSTM with @unroll/viz: both carries, one dashed update edge per carry, the page's class, the description escaped", () => {
     const program = loadProgram(charModelSpec(5, { cell: "lstm", hidden: 3, layers: 1 }));
-    const checked = program.stages[0].checked;
-    const layout = layoutGraph(checked);
-    const col = new Map(layout.boxes.map((b) => [b.id, b.column]));
-    expect(col.get("layers.0.h")).toBe(0);
-    expect(col.get("layers.0.c")).toBe(0);
-    for (const n of checked.order) for (const i of n.inputs) expect(col.get(i)!, `${i} → ${n.id}`).toBeLessThan(col.get(n.id)!);
-    expect(layout.edges.filter((e) => e.update)).toEqual([
-      { from: "layers.0.c_next", to: "layers.0.c", update: true },
-      { from: "layers.0.h_next", to: "layers.0.h", update: true },
-    ]);
-    const cells = new Set(layout.boxes.map((b) => `${b.column},${b.row}`));
-    expect(cells.size, "no two boxes in one place").toBe(layout.boxes.length);
-    const svg = renderGraphSvg(layout, "t", "d <&>");
-    expect(svg.match(/class="edge-update"/g)).toHaveLength(2);
+    const svg = stepGraphSvg(program, { title: "t", description: "d <&>", className: "graph-svg", idPrefix: "graph-svg" });
+    expect(svg).toMatch(/^<svg [^>]*class="unroll-viz step-graph graph-svg"/);
+    expect(svg.match(/class="edge edge-update"/g)).toHaveLength(2);
     expect(svg.match(/class="box box-carry/g)).toHaveLength(2);
     expect(svg).toContain("d &#60;&#38;&#62;");
   });

@@ -1,6 +1,8 @@
 /**
  * `@unroll/backend-conformance`: the one suite that every backend runs whole.
  * A backend's test file calls {@link describeBackend} in one line.
+ *
+ * Guide: [writing a backend](../../../docs/guides/writing-a-backend.md) (what each section of the suite checks).
  * @packageDocumentation
  */
 export { describeBackend } from "./describe-backend.js";

@@ -2,6 +2,9 @@
  * `@unroll/backend-cpu`: the reference backend, plain TypeScript kernels on
  * typed arrays, float32 and float64, as a device under the shared executor of
  * `@unroll/bptt`.
+ *
+ * Guides: [getting started](../../../docs/guides/getting-started.md), [writing a backend](../../../docs/guides/writing-a-backend.md) (this backend is its
+ * reference device).
  * @packageDocumentation
  */
 export { createCpuBackend, fastKernels, type CpuBackendOptions } from "./cpu-backend.js";

@@ -7,6 +7,9 @@
  * Web Workers elsewhere. A browser bundle should import
  * `@unroll/backend-workers/web` instead, which has no reference to Node code,
  * or pass its own `spawner`.
+ *
+ * Guides: [getting started](../../../docs/guides/getting-started.md), [writing a backend](../../../docs/guides/writing-a-backend.md) (a backend that runs
+ * windows elsewhere).
  * @packageDocumentation
  * @module @unroll/backend-workers
  */

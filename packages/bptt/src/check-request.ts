@@ -65,8 +65,7 @@ export function checkWindowRequest(program: CheckedProgram, req: WindowRequest):
 
 /** What RTRL and SnAp-1 need of a request: a causal program, no checkpointing, sensitivities `[B, size(param), ...state]` (SnAp-1: `[B, size(param) / n, n]`) of known params and states. */
 function checkRtrlRequest(program: CheckedProgram, req: WindowRequest, batch: number, method: ForwardMethod): void {
-  if (req.gradients) checkRtrlProgram(program);
-  if ((req.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
+  if (req.gradients) checkRtrlProgram(program, req);
   for (const [param, byState] of Object.entries(req.sensitivities ?? {})) {
     const shape = program.params[param];
     if (!shape) throw new InputError(`sensitivities of "${param}", which is not a param of the program (params: ${Object.keys(program.params).join(", ")})`);

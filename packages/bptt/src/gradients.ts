@@ -111,6 +111,9 @@ export function checkTruncatable(program: CheckedProgram, plan: Plan): void {
  * truncation, each window of the plan backpropagates from its own loss through its
  * span, entering with the state of one uninterrupted forward pass; `grads` sums
  * the windows.
+ *
+ * Guide: [training through time](../../../docs/guides/training-through-time.md) derives full BPTT, truncated BPTT and
+ * RTRL and checks this function against plain loops on a worked example.
  */
 export async function computeGradients(
   loaded: LoadedProgram,
@@ -197,10 +200,8 @@ async function rtrlGradients(
   options: RunOptions,
   method: ForwardMethod,
 ): Promise<GradientResult> {
-  checkRtrlProgram(program);
-  if (options.deltaNorms) throw new InputError("deltaNorms measure BPTT's backward pass; RTRL and SnAp-1 carry gradients forward and have no state deltas");
+  checkRtrlProgram(program, options);
   if (plan.windows.length > 1) throw new InputError("RTRL computes the gradient of the whole sequence as it goes: truncation does not apply to it");
-  if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
   const { steps, batch } = dataSize(program, data);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget, options.collectStates ?? true, method);
@@ -212,6 +213,8 @@ async function rtrlGradients(
     gradients: true,
     method,
     collectStates: options.collectStates ?? true,
+    // refused by the request's check, with the reason
+    ...(options.deltaNorms ? { deltaNorms: true } : {}),
   });
   const w = plan.windows[0];
   const loss = forward.loss ?? 0;

@@ -1,6 +1,10 @@
 /**
  * `@unroll/bptt`: the scheduler that unrolls a program over time, the
  * {@link Backend} contract it runs on, and training on top of it.
+ *
+ * Guides: [training through time](../../../docs/guides/training-through-time.md) (BPTT, truncated BPTT and RTRL on a worked
+ * example), [training.md](../../../docs/guides/training.md) (what `computeGradients` and `Trainer` compute),
+ * [writing a backend](../../../docs/guides/writing-a-backend.md) (the `Device` and `Backend` contracts).
  * @packageDocumentation
  */
 export * from "./backend.js";

@@ -69,9 +69,14 @@ export function checkRtrlMemory(
   return m;
 }
 
-/** Throws unless RTRL (or SnAp-1) can serve this program: it must be causal (no reverse stage) and have a loss. */
-export function checkRtrlProgram(program: CheckedProgram): void {
+/**
+ * Throws unless RTRL (or SnAp-1) can serve this program with these options: it
+ * must be causal (no reverse stage) and have a loss, and it keeps no history to
+ * checkpoint.
+ */
+export function checkRtrlProgram(program: CheckedProgram, options: { readonly checkpointEvery?: number } = {}): void {
   const reverse = program.stages.findIndex((s) => s.reverse);
   if (reverse >= 0) throw new InputError(`RTRL needs a causal model: stage ${reverse} scans in reverse (a bidirectional layer reads the future), so use BPTT`);
   if (!program.hasLoss) throw new InputError("RTRL computes the gradient of the loss, and the model has no loss");
+  if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
 }

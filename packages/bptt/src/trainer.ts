@@ -263,11 +263,10 @@ export class Trainer {
     if (!(Number.isInteger(every) && every >= 1)) throw new InputError(`updateEvery must be a positive integer, got ${every}`);
     const dtype = dtypeOf(Object.values(data.sequences)[0].data);
     if (rtrl) {
-      checkRtrlProgram(this.program);
+      checkRtrlProgram(this.program, this.options);
       if (this.options.truncation && this.options.truncation.kind !== "full") {
         throw new InputError("RTRL does not truncate: to update during a sequence, use updateEvery");
       }
-      if ((this.options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
       this.compiler ??= new WindowCompiler(this.program);
       checkRtrlMemory(this.compiler, Math.min(every, T), B, dtype, data.lengths !== undefined, this.options.memoryBudget, false, method);
     }

@@ -27,6 +27,8 @@ export interface WithAttrs<A> {
  * b.update(h, b.tanh(u));
  * const graph = b.build();
  * ```
+ *
+ * Guide: [composing a custom cell](../../../docs/guides/composing-a-custom-cell.md).
  */
 export class GraphBuilder implements VjpBuilder {
   private readonly xs: XsDecl[] = [];

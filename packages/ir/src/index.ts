@@ -2,6 +2,10 @@
  * `@unroll/ir`: the declarative graph IR of recurrent networks. A step graph
  * is plain JSON checked by zod; ops carry their shape and gradient rules; cells
  * and model specs compile to programs of scans over time.
+ *
+ * Guides: [getting started](../../../docs/guides/getting-started.md), [composing a custom cell](../../../docs/guides/composing-a-custom-cell.md),
+ * [graph-ir.md](../../../docs/guides/graph-ir.md) (step graphs, programs, the op table, autodiff), [model-spec.md](../../../docs/guides/model-spec.md),
+ * [adding an op](../../../docs/guides/adding-an-op.md), [interop](../../../docs/guides/interop.md) (the file formats).
  * @packageDocumentation
  */
 export * from "./shape.js";

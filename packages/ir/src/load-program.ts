@@ -10,6 +10,8 @@ import { isGraphJson, parseGraph } from "./validate.js";
  * Loads any model document, told apart by its `format` field: a step graph
  * (`unroll.graph/1`), a program (`unroll.program/1`), or a layer-level model spec
  * (`unroll.model/1`, or no format at all). Returns the checked program.
+ *
+ * Guide: [interop](../../../docs/guides/interop.md) (every file format unroll reads and writes).
  */
 export function loadProgram(json: unknown): CheckedProgram {
   if (isGraphJson(json)) return checkProgram(programOfGraph(parseGraph(json)));

@@ -1,7 +1,7 @@
 import { opKinds, ops } from "./ops/index.js";
 import { input, renderJs } from "./scalar-expr.js";
 
-/** The markers around the generated op table in `docs/graph-ir.md`. */
+/** The markers around the generated op table in `docs/guides/graph-ir.md`. */
 export const OP_TABLE_BEGIN = "<!-- op table: generated from the ops' definitions by `npm run docs:ops`; do not edit by hand -->";
 /** The end marker of the generated op table. */
 export const OP_TABLE_END = "<!-- end of op table -->";
@@ -18,7 +18,7 @@ function expression(op: (typeof opKinds)[number]): string {
   return `\`${renderJs(expr, (k) => names[k]).replaceAll("Math.", "")}\``;
 }
 
-/** The op table of `docs/graph-ir.md`: one row per op from its `doc` and facts, in the order of the union, under group headings. */
+/** The op table of `docs/guides/graph-ir.md`: one row per op from its `doc` and facts, in the order of the union, under group headings. */
 export function opTable(): string {
   const columns = ["Op", "Inputs", "Attrs", "Output shape", "Gradient", "Tangent", "Elementwise", "Time-linear", "Batch"];
   const rows = [row(columns), `|${columns.map(() => "---").join("|")}|`];

@@ -3,6 +3,8 @@
  * loops over typed arrays in float32 and float64. The readable specification
  * of every op's forward semantics; the CPU device runs them, and any device
  * whose memory is the host's can.
+ *
+ * Guides: [adding an op](../../../docs/guides/adding-an-op.md) (a kernel per op), [writing a backend](../../../docs/guides/writing-a-backend.md).
  * @packageDocumentation
  */
 import { add } from "./add.js";

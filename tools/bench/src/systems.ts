@@ -30,6 +30,7 @@ function unrollLabel(b: UnrollBackendEntry): string {
 
 function tfjsUnsupported(w: Workload): string | undefined {
   if (w.custom) return "the same computation as the built-in case";
+  if (w.deltaNorms) return "TF.js does not measure gradient flow through time";
   if (w.method === "rtrl" || w.method === "snap1") return TFJS_NO_RTRL;
   return w.checkpointEvery ? TFJS_NO_CHECKPOINTING : undefined;
 }

@@ -33,6 +33,7 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
     ...(w.checkpointEvery ? { checkpointEvery: w.checkpointEvery } : {}),
     ...(w.method ? { method: w.method } : {}),
     ...(w.updateEvery ? { updateEvery: w.updateEvery } : {}),
+    ...(w.deltaNorms ? { deltaNorms: true } : {}),
   });
   return {
     async step() {

@@ -47,6 +47,8 @@ export interface Workload extends Shape {
   readonly checkpointEvery?: number;
   /** How gradients are computed; absent: BPTT. */
   readonly method?: GradientMethod;
+  /** Measure gradient flow (`deltaNorms`) in every window: what it costs against the same case without. */
+  readonly deltaNorms?: boolean;
   /** RTRL: an SGD update every this many steps, state and sensitivities carried on (online learning); absent: one per sequence. */
   readonly updateEvery?: number;
   /**
@@ -106,6 +108,18 @@ export const workloads: readonly Workload[] = [
     ...w1,
     quick: w1Quick,
     description: "lstm train, hand-composed cell",
+  },
+  {
+    id: "W1-flow",
+    workload: "W1",
+    variant: "flow",
+    cell: "rnn",
+    mode: "train",
+    deltaNorms: true,
+    ...w1,
+    quick: w1Quick,
+    firstWindowAs: "W1",
+    description: "rnn train, measuring gradient flow (deltaNorms)",
   },
   { id: "W3-rnn", workload: "W3", variant: "rnn", cell: "rnn", mode: "infer", ...w1, quick: w1Quick, description: "rnn forward only" },
   { id: "W3-lstm", workload: "W3", variant: "lstm", cell: "lstm", mode: "infer", ...w1, quick: w1Quick, description: "lstm forward only" },

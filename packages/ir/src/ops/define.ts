@@ -157,7 +157,7 @@ export type OpGroup =
   | "sources and plumbing"
   | "per-row losses";
 
-/** One row of the op table in `docs/graph-ir.md`, which is generated from these (markdown allowed). */
+/** One row of the op table in `docs/guides/graph-ir.md`, which is generated from these (markdown allowed). */
 export interface OpDoc {
   /** The op's group. */
   readonly group: OpGroup;
@@ -210,7 +210,7 @@ export interface OpDef<N extends NodeBase> {
   readonly timeLinear: boolean;
   /** How the output depends on the batch rows of the inputs. */
   readonly batch: BatchRule;
-  /** Its row in the op table of `docs/graph-ir.md`. */
+  /** Its row in the op table of `docs/guides/graph-ir.md`. */
   readonly doc: OpDoc;
 }
 

@@ -35,7 +35,7 @@ import { transpose } from "./transpose.js";
  * The op set: one closed discriminated union, and the table of contents of the IR.
  * Adding an op means a file in `ops/`, an entry here and in {@link ops}, and a
  * kernel in every backend (the compiler points at each place that is missing it;
- * `docs/adding-an-op.md` has the checklist).
+ * `docs/guides/adding-an-op.md` has the checklist).
  */
 export const NodeSchema = z.discriminatedUnion("op", [
   // linear algebra

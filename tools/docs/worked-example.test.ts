@@ -1,0 +1,50 @@
+// The worked example of docs/guides/training-through-time.md: the guide test checks that each of its three programs prints
+// what the guide shows; this checks that what the guide shows agrees: the engine's gradients (full BPTT, truncated BPTT and
+// RTRL) equal those of the plain loops, line for line.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { codeBlocks } from "./src/code-blocks.js";
+import { repoRoot } from "./src/source-pages.js";
+
+const outputs = codeBlocks(readFileSync(join(repoRoot, "docs/guides/training-through-time.md"), "utf8"))
+  .filter((b) => b.lang === "text" && b.flags.includes("output"))
+  .map((b) => b.code);
+
+/** The sections of a printout, by heading line ("full BPTT: loss …"), each the lines under it up to the next heading. */
+function sections(text: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.trim().split("\n")) {
+    const heading = /^([^:]+): loss (\S+)$/.exec(line);
+    if (heading) found.set(heading[1], (current = [`loss ${heading[2]}`]));
+    else if (current && /^(W_in|W_re|b|W_out) /.test(line)) current.push(line);
+  }
+  return found;
+}
+
+describe("the worked example of training-through-time.md", () => {
+  it("shows three printouts: the hand BPTT loops, the hand RTRL loop, the engine", () => {
+    expect(outputs).toHaveLength(3);
+  });
+
+  const [hand, handRtrl, engine] = outputs;
+
+  it("the engine's loss and gradients under full and truncated BPTT are the hand loop's", () => {
+    const byHand = sections(hand);
+    const byEngine = sections(engine);
+    for (const method of ["full BPTT", "truncated BPTT, windows of 2"]) {
+      expect(byHand.get(method)?.length, method).toBe(5);
+      expect(byEngine.get(method), method).toEqual(byHand.get(method));
+    }
+  });
+
+  it("RTRL's gradients, by hand and from the engine, are full BPTT's", () => {
+    const full = sections(hand)
+      .get("full BPTT")!
+      .filter((l) => !/^(loss|W_out)/.test(l));
+    const rtrlByHand = handRtrl.trim().split("\n");
+    expect(rtrlByHand).toEqual(full);
+    expect(sections(engine).get("RTRL")).toEqual(sections(hand).get("full BPTT"));
+  });
+});

@@ -1,6 +1,6 @@
-// The worked example of docs/guides/training-through-time.md: the guide test checks that each of its three programs prints
+// The worked example of docs/guides/training-through-time.md: the guide test checks that each of its four programs prints
 // what the guide shows; this checks that what the guide shows agrees: the engine's gradients (full BPTT, truncated BPTT and
-// RTRL) equal those of the plain loops, line for line.
+// RTRL) equal those of the plain loops, line for line, and so do its delta norms.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,11 +24,21 @@ function sections(text: string): Map<string, string[]> {
 }
 
 describe("the worked example of training-through-time.md", () => {
-  it("shows three printouts: the hand BPTT loops, the hand RTRL loop, the engine", () => {
-    expect(outputs).toHaveLength(3);
+  it("shows four printouts: the hand BPTT loops, the hand RTRL loop, the engine, the delta norms", () => {
+    expect(outputs).toHaveLength(4);
   });
 
-  const [hand, handRtrl, engine] = outputs;
+  const [hand, handRtrl, engine, flow] = outputs;
+
+  it("the engine's delta norms are the hand loop's, for every window of full and truncated BPTT", () => {
+    const lines = flow.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const [, engineNorms, handNorms] = /engine ([\d. ]+) \| by hand ([\d. ]+)$/.exec(line) ?? [];
+      expect(engineNorms, line).toBeDefined();
+      expect(engineNorms.trim(), line).toBe(handNorms.trim());
+    }
+  });
 
   it("the engine's loss and gradients under full and truncated BPTT are the hand loop's", () => {
     const byHand = sections(hand);

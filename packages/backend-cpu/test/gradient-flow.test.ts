@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Tensor } from "@unroll/ir";
-import { computeGradients, sgd, sliceSteps, Trainer, WindowCompiler } from "@unroll/bptt";
+import { computeGradients, sgd, sliceSteps, Trainer, WindowCompiler, type RunOptions, type SequenceData, type Truncation } from "@unroll/bptt";
 import { cloneAll } from "./support/bptt-fixtures.js";
 import { expectClose, loadFloat64, randomParams, tensor, uniform } from "./support/bptt-fixtures.js";
 import { frobenius, handLstmBptt, handRnnBptt, type HandGrads } from "./reference/hand-bptt.js";
@@ -33,20 +33,17 @@ async function rnnCase() {
   const x = tensor([T, B, I], next);
   const y = tensor([T, B, O], next);
   const h0 = tensor([B, H], next);
-  return { program, loaded, params, x, y, h0 };
+  const data: SequenceData = { sequences: { x, y }, initialState: { "layers.0.h": h0 } };
+  /** Gradients with delta norms, of `data` unless other data is given. */
+  const measure = (truncation: Truncation, options: RunOptions = {}, on: SequenceData = data) =>
+    computeGradients(loaded, program, params, on, truncation, { deltaNorms: true, ...options });
+  return { program, loaded, params, x, y, h0, data, measure };
 }
 
 describe("delta norms: the seed's recursion, measured", () => {
   it("vanilla RNN, full BPTT: ‖dE/dh_t‖ at every step and each parameter's gradient norm equal the hand-written recursion's", async () => {
-    const { program, loaded, params, x, y, h0 } = await rnnCase();
-    const r = await computeGradients(
-      loaded,
-      program,
-      params,
-      { sequences: { x, y }, initialState: { "layers.0.h": h0 } },
-      { kind: "full" },
-      { deltaNorms: true },
-    );
+    const { params, x, y, h0, measure } = await rnnCase();
+    const r = await measure({ kind: "full" });
     const hand = handRnnBptt(params, x, y, h0, "tanh");
     expect(r.windows).toHaveLength(1);
     expect(Object.keys(r.windows[0].deltaNorms!)).toEqual(["layers.0.h"]);
@@ -72,15 +69,8 @@ describe("delta norms: the seed's recursion, measured", () => {
   });
 
   it("truncated BPTT(3, 3): each window's norms are its own loss's deltas from the state entering it, over its span only", async () => {
-    const { program, loaded, params, x, y, h0 } = await rnnCase();
-    const r = await computeGradients(
-      loaded,
-      program,
-      params,
-      { sequences: { x, y }, initialState: { "layers.0.h": h0 } },
-      { kind: "k1k2", k1: 3, k2: 3 },
-      { deltaNorms: true },
-    );
+    const { params, x, y, h0, measure } = await rnnCase();
+    const r = await measure({ kind: "k1k2", k1: 3, k2: 3 });
     expect(r.windows.map((w) => [w.start, w.end])).toEqual([
       [0, 3],
       [3, 6],
@@ -96,15 +86,8 @@ describe("delta norms: the seed's recursion, measured", () => {
   });
 
   it("padded rows: the delta is zero at every step past a row's end, and the steps before are those of the unpadded sequence", async () => {
-    const { program, loaded, params, x, y, h0 } = await rnnCase();
-    const r = await computeGradients(
-      loaded,
-      program,
-      params,
-      { sequences: { x, y }, initialState: { "layers.0.h": h0 }, lengths: [4, 4] },
-      { kind: "full" },
-      { deltaNorms: true },
-    );
+    const { params, x, y, h0, data, measure } = await rnnCase();
+    const r = await measure({ kind: "full" }, {}, { ...data, lengths: [4, 4] });
     const norms = r.windows[0].deltaNorms!["layers.0.h"];
     expect(norms.slice(4)).toEqual([0, 0]);
     const hand = handRnnBptt(params, sliceSteps(x, 0, 4), sliceSteps(y, 0, 4), h0, "tanh");
@@ -112,10 +95,9 @@ describe("delta norms: the seed's recursion, measured", () => {
   });
 
   it("time checkpointing recomputes the same deltas", async () => {
-    const { program, loaded, params, x, y, h0 } = await rnnCase();
-    const data = { sequences: { x, y }, initialState: { "layers.0.h": h0 } };
-    const plain = await computeGradients(loaded, program, params, data, { kind: "full" }, { deltaNorms: true });
-    const checkpointed = await computeGradients(loaded, program, params, data, { kind: "full" }, { deltaNorms: true, checkpointEvery: 4 });
+    const { measure } = await rnnCase();
+    const plain = await measure({ kind: "full" });
+    const checkpointed = await measure({ kind: "full" }, { checkpointEvery: 4 });
     expect(checkpointed.windows[0].deltaNorms).toEqual(plain.windows[0].deltaNorms);
   });
 
@@ -151,9 +133,8 @@ describe("delta norms: the seed's recursion, measured", () => {
   });
 
   it("Trainer: each step reports the norms of its window before the update and before clipping; off by default", async () => {
-    const { program, loaded, params, x, y, h0 } = await rnnCase();
-    const data = { sequences: { x, y }, initialState: { "layers.0.h": h0 } };
-    const before = await computeGradients(loaded, program, params, data, { kind: "k1k2", k1: 3, k2: 3 }, { deltaNorms: true });
+    const { program, loaded, params, data, measure } = await rnnCase();
+    const before = await measure({ kind: "k1k2", k1: 3, k2: 3 });
     const trainer = new Trainer(loaded, program, cloneAll(params), {
       optimizer: sgd({ lr: 0.1 }),
       truncation: { kind: "k1k2", k1: 3, k2: 3 },

@@ -4,7 +4,7 @@ import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { planWindows, type Plan, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
-import { gradNormsByParam } from "./optim/clip.js";
+import { gradientFlowOf, type GradientFlow } from "./gradient-flow.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
@@ -35,8 +35,8 @@ export interface RunOptions {
   readonly deltaNorms?: boolean;
 }
 
-/** One window of a truncated gradient computation. */
-export interface WindowGradients {
+/** One window of a truncated gradient computation; with the `deltaNorms` option, its {@link GradientFlow} too. */
+export interface WindowGradients extends Partial<GradientFlow> {
   /** First step of the backprop span. */
   readonly start: number;
   /** One past its last step. */
@@ -47,14 +47,6 @@ export interface WindowGradients {
   readonly loss: number;
   /** The window's parameter gradients. */
   readonly grads: Readonly<Record<string, Tensor>>;
-  /**
-   * With the `deltaNorms` option: by state, `‖∂L_w/∂h_t‖` (over the batch) for
-   * each step t of the span `[start, end)`, index 0 being `start`; `L_w` is this
-   * window's loss. Backpropagation does not reach before `start`.
-   */
-  readonly deltaNorms?: Readonly<Record<string, readonly number[]>>;
-  /** With the `deltaNorms` option: the norm of each parameter's gradient in this window. */
-  readonly gradNorms?: Readonly<Record<string, number>>;
 }
 
 /** Loss, outputs and gradients of a whole sequence under a truncation plan. */
@@ -130,8 +122,7 @@ export async function computeGradients(
   checkTruncatable(program, plan);
   if (isForwardMethod(options.method)) return rtrlGradients(loaded, program, params, data, plan, options, options.method);
   const flow = options.deltaNorms === true;
-  const measured = (r: WindowResult): Pick<WindowGradients, "deltaNorms" | "gradNorms"> =>
-    flow ? { deltaNorms: r.deltaNorms ?? {}, gradNorms: gradNormsByParam(r.grads!) } : {};
+  const measured = (r: WindowResult): Partial<GradientFlow> => (flow ? gradientFlowOf(r) : {});
   const forward = await loaded.runWindow({
     params,
     sequences: data.sequences,

@@ -2,7 +2,8 @@ import { InputError } from "./input-error.js";
 import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
-import { clipGradNorm, clipGradValue, globalGradNorm, gradNormsByParam } from "./optim/clip.js";
+import { gradientFlowOf, type GradientFlow } from "./gradient-flow.js";
+import { clipGradNorm, clipGradValue, globalGradNorm } from "./optim/clip.js";
 import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
@@ -49,8 +50,8 @@ export interface TrainerOptions {
   readonly deltaNorms?: boolean;
 }
 
-/** What one optimizer step saw. */
-export interface StepReport {
+/** What one optimizer step saw; with the `deltaNorms` option, its window's {@link GradientFlow} too. */
+export interface StepReport extends Partial<GradientFlow> {
   /** Updates done so far, this one included. */
   readonly step: number;
   /** Minibatch index within the call. */
@@ -61,13 +62,6 @@ export interface StepReport {
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
-  /**
-   * With the `deltaNorms` option: by state, `‖∂L/∂h_t‖` over the minibatch for
-   * each step t of the window (index 0 is `window.start`), L being the window's loss.
-   */
-  readonly deltaNorms?: Readonly<Record<string, readonly number[]>>;
-  /** With the `deltaNorms` option: each parameter's gradient norm before clipping. */
-  readonly gradNorms?: Readonly<Record<string, number>>;
 }
 
 /** Result of one {@link Trainer.fit} call (one epoch). */
@@ -309,8 +303,8 @@ export class Trainer {
   }
 
   /** A window's gradient flow for its report, with the `deltaNorms` option (read before clipping changes the gradients). */
-  private flow(r: WindowResult): Pick<StepReport, "deltaNorms" | "gradNorms"> {
-    return this.options.deltaNorms ? { deltaNorms: r.deltaNorms ?? {}, gradNorms: gradNormsByParam(r.grads!) } : {};
+  private flow(r: WindowResult): Partial<GradientFlow> {
+    return this.options.deltaNorms ? gradientFlowOf(r) : {};
   }
 
   /** Clips the gradients as configured and takes one optimizer step; returns the norm before clipping. */

@@ -26,6 +26,17 @@ const LEGEND: readonly LegendEntry[] = [
   { swatch: "line", kind: "cut", label: "gradient cut" },
 ];
 
+/** One pass of a scan as an SVG group: its classes, data attributes and tooltip, around its drawing (a bar or a bracket). */
+function passGroup(p: ScanPass, stage: WindowDiagramStage, ...drawing: string[]): string {
+  const steps = p.reverse ? `${p.to - 1} down to ${p.from}` : `${p.from} to ${p.to - 1}`;
+  return element(
+    "g",
+    { class: `pass pass-${p.pass}`, "data-stage": stage.index, "data-from": p.from, "data-to": p.to, "data-order": p.order },
+    tooltip(`instruction ${p.order}: ${stage.name} ${p.pass} scan over steps ${steps}`),
+    ...drawing,
+  );
+}
+
 /** A truncation in words, for the title. */
 function describeTruncation(t: Truncation): string {
   switch (t.kind) {
@@ -128,12 +139,9 @@ class WindowPicture {
       const label = `#${p.order} ${p.pass} ${arrowOf(p.reverse)}`;
       const fits = textWidth(label, 10) + 8 <= x2 - x1;
       this.parts.push(
-        element(
-          "g",
-          { class: `pass pass-${p.pass}`, "data-stage": stage.index, "data-from": p.from, "data-to": p.to, "data-order": p.order },
-          tooltip(
-            `instruction ${p.order}: ${stage.name} ${p.pass} scan over steps ${p.reverse ? `${p.to - 1} down to ${p.from}` : `${p.from} to ${p.to - 1}`}`,
-          ),
+        passGroup(
+          p,
+          stage,
           element("rect", { x: x1, y: this.y, width: x2 - x1, height: BAR_H, rx: 3 }),
           element("text", { class: "sub", x: x1 + 4, y: this.y + BAR_H / 2 + 4 }, text(fits ? label : `#${p.order}`)),
         ),
@@ -147,12 +155,9 @@ class WindowPicture {
     for (const p of passes) {
       const [x1, x2] = [this.col(p.from) + 4, this.col(p.to) - 4];
       this.parts.push(
-        element(
-          "g",
-          { class: `pass pass-${p.pass}`, "data-stage": stage.index, "data-from": p.from, "data-to": p.to, "data-order": p.order },
-          tooltip(
-            `instruction ${p.order}: ${stage.name} ${p.pass} scan over steps ${p.reverse ? `${p.to - 1} down to ${p.from}` : `${p.from} to ${p.to - 1}`}`,
-          ),
+        passGroup(
+          p,
+          stage,
           element("path", { class: "bracket", d: `M${x1},${y} v3 H${x2} v-3` }),
           element("text", { class: "center sub", x: (x1 + x2) / 2, y: y + 13 }, text(`#${p.order} ${p.pass} ${arrowOf(p.reverse)}`)),
         ),

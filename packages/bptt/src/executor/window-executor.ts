@@ -1,6 +1,7 @@
 import type { CheckedProgram, Dtype, Tensor } from "@unroll/ir";
 import { checkWindowRequest } from "../check-request.js";
 import { countedRows } from "../data.js";
+import { stepNorms } from "../gradient-flow.js";
 import type { Device } from "../device.js";
 import { WindowCompiler, type WindowShape } from "../program/compile-window.js";
 import type { BufferSpec, ScanInstruction, StepsRef, WindowProgram } from "../program/window-program.js";
@@ -230,19 +231,6 @@ export class WindowExecutor<Buf> {
   dispose(): void {
     this.scans.dispose();
   }
-}
-
-/** The Euclidean norm of each step `[B, ...]` of a sequence `[L, B, ...]`. */
-function stepNorms(t: Tensor): number[] {
-  const L = t.shape[0];
-  const step = L === 0 ? 0 : t.data.length / L;
-  const norms = new Array<number>(L).fill(0);
-  for (let k = 0; k < L; k++) {
-    let sum = 0;
-    for (let i = k * step; i < (k + 1) * step; i++) sum += t.data[i] * t.data[i];
-    norms[k] = Math.sqrt(sum);
-  }
-  return norms;
 }
 
 function allFinite(t: Tensor): boolean {

@@ -42,30 +42,40 @@ export function serializeGraph(graph: StepGraph): string {
   return JSON.stringify(graph, null, 2);
 }
 
-/** Sorts nodes so that each comes after its inputs, or reports a cycle that does not go through a carry. */
+/**
+ * Sorts nodes so that each comes after its inputs (depth first, post-order), or reports a cycle that does not go
+ * through a carry. The depth-first walk keeps its own stack: a chain of nodes can be longer than the call stack is deep.
+ */
 function topologicalOrder(graph: StepGraph, prefix: string): Node[] {
   const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
   const state = new Map<string, "visiting" | "done">();
   const order: Node[] = [];
-  const visit = (node: Node, trail: string[]): void => {
-    const s = state.get(node.id);
-    if (s === "done") return;
-    if (s === "visiting") {
-      const cycle = [...trail.slice(trail.indexOf(node.id)), node.id].join(" -> ");
-      throw new GraphError(
-        `${prefix}nodes`,
-        `cycle inside one step: ${cycle}; a value that depends on its own past must go through a carry (declare it in carry and set it in update)`,
-      );
+  for (const root of graph.nodes) {
+    if (state.has(root.id)) continue;
+    state.set(root.id, "visiting");
+    const stack: { node: Node; next: number }[] = [{ node: root, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.node.inputs.length) {
+        state.set(top.node.id, "done");
+        order.push(top.node);
+        stack.pop();
+        continue;
+      }
+      const dep = byId.get(top.node.inputs[top.next++]);
+      if (!dep || state.get(dep.id) === "done") continue;
+      if (state.get(dep.id) === "visiting") {
+        const trail = stack.map((f) => f.node.id);
+        const cycle = [...trail.slice(trail.indexOf(dep.id)), dep.id].join(" -> ");
+        throw new GraphError(
+          `${prefix}nodes`,
+          `cycle inside one step: ${cycle}; a value that depends on its own past must go through a carry (declare it in carry and set it in update)`,
+        );
+      }
+      state.set(dep.id, "visiting");
+      stack.push({ node: dep, next: 0 });
     }
-    state.set(node.id, "visiting");
-    for (const input of node.inputs) {
-      const dep = byId.get(input);
-      if (dep) visit(dep, [...trail, node.id]);
-    }
-    state.set(node.id, "done");
-    order.push(node);
-  };
-  for (const node of graph.nodes) visit(node, []);
+  }
   return order;
 }
 

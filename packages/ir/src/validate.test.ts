@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { GraphError } from "./errors.js";
+import { GRAPH_FORMAT, type StepGraph } from "./graph.js";
+import { loadGraph } from "./validate.js";
+
+/** x → n0 → n1 → ... → n{length-1}, the nodes listed last first, so that sorting them walks the whole chain at once. */
+function chainListedLastFirst(length: number): StepGraph {
+  const nodes = Array.from({ length }, (_, i) => ({ id: `n${i}`, op: "tanh" as const, inputs: [i === 0 ? "x" : `n${i - 1}`] })).reverse();
+  return { format: GRAPH_FORMAT, xs: [{ id: "x", shape: ["B", 1] }], params: [], carry: [], nodes, ys: [{ id: "output", value: nodes[0].id }], update: {} };
+}
+
+describe("checkGraph's node order (fuzz regressions)", () => {
+  it("sorts a chain of 20000 nodes listed last first (was RangeError: Maximum call stack size exceeded)", () => {
+    const { order } = loadGraph(chainListedLastFirst(20_000));
+    expect(order).toHaveLength(20_000);
+    expect(order[0].id).toBe("n0");
+    expect(order[19_999].id).toBe("n19999");
+  });
+
+  it("still names a cycle inside a step by its nodes", () => {
+    const graph = chainListedLastFirst(3);
+    graph.nodes.find((n) => n.id === "n0")!.inputs = ["n2"];
+    expect(() => loadGraph(graph)).toThrow(GraphError);
+    expect(() => loadGraph(graph)).toThrow("nodes: cycle inside one step: n2 -> n1 -> n0 -> n2;");
+  });
+});

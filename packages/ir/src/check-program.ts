@@ -41,12 +41,20 @@ export interface CheckedProgram {
   readonly hasLoss: boolean;
 }
 
+/**
+ * A record keyed by ids, without a prototype: any string is a valid id, and `"constructor"` or `"__proto__"`
+ * must not find (or set) `Object.prototype`'s members.
+ */
+function idRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** Validates a program: each stage graph, sequence wiring, shared params and unique state names. */
 export function checkProgram(program: Program): CheckedProgram {
-  const dataInputs: Record<string, Shape> = {};
-  const sequences: Record<string, Shape> = {};
-  const params: Record<string, readonly number[]> = {};
-  const states: Record<string, StateInfo> = {};
+  const dataInputs = idRecord<Shape>();
+  const sequences = idRecord<Shape>();
+  const params = idRecord<readonly number[]>();
+  const states = idRecord<StateInfo>();
   const stages = program.stages.map((stage, s): CheckedStage => {
     const path = `stages[${s}].graph`;
     const checked = checkGraph(stage.graph, path);

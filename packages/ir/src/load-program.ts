@@ -7,6 +7,16 @@ import { PROGRAM_FORMAT } from "./program.js";
 import { isGraphJson, parseGraph } from "./validate.js";
 
 /**
+ * A format field that is not a known tag, as an error message quotes it: a string clipped to a line, a number or
+ * boolean as written, anything else by its kind (it may be nested too deeply for `JSON.stringify`).
+ */
+function describeFormat(format: unknown): string {
+  if (typeof format === "string") return JSON.stringify(format.length > 60 ? `${format.slice(0, 60)}...` : format);
+  if (typeof format === "number" || typeof format === "boolean") return String(format);
+  return format === null ? "null" : Array.isArray(format) ? "(an array)" : `(${typeof format === "object" ? "an object" : typeof format})`;
+}
+
+/**
  * Loads any model document, told apart by its `format` field: a step graph
  * (`unroll.graph/1`), a program (`unroll.program/1`), or a layer-level model spec
  * (`unroll.model/1`, or no format at all). Returns the checked program.
@@ -20,7 +30,7 @@ export function loadProgram(json: unknown): CheckedProgram {
   if (format !== undefined && format !== MODEL_FORMAT) {
     throw new GraphError(
       "format",
-      `unknown format ${JSON.stringify(format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`,
+      `unknown format ${describeFormat(format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`,
     );
   }
   return checkProgram(compileModel(parseModelSpec(json)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GraphError } from "./errors.js";
 import { GRAPH_FORMAT, type StepGraph } from "./graph.js";
-import { loadGraph } from "./validate.js";
+import { loadGraph, parseGraph } from "./validate.js";
 
 /** x → n0 → n1 → ... → n{length-1}, the nodes listed last first, so that sorting them walks the whole chain at once. */
 function chainListedLastFirst(length: number): StepGraph {
@@ -22,5 +22,23 @@ describe("checkGraph's node order (fuzz regressions)", () => {
     graph.nodes.find((n) => n.id === "n0")!.inputs = ["n2"];
     expect(() => loadGraph(graph)).toThrow(GraphError);
     expect(() => loadGraph(graph)).toThrow("nodes: cycle inside one step: n2 -> n1 -> n0 -> n2;");
+  });
+});
+
+describe("ids named __proto__ (fuzz regressions)", () => {
+  const graph = (extra: string) =>
+    JSON.parse(`{ "format": "unroll.graph/1", "xs": [{ "id": "x", "shape": ["B", 1] }], "carry": [], "nodes": [{ "id": "n0", "op": "tanh", "inputs": ["x"] }],
+      "ys": [{ "id": "output", "value": "n0" }], ${extra} }`);
+
+  it("rejects a param named __proto__, naming it (its weights were lost: InputError 'param \"__proto__\" is missing' on a valid-looking program)", () => {
+    expect(() => parseGraph(graph(`"params": [{ "id": "__proto__", "shape": [1] }], "update": {}`))).toThrow(
+      'params[0].id: "__proto__" cannot be an id (ids become object keys, where it sets the prototype); rename it',
+    );
+  });
+
+  it("rejects an update keyed __proto__, which zod's record dropped without a word", () => {
+    expect(() => parseGraph(graph(`"params": [], "update": { "__proto__": "n0" }`), "stages[0].graph")).toThrow(
+      'stages[0].graph.update.__proto__: "__proto__" cannot be an id',
+    );
   });
 });

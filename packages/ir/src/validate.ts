@@ -1,5 +1,6 @@
 import { GraphError, ShapeError } from "./errors.js";
 import { GRAPH_FORMAT, StepGraphSchema, type StepGraph } from "./graph.js";
+import { PROTO_ID_MESSAGE } from "./ops/define.js";
 import { opKinds, opOf, type Node } from "./ops/index.js";
 import { formatShape, shapesEqual, type Shape } from "./shape.js";
 import { describeZodError } from "./zod-path.js";
@@ -26,9 +27,18 @@ function checkOpNames(json: unknown, prefix: string): void {
   });
 }
 
+/** Reports an `"__proto__"` key of update, which zod's record drops without a word (no id may be `"__proto__"`). */
+function checkUpdateKeys(json: unknown, prefix: string): void {
+  const update = (json as { update?: unknown })?.update;
+  if (typeof update === "object" && update !== null && Object.hasOwn(update, "__proto__")) {
+    throw new GraphError(`${prefix}update.__proto__`, PROTO_ID_MESSAGE);
+  }
+}
+
 /** Parses JSON data into a step graph, or throws a {@link GraphError} naming the field at fault. */
 export function parseGraph(json: unknown, prefix = ""): StepGraph {
   checkOpNames(json, prefix ? `${prefix}.` : "");
+  checkUpdateKeys(json, prefix ? `${prefix}.` : "");
   const result = StepGraphSchema.safeParse(json);
   if (!result.success) {
     const { path, message } = describeZodError(result.error, prefix);

@@ -3,8 +3,17 @@ import { ShapeError } from "../errors.js";
 import type { ElementwiseRule } from "../scalar-expr.js";
 import { broadcastShapes, formatShape, shapesEqual, type Shape } from "../shape.js";
 
-/** The id of a value in a step graph: an xs, a param, a carry or a node. */
-export const ValueIdSchema = z.string().min(1);
+/** Why `"__proto__"` is not an id, as the loaders report it. */
+export const PROTO_ID_MESSAGE = `"__proto__" cannot be an id (ids become object keys, where it sets the prototype); rename it`;
+
+/**
+ * The id of a value in a step graph: an xs, a param, a carry or a node. Any non-empty string but `"__proto__"`:
+ * ids become keys of records (params, states, gradients), where that one would set the prototype instead of a key.
+ */
+export const ValueIdSchema = z
+  .string()
+  .min(1)
+  .refine((id) => id !== "__proto__", { message: PROTO_ID_MESSAGE });
 
 /** Attributes of an op that has none. */
 export const NoAttrs = z.object({}).strict().optional();

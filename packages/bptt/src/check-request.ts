@@ -11,6 +11,11 @@ export interface WindowSize {
   readonly batch: number;
 }
 
+/** The entry of a request's record under an id, if it has one: an id such as `"valueOf"` must not find `Object.prototype`'s member. */
+function entry<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 function expectShape(what: string, t: Tensor | undefined, expected: readonly number[]): void {
   if (!t) throw new InputError(`${what} is missing; expected shape ${formatShape(expected)}`);
   if (t.shape.length !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
@@ -28,20 +33,21 @@ function expectShape(what: string, t: Tensor | undefined, expected: readonly num
  */
 export function checkWindowRequest(program: CheckedProgram, req: WindowRequest): WindowSize {
   const names = Object.keys(program.dataInputs);
-  const first = req.sequences[names[0]];
+  const first = entry(req.sequences, names[0]);
   if (!first || first.shape.length < 2) {
     throw new InputError(`sequence "${names[0]}" is missing or is not time-major [T, B, ...]`);
   }
   const [steps, batch] = first.shape;
   for (const name of names) {
-    expectShape(`sequence "${name}"`, req.sequences[name], [steps, ...resolveShape(program.dataInputs[name], batch)]);
+    expectShape(`sequence "${name}"`, entry(req.sequences, name), [steps, ...resolveShape(program.dataInputs[name], batch)]);
   }
-  for (const [name, shape] of Object.entries(program.params)) expectShape(`param "${name}"`, req.params[name], shape);
+  for (const [name, shape] of Object.entries(program.params)) expectShape(`param "${name}"`, entry(req.params, name), shape);
   for (const name of Object.keys(req.params)) {
     if (!program.params[name]) throw new InputError(`param "${name}" is not used by the program (params: ${Object.keys(program.params).join(", ")})`);
   }
   for (const [name, info] of Object.entries(program.states)) {
-    if (req.initialState[name]) expectShape(`initial state "${name}"`, req.initialState[name], resolveShape(info.shape, batch));
+    const given = entry(req.initialState, name);
+    if (given) expectShape(`initial state "${name}"`, given, resolveShape(info.shape, batch));
   }
   for (const name of Object.keys(req.initialState)) {
     if (!program.states[name])

@@ -42,7 +42,7 @@ export function maskOfLengths(lengths: readonly number[], steps: number, dtype: 
 export function dataSize(program: CheckedProgram, data: SequenceData): WindowSize {
   const names = Object.keys(program.dataInputs);
   for (const name of names) {
-    if (!data.sequences[name]) throw new InputError(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
+    if (!Object.hasOwn(data.sequences, name)) throw new InputError(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
   }
   const first = data.sequences[names[0]];
   if (first.shape.length < 2) throw new InputError(`sequence "${names[0]}" must be time-major [T, B, ...]`);

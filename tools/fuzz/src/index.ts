@@ -15,3 +15,4 @@ export * from "./arbitraries/data-file.js";
 export * from "./fuzz-settings.js";
 export * from "./outcome.js";
 export * from "./pollution.js";
+export * from "./sequence-data.js";

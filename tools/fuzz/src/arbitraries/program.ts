@@ -9,7 +9,7 @@ import { wrongValue } from "./hostile-values.js";
 export function validProgram(bounds?: ModelBounds): fc.Arbitrary<Program> {
   return fc.oneof(
     validModelSpec(bounds).map((spec) => compileModel(spec)),
-    randomStepGraph().map((graph): Program => ({ format: PROGRAM_FORMAT, stages: [{ graph }], output: "output" })),
+    randomStepGraph().map((graph): Program => ({ format: PROGRAM_FORMAT, stages: [{ graph }], output: graph.ys[0].id })),
   );
 }
 

@@ -8,9 +8,9 @@ import { prototypeKeys, wrongValue } from "./hostile-values.js";
 const unaryOps = ["tanh", "sigmoid", "relu", "neg", "exp", "identity", "softmax"] as const;
 const binaryOps = ["add", "sub", "mul"] as const;
 
-/** The ids of the declared values of a random graph: usually plain names, sometimes keys of `Object.prototype`. */
+/** The ids of the declared values of a random graph: usually plain names, sometimes keys of `Object.prototype` (all but `"__proto__"`, which no id may be). */
 const declaredIds = fc
-  .uniqueArray(fc.constantFrom("x", "y", "W", "h", "output", ...prototypeKeys), { minLength: 5, maxLength: 5 })
+  .uniqueArray(fc.constantFrom("x", "y", "W", "h", "output", ...prototypeKeys.filter((k) => k !== "__proto__")), { minLength: 5, maxLength: 5 })
   .map(([x, y, W, h, output]) => ({ x, y, W, h, output }));
 const plainIds = { x: "x", y: "y", W: "W", h: "h", output: "output" };
 
@@ -18,7 +18,7 @@ const plainIds = { x: "x", y: "y", W: "W", h: "h", output: "output" };
  * Valid random step graphs of width `w`: data `x` `[B, w]`, a param `W` `[w, w]`,
  * a carry `h`, then a chain of elementwise ops and matmuls over any earlier values;
  * `h` is updated from the last node, which is also the output; optionally an mse loss against `y`.
- * The declared values are sometimes named after keys of `Object.prototype` (`"constructor"`, `"__proto__"`), which are valid ids.
+ * The declared values are sometimes named after keys of `Object.prototype` (`"constructor"`, `"toString"`), which are valid ids.
  */
 export function randomStepGraph(maxWidth = 4, maxNodes = 8): fc.Arbitrary<StepGraph> {
   const op = fc.oneof(

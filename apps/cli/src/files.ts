@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { UserError } from "./user-error.js";
 
@@ -31,5 +32,30 @@ export function writeTextAtomic(path: string, text: string): void {
     writeFileAtomic.sync(path, text);
   } catch (e) {
     throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Refuses an output path that could not be written, before any work starts,
+ * so a typo in a path never throws away a finished run: the path must not be
+ * a folder, its folder must exist, and the file (or, for a new file, its
+ * folder) must be writable. `option` names the flag in the message.
+ */
+export function checkWritable(path: string, option: string): void {
+  const kind = (p: string): "file" | "folder" | undefined => {
+    try {
+      return statSync(p).isDirectory() ? "folder" : "file";
+    } catch {
+      return undefined;
+    }
+  };
+  const here = kind(path);
+  if (here === "folder") throw new UserError(`${option} ${path} is a folder; give a file name`);
+  const folder = dirname(path);
+  if (here === undefined && kind(folder) !== "folder") throw new UserError(`${option} ${path}: the folder ${folder} does not exist`);
+  try {
+    accessSync(here === "file" ? path : folder, constants.W_OK);
+  } catch (e) {
+    throw new UserError(`${option} ${path} cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

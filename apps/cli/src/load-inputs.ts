@@ -41,10 +41,17 @@ export function parseDtype(value: string): Dtype {
   return value;
 }
 
-/** Loads MODEL, WEIGHTS (or fresh weights from a seed) and DATA, each error naming its file. */
-export function loadInputs(opts: CommonOptions, optionalTargets: boolean): Inputs {
+/**
+ * Loads MODEL, WEIGHTS (or fresh weights from a seed) and DATA, each error
+ * naming its file. With `lossNeededTo` (what the command does with the loss,
+ * e.g. "train it"), a model without a loss is refused before anything else
+ * is read, so the user hears about the loss and not about unused targets.
+ */
+export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNeededTo?: string): Inputs {
   const dtype = parseDtype(opts.dtype);
   const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
+  if (lossNeededTo !== undefined && !program.hasLoss)
+    throw new UserError(`${opts.model}: the model has no loss; add "loss" to the model spec to ${lossNeededTo}`);
   let params: Record<string, Tensor>;
   if (opts.weights !== undefined) {
     const path = opts.weights;

@@ -1,12 +1,12 @@
 import { computeGradients } from "@unroll/bptt";
 import { dtypeOf, toNested, zeros, type Tensor } from "@unroll/ir";
 import { createBackend } from "../backends.js";
-import { writeJsonAtomic } from "../files.js";
+import { checkWritable, writeJsonAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { recordToJson } from "../to-json.js";
 import { parseMethod, type MethodOptions } from "../method-options.js";
+import { positiveInteger } from "../positive-integer.js";
 import { parseTruncation } from "../truncation-options.js";
-import { UserError } from "../user-error.js";
 
 /** Options of `unroll grad`. */
 export interface GradCommandOptions extends CommonOptions, MethodOptions {
@@ -16,14 +16,14 @@ export interface GradCommandOptions extends CommonOptions, MethodOptions {
 
 /** `unroll grad`: loss, forward results and gradients, without updating anything. */
 export async function gradCommand(opts: GradCommandOptions): Promise<void> {
+  checkWritable(opts.out, "--out");
   const truncation = parseTruncation(opts);
   const { method, memoryBudget } = parseMethod(opts);
-  const { program, params, data, dtype } = loadInputs(opts, false);
-  if (!program.hasLoss) throw new UserError(`${opts.model}: the model has no loss; add "loss" to the model spec to compute gradients`);
+  const every = opts.checkpoint === undefined ? undefined : positiveInteger("--checkpoint", opts.checkpoint);
+  const { program, params, data, dtype } = loadInputs(opts, false, "compute gradients");
   const backend = createBackend(opts.backend);
   try {
     const loaded = await backend.load(program, { dtype });
-    const every = opts.checkpoint === undefined ? undefined : Number(opts.checkpoint);
     const r = await computeGradients(loaded, program, params, data, truncation, {
       ...(every ? { checkpointEvery: every } : {}),
       ...(method !== "bptt" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : { deltaNorms: true }),

@@ -1,7 +1,7 @@
 import { runForward } from "@unroll/bptt";
 import { toNested } from "@unroll/ir";
 import { createBackend } from "../backends.js";
-import { writeJsonAtomic } from "../files.js";
+import { checkWritable, writeJsonAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { recordToJson } from "../to-json.js";
 
@@ -13,6 +13,7 @@ export interface RunCommandOptions extends CommonOptions {
 
 /** `unroll run`: forward over the sequence; writes outputs, states, final state and (with targets) the loss. */
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
+  checkWritable(opts.out, "--out");
   const { program, params, data, hasTargets, dtype } = loadInputs(opts, true);
   const backend = createBackend(opts.backend);
   try {

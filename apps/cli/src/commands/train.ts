@@ -1,6 +1,6 @@
 import { createOptimizer, isOptimizerName, optimizerNames, planWindows, Trainer, type Optimizer } from "@unroll/bptt";
 import { createBackend } from "../backends.js";
-import { writeJsonAtomic } from "../files.js";
+import { checkWritable, writeJsonAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { TrainProgress } from "../progress.js";
 import { parseMethod, type MethodOptions } from "../method-options.js";
@@ -83,6 +83,8 @@ function makeOptimizer(o: TrainCommandOptions): Optimizer {
 export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   if (o.weights === undefined && o.seed === undefined) throw new UserError("give starting weights with --weights FILE or fresh ones with --seed N");
   if (o.weights !== undefined && o.seed !== undefined) throw new UserError("give either --weights or --seed, not both");
+  checkWritable(o.save, "--save");
+  if (o.log !== undefined) checkWritable(o.log, "--log");
   const truncation = parseTruncation(o);
   const { method, memoryBudget } = parseMethod(o);
   const updateEvery = num("--online", o.online, positiveInt);
@@ -94,8 +96,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   const clipNorm = num("--clip-norm", o.clipNorm, positive);
   const clipValue = num("--clip-value", o.clipValue, positive);
   const checkpointEvery = num("--checkpoint", o.checkpoint, positiveInt);
-  const { program, params, data, dtype } = loadInputs(o, false);
-  if (!program.hasLoss) throw new UserError(`${o.model}: the model has no loss; add "loss" to the model spec to train it`);
+  const { program, params, data, dtype } = loadInputs(o, false, "train it");
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
   const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const total = epochs * windows * Math.ceil(batch / (batchSize ?? batch));

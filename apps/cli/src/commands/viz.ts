@@ -1,7 +1,8 @@
 import { basename, extname } from "node:path";
 import { loadProgram } from "@unroll/ir";
 import { htmlPage, stepGraphSvg, windowDiagram, windowSvg } from "@unroll/viz";
-import { readJson, writeTextAtomic } from "../files.js";
+import { checkWritable, readJson, writeTextAtomic } from "../files.js";
+import { positiveInteger } from "../positive-integer.js";
 import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
 import { blameFile, UserError } from "../user-error.js";
 
@@ -17,12 +18,6 @@ export interface VizCommandOptions extends TruncationOptions {
   readonly out: string;
 }
 
-function positive(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${name} must be a positive integer, got "${v}"`);
-  return n;
-}
-
 /**
  * `unroll viz`: draws a model as SVG, or as a standalone HTML page holding the
  * SVG, by the extension of `--out` (written atomically). Without `--window`,
@@ -33,12 +28,13 @@ function positive(name: string, v: string): number {
 export function vizCommand(opts: VizCommandOptions): void {
   const format = extname(opts.out).toLowerCase();
   if (format !== ".svg" && format !== ".html") throw new UserError(`--out must name a .svg or .html file, got "${opts.out}"`);
+  checkWritable(opts.out, "--out");
   const truncation = parseTruncation(opts);
   if (opts.window === undefined && (truncation.kind !== "full" || opts.checkpoint !== undefined)) {
     throw new UserError("--truncate, --k1/--k2 and --checkpoint apply to the unrolled window: give --window K too");
   }
-  const checkpointEvery = opts.checkpoint === undefined ? 1 : positive("--checkpoint", opts.checkpoint);
-  const steps = opts.window === undefined ? undefined : positive("--window", opts.window);
+  const checkpointEvery = opts.checkpoint === undefined ? 1 : positiveInteger("--checkpoint", opts.checkpoint);
+  const steps = opts.window === undefined ? undefined : positiveInteger("--window", opts.window);
   const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
   const name = basename(opts.model);
   const [title, svg] =

@@ -1,0 +1,171 @@
+import { Command, Option } from "commander";
+import { optimizerNames } from "@unroll/bptt";
+import { gradCommand } from "./commands/grad.js";
+import { planCommand } from "./commands/plan.js";
+import { runCommand } from "./commands/run.js";
+import { trainCommand } from "./commands/train.js";
+import { vizCommand } from "./commands/viz.js";
+import { backendHelp, withWorkers } from "./backends.js";
+import { failureOf } from "./failure.js";
+
+/** Adds the options that run, grad and train share. */
+function common(cmd: Command, weightsRequired: boolean): Command {
+  cmd
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }");
+  if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
+  return cmd
+    .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
+    .option("--backend <name>", backendHelp(), "cpu")
+    .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)");
+}
+
+/** Adds the choice of gradient method. */
+function method(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        "--method <m>",
+        "bptt: backpropagation through time; rtrl: real-time recurrent learning (forward, exact, no truncation, causal models); snap1: RTRL's sparse approximation SnAp-1",
+      )
+        .choices(["bptt", "rtrl", "snap1"])
+        .default("bptt"),
+    )
+    .option("--max-memory <MiB>", "--method rtrl or snap1: memory the window may use, checked before running (default 1024)");
+}
+
+/** Adds the truncation options. */
+function truncation(cmd: Command): Command {
+  return cmd
+    .option("--truncate <K>", "chunked truncated BPTT with windows of K steps")
+    .option("--k1 <A>", "BPTT(k1, k2): update every k1 steps")
+    .option("--k2 <B>", "BPTT(k1, k2): backpropagate through the last k2 steps")
+    .option("--checkpoint <N>", "keep the state every N steps and recompute the rest in backward (saves memory)");
+}
+
+/** Where the CLI writes: standard output and standard error, or a test's buffers. */
+export interface CliIo {
+  /** Writes to standard output. */
+  readonly stdout: (text: string) => void;
+  /** Writes to standard error. */
+  readonly stderr: (text: string) => void;
+}
+
+/** The process's standard output and error. */
+export const processIo: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) };
+
+/** The `unroll` command and its subcommands, made fresh for each run (commander keeps parsed values on the command). */
+function unrollCommand(io: CliIo): Command {
+  const program = new Command("unroll")
+    .description("train and run recurrent networks described as dataflow graphs")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // one error line and where to look, not forty lines of help
+    .showHelpAfterError("(add --help for the options)")
+    .exitOverride();
+
+  // --workers N travels to the commands inside the backend spec: `workers:N`
+  program.hook("preAction", (_, command) => {
+    const { backend, workers } = command.opts<{ backend?: string; workers?: string }>();
+    if (workers !== undefined && backend !== undefined) command.setOptionValue("backend", withWorkers(backend, workers));
+  });
+
+  common(program.command("run").description("run a model forward over a sequence"), true)
+    .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
+    .action(runCommand);
+
+  method(
+    truncation(
+      common(
+        program
+          .command("grad")
+          .description(
+            "loss and exact gradients (full or truncated BPTT, or RTRL), no update; by BPTT also the gradient flow (deltaNorms: the norm of dL/dh_t at each step of each window)",
+          ),
+        true,
+      ),
+    ),
+  )
+    .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
+    .action(gradCommand);
+
+  truncation(
+    program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
+  )
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
+    .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
+    .option("--json", "print the same as one JSON document")
+    .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
+    .option("--online <N>", "--method rtrl or snap1: an update every N steps")
+    .action(planCommand);
+
+  method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
+    .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")
+    .option("--weights <file>", "starting parameters")
+    .option("--seed <N>", "fresh parameters from this seed (uniform ±1/sqrt(H), as PyTorch)")
+    .requiredOption("--save <file>", "where to write the trained weights (atomically)")
+    .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerNames).makeOptionMandatory())
+    .requiredOption("--lr <x>", "learning rate")
+    .option("--momentum <m>", "momentum factor (momentum optimizer; default 0.9)")
+    .option("--beta1 <b>", "Adam β1 (default 0.9)")
+    .option("--beta2 <b>", "Adam β2 (default 0.999)")
+    .option("--eps <e>", "Adam/RMSprop ε (default 1e-8)")
+    .option("--alpha <a>", "RMSprop smoothing constant (default 0.99)")
+    .option("--weight-decay <w>", "L2 penalty added to the gradient")
+    .option("--clip-value <v>", "clamp gradient elements to ±v (applied first)")
+    .option("--clip-norm <c>", "rescale gradients to a global norm of at most c")
+    .option("--epochs <E>", "passes over the data", "1")
+    .option("--batch-size <N>", "split the batch into minibatches of N rows")
+    .option("--stateful", "carry the final state into the next epoch")
+    .option("--quiet", "no progress bar or summary")
+    .option("--log <file>", "write one JSON line per optimizer step (by BPTT with its gradient flow: deltaNorms and gradNorms)")
+    .action(trainCommand);
+
+  program
+    .command("viz")
+    .description("draw a model as SVG (or an HTML page holding it): its step graph, or with --window K its K steps unrolled as the scheduler runs them")
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .option("--window <K>", "draw K steps unrolled: forward and backward scans, the truncation's windows and cuts, checkpoints")
+    .option("--truncate <K>", "--window: chunked truncated BPTT with windows of K steps")
+    .option("--k1 <A>", "--window: BPTT(k1, k2), an update every k1 steps")
+    .option("--k2 <B>", "--window: BPTT(k1, k2), backpropagating through the last k2 steps")
+    .option("--checkpoint <N>", "--window: keep the carries every N steps and recompute the rest during backward")
+    .requiredOption("--out <file>", "FILE.svg, or FILE.html for a standalone page (written atomically)")
+    .addHelpText(
+      "after",
+      `
+  Examples:
+    unroll viz --model model.json --out step.svg
+        the step graph of every stage: ops, params, data inputs, carries (a dashed
+        arrow from each carry's update back to it), outputs and the loss
+    unroll viz --model model.json --window 12 --truncate 4 --checkpoint 2 --out window.html
+        12 steps unrolled: the forward scan, then per window its scans in order,
+        the gradient flowing back, the cut at each window's start, the recompute passes`,
+    )
+    .action(vizCommand);
+
+  return program;
+}
+
+/**
+ * Runs `unroll` with the arguments after the command name and resolves to its
+ * exit code: 0 on success, 2 for a mistake in the input or the options, 1 for
+ * a failure during the run. Never throws: every failure becomes one line on
+ * `io.stderr` (with the stack trace only when `UNROLL_DEBUG` is set).
+ */
+export async function runUnroll(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await unrollCommand(io).parseAsync([...args], { from: "user" });
+    return 0;
+  } catch (e) {
+    return reportFailure(e, io);
+  }
+}
+
+/** Prints a failure as one line (see {@link failureOf}) and returns its exit code. */
+export function reportFailure(e: unknown, io: CliIo = processIo): number {
+  const { line, exitCode } = failureOf(e);
+  if (line !== undefined) io.stderr(`unroll: ${line}\n`);
+  if (process.env.UNROLL_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+  return exitCode;
+}

@@ -16,3 +16,5 @@ export * from "./fuzz-settings.js";
 export * from "./outcome.js";
 export * from "./pollution.js";
 export * from "./sequence-data.js";
+export * from "./arbitraries/cli-args.js";
+export * from "./cli-files.js";

@@ -46,15 +46,19 @@ export function full(shape: readonly number[], value: number, dtype: Dtype): Ten
   return t;
 }
 
-/** Describes the shape of nested arrays, or returns a message saying where they are ragged. */
-function nestedShape(value: Nested, path: string): number[] | string {
+/** The most dimensions a tensor read from nested arrays may have: far more than any model uses, far fewer than the call stack allows. */
+export const MAX_NESTED_RANK = 32;
+
+/** Describes the shape of nested arrays, or returns a message saying where they are ragged or nested too deeply. */
+function nestedShape(value: Nested, path: string, depth = 0): number[] | string {
   if (typeof value === "number") return [];
   if (!Array.isArray(value)) return `${path} is not a number or an array`;
+  if (depth === MAX_NESTED_RANK) return `${path} is an array nested ${MAX_NESTED_RANK + 1} deep; a tensor has at most ${MAX_NESTED_RANK} dimensions`;
   if (value.length === 0) return [0];
-  const inner = nestedShape(value[0], `${path}[0]`);
+  const inner = nestedShape(value[0], `${path}[0]`, depth + 1);
   if (typeof inner === "string") return inner;
   for (let i = 1; i < value.length; i++) {
-    const s = nestedShape(value[i], `${path}[${i}]`);
+    const s = nestedShape(value[i], `${path}[${i}]`, depth + 1);
     if (typeof s === "string") return s;
     if (formatShape(s) !== formatShape(inner)) {
       return `${path}[${i}] has shape ${formatShape(s)} but ${path}[0] has shape ${formatShape(inner)}`;

@@ -61,6 +61,10 @@ async function runChecked(args: string[]): Promise<{ code: number; stderr: strin
   expect([0, 1, 2], `${what}: exit code`).toContain(r.value);
   expect(stderr, `${what}: a stack trace`).not.toMatch(/^\s+at /m);
   expect(stderr, `${what}: an internal error`).not.toMatch(/internal error/);
+  // blameFile turns any error into the CLI's UserError: JavaScript's own messages there are defects all the same
+  expect(stderr, `${what}: a JavaScript error's message`).not.toMatch(
+    /Maximum call stack|Cannot read properties|is not a function|is not iterable|Invalid array length/,
+  );
   // `unroll` alone prints the usage, as most commands do, and so does commander's `unroll help <not a command>`
   if (r.value !== 0 && args.length > 0 && args[0] !== "help") {
     const lines = stderr.trimEnd().split("\n");

@@ -33,18 +33,24 @@ export const badSize: fc.Arbitrary<number> = fc.constantFrom(
 /** Numbers a JSON document cannot hold but an in-memory caller can pass. */
 export const nonFinite: fc.Arbitrary<number> = fc.constantFrom(NaN, Infinity, -Infinity);
 
+/** Gives a deep value a short description for fast-check's reports, whose printer recurses and would overflow the stack. */
+function described<T extends object>(value: T, description: string): T {
+  Object.defineProperty(value, fc.toStringMethod, { value: () => description, enumerable: false });
+  return value;
+}
+
 /** Arrays nested `depth` deep around `inner`: `[[[inner]]]`. */
 export function nested(depth: number, inner: unknown): unknown {
   let v = inner;
   for (let i = 0; i < depth; i++) v = [v];
-  return v;
+  return described(v as object, `[...${depth} arrays deep...]`);
 }
 
 /** Objects nested `depth` deep around `inner`: `{ "a": { "a": inner } }`. */
 export function nestedObject(depth: number, inner: unknown): unknown {
   let v = inner;
   for (let i = 0; i < depth; i++) v = { a: v };
-  return v;
+  return described(v as object, `{...${depth} objects deep...}`);
 }
 
 /** Deep nesting, from a few levels to far past any recursion limit. */

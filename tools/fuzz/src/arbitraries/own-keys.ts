@@ -1,3 +1,5 @@
+import fc from "fast-check";
+
 /**
  * Sets `key` on `target` as an own, enumerable data property, as `JSON.parse`
  * does: a plain assignment of `"__proto__"` would set the prototype instead.
@@ -17,6 +19,9 @@ export function cloneData<T>(value: T): T {
   while (stack.length > 0) {
     const { from, to } = stack.pop()!;
     if (typeof from !== "object" || from === null) continue;
+    // a deep value's short description for fast-check's reports (see hostile-values.ts)
+    const description = Object.getOwnPropertyDescriptor(from, fc.toStringMethod);
+    if (description) Object.defineProperty(to, fc.toStringMethod, description);
     for (const key of Object.keys(from)) {
       const child = (from as Record<string, unknown>)[key];
       const copy = copyOf(child);

@@ -173,7 +173,8 @@ export async function computeGradients(
     for (const [name, g] of Object.entries(r.inputGrads!)) addInto(sliceSteps(inputGrads[name], w.start, w.end), g);
     if (w.start === 0) {
       for (const [name, g] of Object.entries(r.initialStateGrads!)) {
-        if (initialStateGrads[name]) addInto(initialStateGrads[name], g);
+        // own keys only: a state may be named "hasOwnProperty"
+        if (Object.hasOwn(initialStateGrads, name)) addInto(initialStateGrads[name], g);
         else initialStateGrads[name] = { shape: g.shape, data: g.data.slice() };
       }
     }

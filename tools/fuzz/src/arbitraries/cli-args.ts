@@ -2,9 +2,11 @@ import fc from "fast-check";
 
 /** Files a generated command line may name: good and bad inputs, and where outputs go. */
 export interface CliPaths {
-  /** A valid model, its weights and data. */
+  /** A valid model with a loss. */
   readonly model: string;
+  /** Weights for it. */
   readonly weights: string;
+  /** Data for it. */
   readonly data: string;
   /** A file that is not JSON. */
   readonly notJson: string;
@@ -12,8 +14,9 @@ export interface CliPaths {
   readonly missing: string;
   /** A folder. */
   readonly folder: string;
-  /** A writable output file, and one in a missing folder. */
+  /** A writable output file. */
   readonly out: string;
+  /** An output file in a folder that does not exist. */
   readonly outInMissingFolder: string;
 }
 

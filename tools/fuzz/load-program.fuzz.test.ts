@@ -3,6 +3,7 @@ import { test, fc } from "@fast-check/vitest";
 import { GraphError, loadProgram } from "@unroll/ir";
 import {
   expectEngineError,
+  hostileTree,
   expectFast,
   expectNoPollution,
   fuzzSettings,
@@ -34,5 +35,5 @@ describe("loadProgram on fuzzed documents", () => {
   test.prop([modelSpecDocument()], settings.parameters)("model specs", ({ doc }) => loadsOrNamesField(doc), settings.testTimeoutMs);
   test.prop([stepGraphDocument()], settings.parameters)("step graphs", ({ doc }) => loadsOrNamesField(doc), settings.testTimeoutMs);
   test.prop([programDocument()], settings.parameters)("programs", ({ doc }) => loadsOrNamesField(doc), settings.testTimeoutMs);
-  test.prop([fc.jsonValue({ maxDepth: 4 })], settings.parameters)("any JSON", (doc) => loadsOrNamesField(doc), settings.testTimeoutMs);
+  test.prop([fc.oneof(fc.jsonValue({ maxDepth: 4 }), hostileTree)], settings.parameters)("any JSON", (doc) => loadsOrNamesField(doc), settings.testTimeoutMs);
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { resolveShape, type CheckedProgram, type Nested } from "@unroll/ir";
-import { prototypeKeyedObject, wrongValue } from "./hostile-values.js";
+import { hostileTree, prototypeKeyedObject, wrongValue } from "./hostile-values.js";
 import { mutated, type Mutation } from "./mutation.js";
 import { nestedOf } from "./tensors.js";
 
@@ -50,6 +50,6 @@ export function dataDocument(program: CheckedProgram, bounds?: DataBounds): fc.A
   return fc.oneof(
     validData(program, bounds).map((doc) => ({ doc })),
     mutated(validData(program, bounds)).map((mutation) => ({ doc: mutation.doc, mutation })),
-    fc.oneof(wrongValue, prototypeKeyedObject).map((doc) => ({ doc })),
+    fc.oneof(wrongValue, prototypeKeyedObject, hostileTree).map((doc) => ({ doc })),
   );
 }

@@ -75,3 +75,20 @@ export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant("x".repeat(100_000)),
   deepNesting,
 );
+
+/**
+ * Any JSON-like tree of hostile parts, built recursively with `fc.letrec`: wrong
+ * scalars at the leaves, arrays (ragged ones too) and objects whose keys include
+ * the prototype keys (set as own keys) in between.
+ */
+export const hostileTree: fc.Arbitrary<unknown> = fc.letrec<{ tree: unknown; node: unknown }>((tie) => ({
+  tree: fc.oneof({ depthSize: "small", withCrossShrink: true }, badSize, nonFinite, fc.constantFrom("3", "", null, true), tie("node")),
+  node: fc.oneof(
+    fc.array(tie("tree"), { maxLength: 4 }),
+    fc.array(fc.tuple(fc.constantFrom("x", "y", "hidden", "layers", ...prototypeKeys), tie("tree")), { maxLength: 4 }).map((entries) => {
+      const o = {};
+      for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return o;
+    }),
+  ),
+})).tree;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { ModelSpec } from "@unroll/ir";
-import { badSize, prototypeKeyedObject, wrongValue } from "./hostile-values.js";
+import { badSize, hostileTree, prototypeKeyedObject, wrongValue } from "./hostile-values.js";
 import { mutated, type Mutation } from "./mutation.js";
 
 /** Size bounds of generated valid models: small, so that a forward and backward pass takes milliseconds. */
@@ -56,6 +56,7 @@ export function validModelSpec(bounds: ModelBounds = smallModels): fc.Arbitrary<
 /** Specs that are wrong throughout, not one field off a valid one: wrong types, absurd sizes, empty or missing layers. */
 export const garbageModelSpec: fc.Arbitrary<unknown> = fc.oneof(
   wrongValue,
+  hostileTree,
   prototypeKeyedObject,
   fc.record({ input: badSize, layers: fc.constant([{ cell: "rnn", hidden: 2 }]) }),
   fc.record({

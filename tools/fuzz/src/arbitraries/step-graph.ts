@@ -4,8 +4,8 @@ import { validModelSpec, type ModelBounds } from "./model-spec.js";
 import { mutated, type Mutation } from "./mutation.js";
 import { prototypeKeys, wrongValue } from "./hostile-values.js";
 
-/** Ops that map `[B, w]` operands to `[B, w]`: unary, or binary with broadcasting. */
-const unaryOps = ["tanh", "sigmoid", "relu", "neg", "exp", "identity", "softmax"] as const;
+/** Ops that map `[B, w]` operands to `[B, w]`: unary, or binary with broadcasting. No exp: exp of exp through a carry overflows in a few steps. */
+const unaryOps = ["tanh", "sigmoid", "relu", "neg", "identity", "softmax"] as const;
 const binaryOps = ["add", "sub", "mul"] as const;
 
 /** The ids of the declared values of a random graph: usually plain names, sometimes keys of `Object.prototype` (all but `"__proto__"`, which no id may be). */
@@ -89,15 +89,19 @@ export function chainGraph(length: number): StepGraph {
 
 /** A step graph document: valid, mutated, a long chain, or garbage with the graph format tag; with the mutation when there is one. */
 export function stepGraphDocument(bounds?: ModelBounds): fc.Arbitrary<{ doc: unknown; mutation?: Mutation }> {
+  // long chains are slow to load (200 ms at 20000 nodes), so they come one case in ten
   return fc.oneof(
-    validStepGraph(bounds).map((doc) => ({ doc })),
-    mutated(validStepGraph(bounds)).map((mutation) => ({ doc: mutation.doc, mutation })),
-    fc.constantFrom(50, 2_000, 20_000).map((n) => ({ doc: chainGraph(n) })),
-    fc
-      .record(
-        { xs: wrongValue, params: wrongValue, carry: wrongValue, nodes: wrongValue, ys: wrongValue, update: wrongValue, loss: wrongValue },
-        { requiredKeys: [] },
-      )
-      .map((g) => ({ doc: { format: GRAPH_FORMAT, ...g } })),
+    { weight: 3, arbitrary: validStepGraph(bounds).map((doc) => ({ doc })) },
+    { weight: 4, arbitrary: mutated(validStepGraph(bounds)).map((mutation) => ({ doc: mutation.doc, mutation })) },
+    { weight: 1, arbitrary: fc.constantFrom(50, 2_000, 20_000).map((n) => ({ doc: chainGraph(n) })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record(
+          { xs: wrongValue, params: wrongValue, carry: wrongValue, nodes: wrongValue, ys: wrongValue, update: wrongValue, loss: wrongValue },
+          { requiredKeys: [] },
+        )
+        .map((g) => ({ doc: { format: GRAPH_FORMAT, ...g } })),
+    },
   );
 }

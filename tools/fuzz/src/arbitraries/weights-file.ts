@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { CheckedProgram, Nested } from "@unroll/ir";
-import { prototypeKeyedObject, wrongValue } from "./hostile-values.js";
+import { hostileTree, prototypeKeyedObject, wrongValue } from "./hostile-values.js";
 import { mutated, type Mutation } from "./mutation.js";
 import { nestedOf } from "./tensors.js";
 
@@ -14,6 +14,6 @@ export function weightsDocument(program: CheckedProgram): fc.Arbitrary<{ doc: un
   return fc.oneof(
     validWeights(program).map((doc) => ({ doc })),
     mutated(validWeights(program)).map((mutation) => ({ doc: mutation.doc, mutation })),
-    fc.oneof(wrongValue, prototypeKeyedObject).map((doc) => ({ doc })),
+    fc.oneof(wrongValue, prototypeKeyedObject, hostileTree).map((doc) => ({ doc })),
   );
 }

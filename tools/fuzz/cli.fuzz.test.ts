@@ -108,12 +108,19 @@ const fileCase = fc.oneof({ weight: 3, arbitrary: modelSpecDocument() }, { weigh
   const cut = fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined, freq: 20 });
   return fc.record({
     model: fc.tuple(fc.constant(doc), cut),
+    // valid ones twice as often again, so that more cases get as far as the run
     weights: fc.tuple(
-      weightsDocument(p).map((w) => w.doc),
+      fc.oneof(
+        validWeights(p),
+        weightsDocument(p).map((w) => w.doc),
+      ),
       cut,
     ),
     data: fc.tuple(
-      dataDocument(p).map((d) => d.doc),
+      fc.oneof(
+        validData(p),
+        dataDocument(p).map((d) => d.doc),
+      ),
       cut,
     ),
     command: fc.constantFrom("run", "grad", "plan", "viz"),

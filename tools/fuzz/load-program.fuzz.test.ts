@@ -29,7 +29,7 @@ async function loadsOrNamesField(doc: unknown): Promise<void> {
   else expect(Object.keys(r.value.sequences)).toContain(r.value.program.output);
 }
 
-const settings = fuzzSettings(400);
+const settings = fuzzSettings(300);
 
 describe("loadProgram on fuzzed documents", () => {
   test.prop([modelSpecDocument()], settings.parameters)("model specs", ({ doc }) => loadsOrNamesField(doc), settings.testTimeoutMs);

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import { test, fc } from "@fast-check/vitest";
 import { GraphError, loadProgram, type Tensor } from "@unroll/ir";
-import { computeGradients, initParams, InputError, NonFiniteError, runForward, type Truncation } from "@unroll/bptt";
+import { computeGradients, createOptimizer, initParams, InputError, NonFiniteError, runForward, Trainer, type Truncation } from "@unroll/bptt";
 import { createCpuBackend } from "@unroll/backend-cpu";
 import {
   describeError,
@@ -20,7 +20,7 @@ import {
 const prototypes = snapshotPrototypes();
 // one backend for every case, as an app holds one; each case loads its own program
 const backend = createCpuBackend();
-const settings = fuzzSettings(300);
+const settings = fuzzSettings(200);
 
 /** A small valid program (from a model spec or a program document), its data, a truncation, a dtype and a seed for its weights. */
 const runCase = fc
@@ -67,6 +67,33 @@ describe("small valid models run on the CPU backend", () => {
           // truncating a bidirectional model is refused with a reason; nothing else may fail on valid input
           expectEngineError(grads.error, [InputError, NonFiniteError, GraphError], (m) => /causal model/.test(m), "computeGradients");
         }
+      } finally {
+        await loaded.dispose();
+      }
+      expectNoPollution(prototypes);
+    },
+    settings.testTimeoutMs,
+  );
+
+  test.prop([runCase, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.constantFrom("sgd" as const, "adam" as const)], settings.parameters)(
+    "training: two fits in minibatches, stateful or not, leave finite parameters of the same shapes",
+    async ({ program, data, truncation, dtype, seed }, batchSize, stateful, optimizer) => {
+      if (!program.hasLoss) return;
+      const params = initParams(program, seed, dtype);
+      const sequences = sequenceDataOf(data, dtype);
+      const loaded = await backend.load(program, { dtype });
+      try {
+        const trainer = new Trainer(loaded, program, params, { optimizer: createOptimizer({ name: optimizer, lr: 0.01 }), truncation, batchSize, stateful });
+        for (let fit = 0; fit < 2; fit++) {
+          const r = await outcomeOf(() => trainer.fit(sequences));
+          expectFast(r.ms, settings.caseTimeLimitMs, "Trainer.fit");
+          if (!r.ok) {
+            expectEngineError(r.error, [InputError, NonFiniteError, GraphError], (m) => /causal model/.test(m), "Trainer.fit");
+            return;
+          }
+        }
+        for (const [name, shape] of Object.entries(program.params)) expect(trainer.params[name].shape, name).toEqual(shape);
+        expect(Object.values(trainer.params).every(finite)).toBe(true);
       } finally {
         await loaded.dispose();
       }

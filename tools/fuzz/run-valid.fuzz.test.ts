@@ -9,6 +9,7 @@ import {
   expectFast,
   expectNoPollution,
   fuzzSettings,
+  mutatedSequenceData,
   outcomeOf,
   sequenceDataOf,
   snapshotPrototypes,
@@ -94,6 +95,30 @@ describe("small valid models run on the CPU backend", () => {
         }
         for (const [name, shape] of Object.entries(program.params)) expect(trainer.params[name].shape, name).toEqual(shape);
         expect(Object.values(trainer.params).every(finite)).toBe(true);
+      } finally {
+        await loaded.dispose();
+      }
+      expectNoPollution(prototypes);
+    },
+    settings.testTimeoutMs,
+  );
+
+  test.prop([runCase.chain((c) => mutatedSequenceData(sequenceDataOf(c.data, c.dtype)).map((m) => ({ ...c, mutation: m })))], settings.parameters)(
+    "data of the wrong shape, names or lengths: an InputError naming the sequence, state or field, before anything runs",
+    async ({ program, dtype, seed, truncation, mutation }) => {
+      const params = initParams(program, seed, dtype);
+      const loaded = await backend.load(program, { dtype });
+      try {
+        // the first sequence sets the window's steps and rows, so a change to it may be reported on another sequence, the states or lengths
+        const named = [mutation.name, ...Object.keys(mutation.data.sequences), ...Object.keys(mutation.data.initialState ?? {}), "lengths"];
+        const namesOne = (m: string) => named.some((n) => m.includes(`"${n}"`) || m.startsWith(n)) || /causal model/.test(m);
+        const forward = await outcomeOf(() => runForward(loaded, params, mutation.data, program));
+        const grads = await outcomeOf(() => computeGradients(loaded, program, params, mutation.data, truncation));
+        for (const r of [forward, grads]) {
+          expectFast(r.ms, settings.caseTimeLimitMs, "a run on mutated data");
+          // a misshapen tensor that still has a valid shape (one more step, say) may run: only failures are checked
+          if (!r.ok) expectEngineError(r.error, [InputError], namesOne, `mutated ${mutation.name}`);
+        }
       } finally {
         await loaded.dispose();
       }

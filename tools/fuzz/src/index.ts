@@ -18,3 +18,4 @@ export * from "./pollution.js";
 export * from "./sequence-data.js";
 export * from "./arbitraries/cli-args.js";
 export * from "./cli-files.js";
+export * from "./arbitraries/sequence-data.js";

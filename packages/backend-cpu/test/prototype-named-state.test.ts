@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadProgram, type Tensor } from "@unroll/ir";
-import { computeGradients, type Truncation } from "@unroll/bptt";
+import { computeGradients, createOptimizer, Trainer, type TrainerOptions, type Truncation } from "@unroll/bptt";
 import { createCpuBackend } from "../src/index.js";
 
 /** An RNN step whose state is called `state`: h_next = tanh(x W + h), loss mse(h_next, y). */
@@ -42,6 +42,37 @@ describe("a state named after a member of Object.prototype (fuzz regression)", (
       expect([...named.initialStateGrads[name].data]).toEqual([...plain.initialStateGrads.h.data]);
       expect([...named.grads.W.data]).toEqual([...plain.grads.W.data]);
       expect(plain.initialStateGrads.h.data.some((v) => v !== 0)).toBe(true);
+      await backend.dispose();
+    });
+  }
+});
+
+describe("training a model whose state is named after a member of Object.prototype (fuzz regression)", () => {
+  const cases: [string, Omit<TrainerOptions, "optimizer">][] = [
+    ["BPTT, stateful", { stateful: true }],
+    ["BPTT", {}],
+    ["RTRL, an update every step", { method: "rtrl", updateEvery: 1 }],
+  ];
+  for (const [what, options] of cases) {
+    it(`trains as one named h, ${what} (was TypeError: Cannot read properties of undefined (reading 'length'))`, async () => {
+      const backend = createCpuBackend();
+      const train = async (state: string) => {
+        const program = rnnWithState(state);
+        const loaded = await backend.load(program, { dtype: "float64" });
+        const trainer = new Trainer(
+          loaded,
+          program,
+          { W: tensor([2, 2], [...params.W.data]) },
+          { optimizer: createOptimizer({ name: "sgd", lr: 0.1 }), ...options },
+        );
+        // data that gives no initial state for it: {} has no own "constructor"
+        await trainer.fit({ sequences, initialState: {} });
+        await trainer.fit({ sequences, initialState: {} });
+        return [...trainer.params.W.data];
+      };
+      const named = await train("constructor");
+      expect(named).toEqual(await train("h"));
+      expect(named).not.toEqual([...params.W.data]);
       await backend.dispose();
     });
   }

@@ -1,4 +1,5 @@
 import { InputError } from "./input-error.js";
+import { ownEntry } from "./own-entry.js";
 import { formatShape, resolveShape, sizeOf, type CheckedProgram, type Tensor } from "@unroll/ir";
 import { checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type ForwardMethod, type WindowRequest } from "./window.js";
@@ -9,11 +10,6 @@ export interface WindowSize {
   readonly steps: number;
   /** Rows in the batch. */
   readonly batch: number;
-}
-
-/** The entry of a request's record under an id, if it has one: an id such as `"valueOf"` must not find `Object.prototype`'s member. */
-function entry<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
-  return Object.hasOwn(record, id) ? record[id] : undefined;
 }
 
 function expectShape(what: string, t: Tensor | undefined, expected: readonly number[]): void {
@@ -33,20 +29,20 @@ function expectShape(what: string, t: Tensor | undefined, expected: readonly num
  */
 export function checkWindowRequest(program: CheckedProgram, req: WindowRequest): WindowSize {
   const names = Object.keys(program.dataInputs);
-  const first = entry(req.sequences, names[0]);
+  const first = ownEntry(req.sequences, names[0]);
   if (!first || first.shape.length < 2) {
     throw new InputError(`sequence "${names[0]}" is missing or is not time-major [T, B, ...]`);
   }
   const [steps, batch] = first.shape;
   for (const name of names) {
-    expectShape(`sequence "${name}"`, entry(req.sequences, name), [steps, ...resolveShape(program.dataInputs[name], batch)]);
+    expectShape(`sequence "${name}"`, ownEntry(req.sequences, name), [steps, ...resolveShape(program.dataInputs[name], batch)]);
   }
-  for (const [name, shape] of Object.entries(program.params)) expectShape(`param "${name}"`, entry(req.params, name), shape);
+  for (const [name, shape] of Object.entries(program.params)) expectShape(`param "${name}"`, ownEntry(req.params, name), shape);
   for (const name of Object.keys(req.params)) {
     if (!program.params[name]) throw new InputError(`param "${name}" is not used by the program (params: ${Object.keys(program.params).join(", ")})`);
   }
   for (const [name, info] of Object.entries(program.states)) {
-    const given = entry(req.initialState, name);
+    const given = ownEntry(req.initialState, name);
     if (given) expectShape(`initial state "${name}"`, given, resolveShape(info.shape, batch));
   }
   for (const name of Object.keys(req.initialState)) {

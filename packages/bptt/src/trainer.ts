@@ -1,4 +1,5 @@
 import { InputError } from "./input-error.js";
+import { ownEntry } from "./own-entry.js";
 import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
@@ -131,9 +132,9 @@ export class Trainer {
       const sequences = Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, rows(v, 1)]));
       const entering: Record<string, Tensor> = {};
       for (const [name, info] of Object.entries(this.program.states)) {
-        const given = data.initialState?.[name];
+        const given = ownEntry(data.initialState, name);
         entering[name] =
-          (this.options.stateful ? this.carried[mb]?.[name] : undefined) ??
+          (this.options.stateful ? ownEntry(this.carried[mb], name) : undefined) ??
           (given ? rows(given, 0) : full(resolveShape(info.shape, to - from), info.init, dtype));
       }
       // state after each step, kept only as long as a later window may start there
@@ -267,7 +268,7 @@ export class Trainer {
     const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
     let state: Record<string, Tensor> = {};
     for (const [name, info] of Object.entries(this.program.states)) {
-      state[name] = carried.state?.[name] ?? data.initialState?.[name] ?? full(resolveShape(info.shape, B), info.init, dtype);
+      state[name] = ownEntry(carried.state, name) ?? ownEntry(data.initialState, name) ?? full(resolveShape(info.shape, B), info.init, dtype);
     }
     let sensitivities = carried.sensitivities;
     for (let start = 0; start < T; start += every) {

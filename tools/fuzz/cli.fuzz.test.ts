@@ -23,7 +23,7 @@ import {
 } from "./src/index.js";
 
 const prototypes = snapshotPrototypes();
-const settings = fuzzSettings(250);
+const settings = fuzzSettings(150);
 const scratch = scratchFolder("unroll-fuzz-cli-");
 afterAll(() => scratch.remove());
 

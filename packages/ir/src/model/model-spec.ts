@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SizeSchema } from "../size.js";
 
 /** The version tag of a model spec document. */
 export const MODEL_FORMAT = "unroll.model/1";
@@ -13,7 +14,7 @@ export const LayerSpecSchema = z
     /** The recurrent cell. */
     cell: z.enum(["rnn", "lstm", "gru"]),
     /** Hidden size H. */
-    hidden: z.number().int().min(1),
+    hidden: SizeSchema,
     /** rnn only: the nonlinearity f (default tanh). */
     activation: z.enum(["tanh", "relu", "sigmoid"]).optional(),
     /** Add a reverse direction; the output is concat(h, h_reverse), width 2H. */
@@ -39,7 +40,7 @@ export const LayerSpecSchema = z
 export const HeadSpecSchema = z
   .object({
     /** Output width O. */
-    units: z.number().int().min(1),
+    units: SizeSchema,
     /** Output nonlinearity. */
     activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
   })
@@ -63,7 +64,7 @@ export const ModelSpecSchema = z
     /** Optional version tag, `"unroll.model/1"`. */
     format: z.literal(MODEL_FORMAT).optional(),
     /** Input width I. */
-    input: z.number().int().min(1),
+    input: SizeSchema,
     /** Recurrent layers, bottom first. */
     layers: z.array(LayerSpecSchema).min(1, "a model needs at least one layer"),
     /** Optional dense output layer. */

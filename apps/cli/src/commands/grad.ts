@@ -17,16 +17,17 @@ export interface GradCommandOptions extends CommonOptions, MethodOptions {
 /** `unroll grad`: loss, forward results and gradients, without updating anything. */
 export async function gradCommand(opts: GradCommandOptions): Promise<void> {
   const truncation = parseTruncation(opts);
-  const { method, memoryBudget } = parseMethod(opts);
-  const { program, params, data, dtype } = loadInputs(opts, false);
+  const { method } = parseMethod(opts);
+  const { program, params, data, dtype, memoryBudget } = loadInputs(opts, false);
   if (!program.hasLoss) throw new UserError(`${opts.model}: the model has no loss; add "loss" to the model spec to compute gradients`);
   const backend = createBackend(opts.backend);
   try {
-    const loaded = await backend.load(program, { dtype });
+    const loaded = await backend.load(program, { dtype, memoryBudget });
     const every = opts.checkpoint === undefined ? undefined : Number(opts.checkpoint);
     const r = await computeGradients(loaded, program, params, data, truncation, {
       ...(every ? { checkpointEvery: every } : {}),
-      ...(method !== "bptt" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : { deltaNorms: true }),
+      memoryBudget,
+      ...(method !== "bptt" ? { method } : { deltaNorms: true }),
     });
     writeJsonAtomic(opts.out, {
       loss: r.loss,

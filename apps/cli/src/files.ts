@@ -13,7 +13,8 @@ export function readJson(path: string, what: string, memoryBudget?: number): unk
   try {
     if (memoryBudget !== undefined) {
       const { size } = statSync(path);
-      checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of JSON text`, path);
+      // no field: the callers name the file
+      checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of JSON text`);
     }
     text = readFileSync(path, "utf8");
   } catch (e) {

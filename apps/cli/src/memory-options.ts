@@ -6,7 +6,7 @@ export function parseMaxMemory(value: string | undefined): number {
   if (value === undefined) return defaultMemoryBudget();
   const mib = Number(value);
   if (!(Number.isFinite(mib) && mib > 0)) throw new UserError(`--max-memory must be a positive number of MiB, got "${value}"`);
-  return mib * 2 ** 20;
+  return Math.floor(mib * 2 ** 20);
 }
 
 /** True when `e` is a refusal over the memory budget, or a file's error made of one. */

@@ -8,8 +8,10 @@ import type { WindowProgram } from "./program/window-program.js";
 export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
 
 /** What a host may tell of its memory, looked up by feature detection so that this package runs in Node and in browsers alike. */
-interface MemoryHints {
+export interface MemoryHints {
+  /** Node's `process`: `availableMemory()` gives the bytes still available to the process. */
   readonly process?: { readonly availableMemory?: () => number };
+  /** A browser's `navigator`: `deviceMemory` is the device's memory in GiB. */
   readonly navigator?: { readonly deviceMemory?: number };
 }
 

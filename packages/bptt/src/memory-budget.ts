@@ -9,10 +9,16 @@ export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
 
 /** What a host may tell of its memory, looked up by feature detection so that this package runs in Node and in browsers alike. */
 export interface MemoryHints {
-  /** Node's `process`: `availableMemory()` gives the bytes still available to the process. */
-  readonly process?: { readonly availableMemory?: () => number };
-  /** A browser's `navigator`: `deviceMemory` is the device's memory in GiB. */
-  readonly navigator?: { readonly deviceMemory?: number };
+  /** Node's `process`. */
+  readonly process?: {
+    /** The bytes still available to the process (Node ≥ 20.13). */
+    readonly availableMemory?: () => number;
+  };
+  /** A browser's `navigator`. */
+  readonly navigator?: {
+    /** The device's memory in GiB, rounded (Chromium). */
+    readonly deviceMemory?: number;
+  };
 }
 
 /**

@@ -53,6 +53,16 @@ describe("sizes are positive safe integers, refused at validation with their pat
     const p = loadProgram({ input: 2, layers: [{ cell: "rnn", hidden: Number.MAX_SAFE_INTEGER }] });
     expect(p.params["layers.0.W_re"]).toEqual([Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]);
   });
+  it("a cell's gates and both directions count as widths too", () => {
+    const h = Math.floor(Number.MAX_SAFE_INTEGER / 3);
+    expect(() => loadProgram({ input: 1, layers: [{ cell: "gru", hidden: h + 1 }] })).toThrow(
+      `layers[0].hidden: a gru layer of hidden ${h + 1} has values ${3 * (h + 1)} wide, above ${Number.MAX_SAFE_INTEGER}`,
+    );
+    expect(refusal({ input: 1, layers: [{ cell: "lstm", hidden: 2 ** 51 }] }).path).toBe("layers[0].hidden");
+    expect(refusal({ input: 1, layers: [{ cell: "rnn", hidden: 2 ** 52, bidirectional: true }] }).message).toContain("in both directions");
+    // the widest safe gru compiles
+    expect(loadProgram({ input: 1, layers: [{ cell: "gru", hidden: h }] }).params["layers.0.b_in"]).toEqual([3 * h]);
+  });
   it.each(bad)("graph param, xs dims and node attributes %s", (n) => {
     expect(refusal(graph([2, n])).path).toBe("params[0].shape[1]");
     expect(refusal(graph([2, 2], ["B", n])).path).toMatch(/^xs\[0\]\.shape\[1\]/);

@@ -4,6 +4,9 @@ import { SizeSchema } from "../size.js";
 /** The version tag of a model spec document. */
 export const MODEL_FORMAT = "unroll.model/1";
 
+/** How many H-wide gates each cell computes side by side. */
+const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+
 /**
  * One recurrent layer. `activation` applies to `rnn` only (default `"tanh"`),
  * `resetAfter` to `gru` only (default `true`, as PyTorch); giving either to
@@ -33,6 +36,15 @@ export const LayerSpecSchema = z
     }
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
       ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });
+    }
+    // the cell's gates side by side (4H for lstm, 3H for gru) and both directions (2H) are widths too
+    const widest = layer.hidden * GATES[layer.cell] * (layer.bidirectional ? 2 : 1);
+    if (Number.isSafeInteger(layer.hidden) && !Number.isSafeInteger(widest)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hidden"],
+        message: `a${layer.cell === "rnn" ? "n" : ""} ${layer.cell} layer${layer.bidirectional ? " in both directions" : ""} of hidden ${layer.hidden} has values ${widest} wide, above ${Number.MAX_SAFE_INTEGER}`,
+      });
     }
   });
 

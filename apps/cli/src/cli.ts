@@ -7,6 +7,10 @@ import { trainCommand } from "./commands/train.js";
 import { vizCommand } from "./commands/viz.js";
 import { backendHelp, withWorkers } from "./backends.js";
 import { failureOf } from "./failure.js";
+import { withMemoryHint } from "./memory-options.js";
+
+const MAX_MEMORY_HELP =
+  "memory budget: a request that would need more (parameters, files, a window) is refused before allocating (default: half the memory available)";
 
 /** Adds the options that run, grad and train share. */
 function common(cmd: Command, weightsRequired: boolean): Command {
@@ -17,21 +21,20 @@ function common(cmd: Command, weightsRequired: boolean): Command {
   return cmd
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--backend <name>", backendHelp(), "cpu")
-    .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)");
+    .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)")
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP);
 }
 
 /** Adds the choice of gradient method. */
 function method(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option(
-        "--method <m>",
-        "bptt: backpropagation through time; rtrl: real-time recurrent learning (forward, exact, no truncation, causal models); snap1: RTRL's sparse approximation SnAp-1",
-      )
-        .choices(["bptt", "rtrl", "snap1"])
-        .default("bptt"),
+  return cmd.addOption(
+    new Option(
+      "--method <m>",
+      "bptt: backpropagation through time; rtrl: real-time recurrent learning (forward, exact, no truncation, causal models); snap1: RTRL's sparse approximation SnAp-1",
     )
-    .option("--max-memory <MiB>", "--method rtrl or snap1: memory the window may use, checked before running (default 1024)");
+      .choices(["bptt", "rtrl", "snap1"])
+      .default("bptt"),
+  );
 }
 
 /** Adds the truncation options. */
@@ -71,7 +74,7 @@ function unrollCommand(io: CliIo): Command {
 
   common(program.command("run").description("run a model forward over a sequence"), true)
     .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
-    .action(runCommand);
+    .action(withMemoryHint(runCommand));
 
   method(
     truncation(
@@ -86,7 +89,7 @@ function unrollCommand(io: CliIo): Command {
     ),
   )
     .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
-    .action(gradCommand);
+    .action(withMemoryHint(gradCommand));
 
   truncation(
     program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
@@ -97,7 +100,8 @@ function unrollCommand(io: CliIo): Command {
     .option("--json", "print the same as one JSON document")
     .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
     .option("--online <N>", "--method rtrl or snap1: an update every N steps")
-    .action(planCommand);
+    .option("--max-memory <MiB>", "memory budget the estimate is compared with (default: half the memory available)")
+    .action(withMemoryHint(planCommand));
 
   method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
     .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")
@@ -119,7 +123,7 @@ function unrollCommand(io: CliIo): Command {
     .option("--stateful", "carry the final state into the next epoch")
     .option("--quiet", "no progress bar or summary")
     .option("--log <file>", "write one JSON line per optimizer step (by BPTT with its gradient flow: deltaNorms and gradNorms)")
-    .action(trainCommand);
+    .action(withMemoryHint(trainCommand));
 
   program
     .command("viz")

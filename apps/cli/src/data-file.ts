@@ -1,5 +1,5 @@
-import { formatShape, fromNested, resolveShape, zeros, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
-import type { SequenceData } from "@unroll/bptt";
+import { formatShape, fromNested, resolveShape, sizeOf, zeros, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+import { bytesPerNumber, checkMemory, type SequenceData } from "@unroll/bptt";
 
 /** The parts of a DATA document. */
 interface DataJson {
@@ -13,9 +13,17 @@ interface DataJson {
  * ids [T][B], "initialState"?: { "<state>": [B][H] }, "lengths"?: [B] }`; any
  * other data sequence of the program by its name. With `optionalTargets`, a
  * missing `y` is filled with zeros and reported, so a model with a loss can run
- * without targets.
+ * without targets. The tensors the document declares (its steps and rows
+ * times each sequence's width) are refused above `memoryBudget` bytes before
+ * any is built.
  */
-export function dataFromJson(json: unknown, program: CheckedProgram, dtype: Dtype, optionalTargets: boolean): { data: SequenceData; hasTargets: boolean } {
+export function dataFromJson(
+  json: unknown,
+  program: CheckedProgram,
+  dtype: Dtype,
+  optionalTargets: boolean,
+  memoryBudget?: number,
+): { data: SequenceData; hasTargets: boolean } {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`data must be an object like { "x": [T][B][I] }`);
   const doc = json as DataJson;
   const known = new Set([...Object.keys(program.dataInputs), "initialState", "lengths"]);
@@ -23,6 +31,7 @@ export function dataFromJson(json: unknown, program: CheckedProgram, dtype: Dtyp
     if (!known.has(key)) throw new Error(`field "${key}" is not used by this model (it reads: ${[...known].join(", ")})`);
   }
   if (!("x" in doc) && "x" in program.dataInputs) throw new Error(`field "x" is missing: the input sequence, time-major [T][B][I]`);
+  if (memoryBudget !== undefined) checkDeclaredSize(doc, program, dtype, memoryBudget);
   const sequences: Record<string, Tensor> = {};
   let steps = -1;
   let batch = -1;
@@ -79,6 +88,31 @@ export function dataFromJson(json: unknown, program: CheckedProgram, dtype: Dtyp
     lengths = doc.lengths as number[];
   }
   return { data: { sequences, ...(initialState ? { initialState } : {}), ...(lengths ? { lengths } : {}) }, hasTargets };
+}
+
+/**
+ * Refuses the data's tensors when the sizes the document declares (the steps
+ * and rows of its first sequence, every sequence and given state at the
+ * model's widths, zero targets included) are above the budget.
+ */
+function checkDeclaredSize(doc: DataJson, program: CheckedProgram, dtype: Dtype, budget: number): void {
+  const first = ["x", ...Object.keys(program.dataInputs)].find((k) => Array.isArray(doc[k]));
+  if (first === undefined) return;
+  const outer = doc[first] as unknown[];
+  const steps = outer.length;
+  const batch = Array.isArray(outer[0]) ? outer[0].length : 0;
+  let numbers = 0;
+  let largest = "";
+  let most = -1;
+  const count = (name: string, n: number): void => {
+    numbers += n;
+    if (n > most) [most, largest] = [n, name];
+  };
+  for (const [name, perStep] of Object.entries(program.dataInputs)) count(name, steps * sizeOf(resolveShape(perStep, batch)));
+  const given = typeof doc.initialState === "object" && doc.initialState !== null ? Object.keys(doc.initialState) : [];
+  for (const name of given) if (program.states[name]) count(`initialState.${name}`, sizeOf(resolveShape(program.states[name].shape, batch)));
+  const figures = `${numbers.toLocaleString("en-US")} numbers in ${dtype}: ${steps} steps × ${batch} rows at the model's widths`;
+  checkMemory(numbers * bytesPerNumber(dtype), budget, "the data need", figures, `field "${largest}"`);
 }
 
 /** Class-id targets `[T][B]` must be integers from 0 to the number of classes (the output width) minus 1. */

@@ -1,14 +1,25 @@
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { checkMemory, MemoryBudgetError } from "@unroll/bptt";
 import writeFileAtomic from "write-file-atomic";
 import { UserError } from "./user-error.js";
 
-/** Reads and parses a JSON file, with an error naming the file when it cannot. */
-export function readJson(path: string, what: string): unknown {
+/**
+ * Reads and parses a JSON file, with an error naming the file when it cannot.
+ * With a memory budget, a file whose text alone is above it is refused
+ * (from its size on disk) before it is read.
+ */
+export function readJson(path: string, what: string, memoryBudget?: number): unknown {
   let text: string;
   try {
+    if (memoryBudget !== undefined) {
+      const { size } = statSync(path);
+      // no field: the callers name the file
+      checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of JSON text`);
+    }
     text = readFileSync(path, "utf8");
   } catch (e) {
+    if (e instanceof MemoryBudgetError) throw e;
     throw new UserError(`cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {

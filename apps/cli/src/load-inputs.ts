@@ -1,7 +1,9 @@
 import { loadProgram, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
-import { initParams, type SequenceData } from "@unroll/bptt";
+import { checkParamsMemory, initParams, paramsMemory, type SequenceData } from "@unroll/bptt";
 import { dataFromJson } from "./data-file.js";
 import { readJson } from "./files.js";
+import { parseMaxMemory } from "./memory-options.js";
+import { paramSizeField } from "./size-field.js";
 import { blameFile, UserError } from "./user-error.js";
 import { weightsFromJson } from "./weights.js";
 
@@ -19,6 +21,8 @@ export interface CommonOptions {
   readonly dtype: string;
   /** Backend name. */
   readonly backend: string;
+  /** Memory budget in MiB (default: the machine's). */
+  readonly maxMemory?: string;
 }
 
 /** The model, its parameters and its data, loaded and checked. */
@@ -33,6 +37,8 @@ export interface Inputs {
   readonly hasTargets: boolean;
   /** Precision. */
   readonly dtype: Dtype;
+  /** The memory budget in bytes, from `--max-memory` or the machine. */
+  readonly memoryBudget: number;
 }
 
 /** Parses the dtype option. */
@@ -46,23 +52,34 @@ export function parseDtype(value: string): Dtype {
  * naming its file. With `lossNeededTo` (what the command does with the loss,
  * e.g. "train it"), a model without a loss is refused before anything else
  * is read, so the user hears about the loss and not about unused targets.
+ * Nothing is allocated above the memory budget: each file's size is checked
+ * before it is read, the parameters' total (from the model) before they are
+ * made or read, the data's declared tensors before they are built.
  */
 export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNeededTo?: string): Inputs {
   const dtype = parseDtype(opts.dtype);
-  const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
+  const memoryBudget = parseMaxMemory(opts.maxMemory);
+  const program = blameFile(opts.model, () => {
+    const doc = readJson(opts.model, "model", memoryBudget);
+    const p = loadProgram(doc);
+    checkParamsMemory(p.params, dtype, memoryBudget, paramSizeField(doc, p, paramsMemory(p.params, dtype).largest));
+    return p;
+  });
   if (lossNeededTo !== undefined && !program.hasLoss)
     throw new UserError(`${opts.model}: the model has no loss; add "loss" to the model spec to ${lossNeededTo}`);
   let params: Record<string, Tensor>;
   if (opts.weights !== undefined) {
     const path = opts.weights;
-    params = blameFile(path, () => weightsFromJson(readJson(path, "weights"), program, dtype));
+    params = blameFile(path, () => weightsFromJson(readJson(path, "weights", memoryBudget), program, dtype));
   } else if (opts.seed !== undefined) {
     const seed = Number(opts.seed);
     if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${opts.seed}"`);
-    params = initParams(program, seed, dtype);
+    params = initParams(program, seed, dtype, memoryBudget);
   } else {
     throw new UserError("give the weights with --weights FILE (or, for train, --seed N for fresh ones)");
   }
-  const { data, hasTargets } = blameFile(opts.data, () => dataFromJson(readJson(opts.data, "data"), program, dtype, optionalTargets));
-  return { program, params, data, hasTargets, dtype };
+  const { data, hasTargets } = blameFile(opts.data, () =>
+    dataFromJson(readJson(opts.data, "data", memoryBudget), program, dtype, optionalTargets, memoryBudget),
+  );
+  return { program, params, data, hasTargets, dtype, memoryBudget };
 }

@@ -10,7 +10,7 @@ import { transferables, WorkerService } from "./worker-service.js";
 export function exposeWorkerService(endpoint?: Endpoint, service: WorkerApi = new WorkerService()): void {
   const api: WorkerApi = {
     ping: () => service.ping(),
-    load: (id, program, dtype) => service.load(id, program, dtype),
+    load: (id, program, dtype, memoryBudget) => service.load(id, program, dtype, memoryBudget),
     unload: (id) => service.unload(id),
     run: async (job) => {
       const reply = await service.run(job);

@@ -29,7 +29,7 @@ interface Slot {
  */
 export class WorkerPool {
   private readonly slots: (Slot | undefined)[];
-  private readonly programs = new Map<number, { readonly program: Program; readonly dtype: Dtype }>();
+  private readonly programs = new Map<number, { readonly program: Program; readonly dtype: Dtype; readonly memoryBudget: number }>();
   private disposed = false;
 
   constructor(
@@ -42,11 +42,11 @@ export class WorkerPool {
   }
 
   /** Loads a program on every worker, and on every worker started later. */
-  async load(id: number, program: Program, dtype: Dtype): Promise<void> {
+  async load(id: number, program: Program, dtype: Dtype, memoryBudget: number): Promise<void> {
     for (let i = 0; i < this.size; i++) this.ensure(i);
-    this.programs.set(id, { program, dtype });
+    this.programs.set(id, { program, dtype, memoryBudget });
     try {
-      await Promise.all(this.slots.map((_, i) => this.call(i, "load", (api) => api.load(id, program, dtype))));
+      await Promise.all(this.slots.map((_, i) => this.call(i, "load", (api) => api.load(id, program, dtype, memoryBudget))));
     } catch (e) {
       await this.unload(id);
       throw e;
@@ -91,7 +91,7 @@ export class WorkerPool {
     const programs = [...this.programs];
     slot.ready = this.invoke(slot, "startup", async (api) => {
       await api.ping();
-      for (const [id, { program, dtype }] of programs) await api.load(id, program, dtype);
+      for (const [id, { program, dtype, memoryBudget }] of programs) await api.load(id, program, dtype, memoryBudget);
       slot.started = true;
     });
     slot.ready.catch(() => {}); // reported to the call that awaits it

@@ -129,8 +129,8 @@ export type SliceReply =
 export interface WorkerApi {
   /** Answers once the worker has started. */
   ping(): string;
-  /** Checks `program` (plain JSON) and keeps a window runner for it under `id`. */
-  load(id: number, program: Program, dtype: Dtype): void;
+  /** Checks `program` (plain JSON) and keeps a window runner for it under `id`, its windows held to `memoryBudget` bytes. */
+  load(id: number, program: Program, dtype: Dtype, memoryBudget: number): void;
   /** Forgets program `id`. */
   unload(id: number): void;
   /** Runs one slice of a window. */

@@ -1,5 +1,15 @@
 import { addInto, allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
-import { checkWindowRequest, countedRows, isForwardMethod, selectRows, type WindowCompiler, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import {
+  checkWindowMemory,
+  checkWindowRequest,
+  countedRows,
+  isForwardMethod,
+  selectRows,
+  windowShapeOf,
+  type WindowCompiler,
+  type WindowRequest,
+  type WindowResult,
+} from "@unroll/bptt";
 import { transfer } from "comlink";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
 import type { WorkerPool } from "./pool.js";
@@ -27,6 +37,10 @@ export interface PoolProgram {
   readonly shared: boolean;
   /** Debug log. */
   readonly log: (message: string) => void;
+  /** Bytes one whole window may use, checked before it is split over the workers. */
+  readonly memoryBudget: number;
+  /** The window shapes (as JSON) already found within the budget. */
+  readonly withinBudget: Set<string>;
 }
 
 /** Whole-batch result tensors of one window (the per-worker parameter gradients are apart). */
@@ -55,6 +69,7 @@ interface BatchResults {
  */
 export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): Promise<WindowResult> {
   const { steps: L, batch: B } = checkWindowRequest(p.program, request);
+  checkWholeWindowMemory(p, request);
   const signal = request.signal;
   if (signal?.aborted) throw abortError(signal);
   const slices = p.coupling === undefined ? splitRows(B, p.pool.size) : [{ from: 0, to: B }];
@@ -237,4 +252,13 @@ function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
         });
     });
   });
+}
+
+/** Refuses a window whose whole batch would not fit in the memory budget, before any tensor is shared or sent to a worker. */
+function checkWholeWindowMemory(p: PoolProgram, request: WindowRequest): void {
+  const shape = windowShapeOf(p.program, request, p.dtype);
+  const key = JSON.stringify(shape);
+  if (p.withinBudget.has(key)) return;
+  checkWindowMemory(p.compiler.compile(shape), p.memoryBudget);
+  p.withinBudget.add(key);
 }

@@ -1,5 +1,14 @@
 import { batchCoupling, opKinds, type CheckedProgram } from "@unroll/ir";
-import { WindowCompiler, type Backend, type LoadedProgram, type LoadOptions, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import {
+  checkBudget,
+  defaultMemoryBudget,
+  WindowCompiler,
+  type Backend,
+  type LoadedProgram,
+  type LoadOptions,
+  type WindowRequest,
+  type WindowResult,
+} from "@unroll/bptt";
 import { WorkerPool } from "./pool.js";
 import { runWindowOnPool, type PoolProgram } from "./run-window.js";
 import { sharedMemoryAvailable } from "./shared-memory.js";
@@ -57,14 +66,27 @@ export function createPoolBackend(options: WorkerBackendOptions, defaultSpawner:
   return {
     name: "workers",
     capabilities: { dtypes: ["float32", "float64"], ops: opKinds },
-    async load(program: CheckedProgram, { dtype }: LoadOptions): Promise<LoadedProgram> {
+    async load(program: CheckedProgram, { dtype, memoryBudget }: LoadOptions): Promise<LoadedProgram> {
       checkAlive();
+      const budget = checkBudget(memoryBudget ?? defaultMemoryBudget());
       const p = await getPool();
       const id = nextId++;
-      await p.load(id, program.program, dtype);
+      // each worker holds its slices to the budget too; the whole window is checked here, before it is split
+      await p.load(id, program.program, dtype, budget);
       const coupling = batchCoupling(program);
       if (coupling !== undefined) log(`program ${id} cannot be split over the batch (${coupling}): each window runs on one worker`);
-      const ctx: PoolProgram = { pool: p, id, program, compiler: new WindowCompiler(program), dtype, coupling, shared, log };
+      const ctx: PoolProgram = {
+        pool: p,
+        id,
+        program,
+        compiler: new WindowCompiler(program),
+        dtype,
+        coupling,
+        shared,
+        log,
+        memoryBudget: budget,
+        withinBudget: new Set(),
+      };
       let unloaded = false;
       return {
         async runWindow(request: WindowRequest): Promise<WindowResult> {

@@ -22,8 +22,8 @@ export class WorkerService implements WorkerApi {
   }
 
   /** Re-checks the program here (it crossed the thread as plain JSON) and keeps a runner for it. */
-  load(id: number, program: Program, dtype: Dtype): void {
-    this.runners.set(id, new WindowExecutor(this.device, checkProgram(program), dtype));
+  load(id: number, program: Program, dtype: Dtype, memoryBudget: number): void {
+    this.runners.set(id, new WindowExecutor(this.device, checkProgram(program), dtype, { memoryBudget }));
   }
 
   /** Forgets a program. */

@@ -20,6 +20,12 @@ export interface BackendCapabilities {
 export interface LoadOptions {
   /** Precision of every buffer. */
   readonly dtype: Dtype;
+  /**
+   * Bytes one window may use: a window whose estimated peak is above it is
+   * refused with a `MemoryBudgetError` before its buffers are allocated.
+   * Default `defaultMemoryBudget()`, half of what the machine can give.
+   */
+  readonly memoryBudget?: number;
 }
 
 /** A program loaded onto a backend, ready to run windows many times. */

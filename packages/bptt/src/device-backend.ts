@@ -23,12 +23,12 @@ export function deviceBackend<Buf>(device: Device<Buf>): Backend {
   return {
     name,
     capabilities,
-    async load(program: CheckedProgram, { dtype }: LoadOptions): Promise<LoadedProgram> {
+    async load(program: CheckedProgram, { dtype, memoryBudget }: LoadOptions): Promise<LoadedProgram> {
       alive();
       if (!capabilities.dtypes.includes(dtype)) {
         throw new Error(`the ${name} backend supports ${capabilities.dtypes.join(" and ")}, not ${JSON.stringify(dtype)}`);
       }
-      const executor = new WindowExecutor(device, program, dtype);
+      const executor = new WindowExecutor(device, program, dtype, memoryBudget !== undefined ? { memoryBudget } : {});
       const declared = new Set(capabilities.ops);
       const missing = [...opsOfWindows(executor.compiler, capabilities.gradients !== false)].filter((op) => !declared.has(op)).sort();
       if (missing.length) throw new Error(`the ${name} backend has no kernel for ${missing.map((op) => `"${op}"`).join(", ")}, which the program uses`);

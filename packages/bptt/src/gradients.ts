@@ -5,6 +5,8 @@ import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from
 import { planWindows, type Plan, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
 import { gradientFlowOf, type GradientFlow } from "./gradient-flow.js";
+import { checkMemory, defaultMemoryBudget } from "./memory-budget.js";
+import { estimateRunMemory } from "./program/run-memory.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
@@ -25,7 +27,11 @@ export interface RunOptions {
    * refuses truncation (it has no windows to cut) and checkpointing.
    */
   readonly method?: GradientMethod;
-  /** Bytes RTRL or SnAp-1 may use, checked before anything is allocated. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
+  /**
+   * Bytes the computation may use, checked before anything is allocated: the
+   * run's estimated peak under BPTT ({@link estimateRunMemory}), RTRL's or
+   * SnAp-1's window ({@link checkRtrlMemory}). Default `defaultMemoryBudget()`.
+   */
   readonly memoryBudget?: number;
   /**
    * Measure gradient flow through time: each window gets `deltaNorms` (the
@@ -121,6 +127,17 @@ export async function computeGradients(
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   checkTruncatable(program, plan);
   if (isForwardMethod(options.method)) return rtrlGradients(loaded, program, params, data, plan, options, options.method);
+  const { batch } = dataSize(program, data);
+  const run = estimateRunMemory(new WindowCompiler(program), plan, {
+    batch,
+    dtype,
+    masked: mask !== undefined,
+    ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+    collectStates: options.collectStates ?? true,
+    givenStates: Object.keys(data.initialState ?? {}),
+  });
+  const kind = plan.windows.length === 1 ? "full BPTT" : `truncated BPTT in ${plan.windows.length} windows`;
+  checkMemory(run.peak, options.memoryBudget ?? defaultMemoryBudget(), `${kind} of ${steps} steps × batch ${batch} needs`, "estimated peak");
   const flow = options.deltaNorms === true;
   const measured = (r: WindowResult): Partial<GradientFlow> => (flow ? gradientFlowOf(r) : {});
   const forward = await loaded.runWindow({

@@ -20,6 +20,7 @@ export * from "./init.js";
 export * from "./rows.js";
 export * from "./trainer.js";
 export * from "./rtrl-memory.js";
+export * from "./memory-budget.js";
 export * from "./input-error.js";
 export * from "./sample.js";
 export * from "./device.js";

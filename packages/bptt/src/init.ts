@@ -1,4 +1,5 @@
 import { allocate, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+import { checkParamsMemory, defaultMemoryBudget } from "./memory-budget.js";
 
 /**
  * A seeded generator of uniform numbers in [0, 1): mulberry32, small and fast,
@@ -36,9 +37,12 @@ export function initBound(name: string, params: Readonly<Record<string, readonly
 /**
  * Fresh parameters for a program, deterministic for a seed: each element
  * uniform in [-bound, bound] ({@link initBound}), parameters filled in
- * sorted-name order from one generator.
+ * sorted-name order from one generator. Parameters that would need more
+ * than `memoryBudget` bytes (default `defaultMemoryBudget()`) are refused
+ * with a `MemoryBudgetError` before any is allocated.
  */
-export function initParams(program: CheckedProgram, seed: number, dtype: Dtype): Record<string, Tensor> {
+export function initParams(program: CheckedProgram, seed: number, dtype: Dtype, memoryBudget = defaultMemoryBudget()): Record<string, Tensor> {
+  checkParamsMemory(program.params, dtype, memoryBudget);
   const rng = createRng(seed);
   const out: Record<string, Tensor> = {};
   for (const name of Object.keys(program.params).sort()) {

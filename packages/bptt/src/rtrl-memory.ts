@@ -1,12 +1,10 @@
 import { resolveShape, sizeOf, type CheckedProgram, type Dtype } from "@unroll/ir";
 import { InputError } from "./input-error.js";
+import { checkBudget, defaultMemoryBudget, MemoryBudgetError } from "./memory-budget.js";
 import type { WindowCompiler } from "./program/compile-window.js";
 import { formatBytes } from "./program/format-window.js";
 import { estimateWindowMemory } from "./program/memory-estimate.js";
 import type { ForwardMethod } from "./window.js";
-
-/** The memory a run may use unless told otherwise: 1 GiB, about what a browser tab can count on. */
-export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
 
 /** What RTRL needs in memory for one window, in bytes. */
 export interface RtrlMemory {
@@ -49,15 +47,18 @@ export function checkRtrlMemory(
   batch: number,
   dtype: Dtype,
   masked: boolean,
-  budget = DEFAULT_MEMORY_BUDGET,
+  budget = defaultMemoryBudget(),
   collectStates = false,
   method: ForwardMethod = "rtrl",
 ): RtrlMemory {
   const m = rtrlMemory(compiler, steps, batch, dtype, masked, collectStates, method);
-  if (m.peak > budget) {
+  if (m.peak > checkBudget(budget)) {
     const params = Object.values(compiler.program.params).reduce((a, s) => a + sizeOf(s), 0);
     const name = method === "snap1" ? "SnAp-1" : "RTRL";
-    throw new InputError(
+    throw new MemoryBudgetError(
+      "",
+      m.peak,
+      budget,
       `${name} would need ${formatBytes(m.peak)} for a window of ${steps} steps, above the memory budget of ${formatBytes(budget)}: ` +
         `its sensitivities alone are ${m.sensitivityNumbers.toLocaleString("en-US")} numbers (${formatBytes(m.sensitivities)}), ` +
         (method === "snap1"

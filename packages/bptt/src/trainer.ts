@@ -8,6 +8,7 @@ import { clipGradNorm, clipGradValue, globalGradNorm } from "./optim/clip.js";
 import type { Optimizer } from "./optim/optimizer.js";
 import { planWindows, type PlanWindow, type Truncation } from "./plan.js";
 import { WindowCompiler } from "./program/compile-window.js";
+import { checkWindowMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 import { selectRows } from "./rows.js";
@@ -42,7 +43,11 @@ export interface TrainerOptions {
    * In {@link Trainer.fitStream} it also cuts BPTT into windows of this many steps.
    */
   readonly updateEvery?: number;
-  /** Bytes RTRL may use, checked before its first window. Default 1 GiB (`DEFAULT_MEMORY_BUDGET`). */
+  /**
+   * Bytes a window may use, checked before the first window of each call
+   * (BPTT: the longest window of the plan; RTRL: its window of `updateEvery`
+   * steps). Default `defaultMemoryBudget()`.
+   */
   readonly memoryBudget?: number;
   /**
    * Measure gradient flow: every {@link StepReport} gets `deltaNorms` and
@@ -112,6 +117,39 @@ export class Trainer {
     return this.updates;
   }
 
+  /**
+   * Refuses `data` when a window of training on it would need more than the
+   * memory budget, without running anything: BPTT's longest window of the plan
+   * over a minibatch, RTRL's window of `updateEvery` steps. {@link fit} checks
+   * this first; a caller may check before it creates anything of its own.
+   */
+  checkMemory(data: SequenceData): void {
+    const { steps: T, batch: B } = dataSize(this.program, data);
+    const dtype = dtypeOf(Object.values(data.sequences)[0].data);
+    const masked = data.lengths !== undefined;
+    const method = this.options.method;
+    this.compiler ??= new WindowCompiler(this.program);
+    if (isForwardMethod(method)) {
+      checkRtrlProgram(this.program, this.options);
+      checkRtrlMemory(this.compiler, Math.min(this.options.updateEvery ?? T, T), B, dtype, masked, this.options.memoryBudget, false, method);
+      return;
+    }
+    const plan = planWindows(T, this.options.truncation ?? { kind: "full" });
+    const longest = plan.windows.reduce((a, w) => (w.end - w.start > a.end - a.start ? w : a));
+    const program = this.compiler.compile({
+      steps: longest.end - longest.start,
+      batch: Math.min(this.options.batchSize ?? B, B),
+      dtype,
+      gradients: true,
+      masked,
+      collectStates: plan.windows.some((w, i) => i > 0 && w.start < plan.windows[i - 1].end),
+      checkpointEvery: this.options.checkpointEvery ?? 1,
+      givenStates: Object.keys(this.program.states),
+      ...(this.options.deltaNorms ? { deltas: true } : {}),
+    });
+    checkWindowMemory(program, this.options.memoryBudget ?? defaultMemoryBudget());
+  }
+
   /** One pass over the data; `onStep` runs after every optimizer step. */
   async fit(data: SequenceData, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
     if (isForwardMethod(this.options.method)) return this.fitOnline(data, onStep);
@@ -125,6 +163,7 @@ export class Trainer {
     const dtype = dtypeOf(Object.values(data.sequences)[0].data);
     const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
     const overlapping = plan.windows.some((w, i) => i > 0 && w.start < plan.windows[i - 1].end);
+    this.checkMemory(data);
     const reports: StepReport[] = [];
     for (let mb = 0, from = 0; from < B; mb++, from += size) {
       const to = Math.min(B, from + size);

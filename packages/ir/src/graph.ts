@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { ValueIdSchema } from "./ops/define.js";
 import { NodeSchema } from "./ops/index.js";
+import { SizeSchema } from "./size.js";
 
 /** The version tag of a step graph document. */
 export const GRAPH_FORMAT = "unroll.graph/1";
 
 /** A dimension in a declared shape: a positive size or `"B"`, the batch. */
-export const DimSchema = z.union([z.number().int().min(1), z.literal("B")]);
+export const DimSchema = z.union([SizeSchema, z.literal("B")]);
 
 /** A per-step sequence input: at step t the graph sees `xs[t]`, shape `["B", ...]`. */
 export const XsDeclSchema = z
@@ -24,7 +25,7 @@ export const ParamDeclSchema = z
     /** The parameter's name, e.g. `layers.0.W_in`. */
     id: ValueIdSchema,
     /** Its shape. */
-    shape: z.array(z.number().int().min(1)),
+    shape: z.array(SizeSchema),
   })
   .strict();
 

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 export * from "./shape.js";
+export * from "./size.js";
 export * from "./errors.js";
 export * from "./tensor.js";
 export * from "./graph.js";

@@ -18,15 +18,16 @@ export interface GradCommandOptions extends CommonOptions, MethodOptions {
 export async function gradCommand(opts: GradCommandOptions): Promise<void> {
   checkWritable(opts.out, "--out");
   const truncation = parseTruncation(opts);
-  const { method, memoryBudget } = parseMethod(opts);
+  const { method } = parseMethod(opts);
   const every = opts.checkpoint === undefined ? undefined : positiveInteger("--checkpoint", opts.checkpoint);
-  const { program, params, data, dtype } = loadInputs(opts, false, "compute gradients");
+  const { program, params, data, dtype, memoryBudget } = loadInputs(opts, false, "compute gradients");
   const backend = createBackend(opts.backend);
   try {
-    const loaded = await backend.load(program, { dtype });
+    const loaded = await backend.load(program, { dtype, memoryBudget });
     const r = await computeGradients(loaded, program, params, data, truncation, {
       ...(every ? { checkpointEvery: every } : {}),
-      ...(method !== "bptt" ? { method, ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : { deltaNorms: true }),
+      memoryBudget,
+      ...(method !== "bptt" ? { method } : { deltaNorms: true }),
     });
     writeJsonAtomic(opts.out, {
       loss: r.loss,

@@ -16,6 +16,7 @@ import {
 import { cpuDevice, cpuKernels } from "@unroll/backend-cpu";
 import { loadProgram } from "@unroll/ir";
 import { dataFromJson } from "../data-file.js";
+import { parseMaxMemory } from "../memory-options.js";
 import { readJson } from "../files.js";
 import { parseDtype } from "../load-inputs.js";
 import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
@@ -37,6 +38,8 @@ export interface PlanCommandOptions extends TruncationOptions {
   readonly method?: string;
   /** RTRL: steps between updates. */
   readonly online?: string;
+  /** Memory budget in MiB (default: the machine's). */
+  readonly maxMemory?: string;
 }
 
 /**
@@ -44,13 +47,16 @@ export interface PlanCommandOptions extends TruncationOptions {
  * windows of the truncation plan, each distinct window program (scans,
  * buffers, instructions) and the estimated peak memory in bytes. A model
  * without a loss is planned as `run` runs it, forward only. Sizes are those of
- * the CPU backend, whose fusion decides which values are materialized.
+ * the CPU backend, whose fusion decides which values are materialized. The
+ * estimate is compared with the memory budget, and a plan above it is said
+ * to be one that grad and train would refuse.
  */
 export function planCommand(opts: PlanCommandOptions): void {
   const dtype = parseDtype(opts.dtype);
   const truncation = parseTruncation(opts);
-  const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model")));
-  const { data } = blameFile(opts.data, () => dataFromJson(readJson(opts.data, "data"), program, dtype, true));
+  const budget = parseMaxMemory(opts.maxMemory);
+  const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model", budget)));
+  const { data } = blameFile(opts.data, () => dataFromJson(readJson(opts.data, "data", budget), program, dtype, true, budget));
   const { steps, batch } = dataSize(program, data);
   let checkpointEvery = 1;
   if (opts.checkpoint !== undefined) {
@@ -65,14 +71,15 @@ export function planCommand(opts: PlanCommandOptions): void {
     // no loss: what `run` does, one forward window over the whole sequence
     const p = compiler.compile({ ...shape, steps, gradients: false });
     const text = formatWindowProgram(p, materialized);
+    const peak = estimateWindowMemory(p, materialized).peak;
     process.stdout.write(
       opts.json
-        ? `${JSON.stringify({ steps, batch, forwardOnly: true, program: windowProgramToJson(p) })}\n`
-        : `${steps} steps × batch ${batch}, forward only (the model has no loss)\n\n${text}\n`,
+        ? `${JSON.stringify({ steps, batch, forwardOnly: true, program: windowProgramToJson(p), memory: { peak, ...budgetJson(peak, budget) } })}\n`
+        : `${steps} steps × batch ${batch}, forward only (the model has no loss)\n\n${text}\n${budgetLine(peak, budget, "run")}\n`,
     );
     return;
   }
-  if (opts.method === "rtrl" || opts.method === "snap1") return planRtrl(opts, opts.method, compiler, { ...shape, steps }, materialized);
+  if (opts.method === "rtrl" || opts.method === "snap1") return planRtrl(opts, opts.method, compiler, { ...shape, steps }, materialized, budget);
   if (opts.online !== undefined) throw new UserError("--online N plans RTRL's updates: give --method rtrl or snap1");
   const plan = planWindows(steps, truncation);
   checkTruncatable(program, plan);
@@ -86,7 +93,7 @@ export function planCommand(opts: PlanCommandOptions): void {
       windows: plan.windows,
       ...(run.forward ? { forward: { program: windowProgramToJson(run.forward.program), memory: run.forward.memory } } : {}),
       programs: run.windows.map((w) => ({ planWindows: w.planWindows, program: windowProgramToJson(w.program), memory: w.memory })),
-      memory: { accumulators: run.accumulators, peak: run.peak },
+      memory: { accumulators: run.accumulators, peak: run.peak, ...budgetJson(run.peak, budget) },
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
     return;
@@ -109,7 +116,7 @@ export function planCommand(opts: PlanCommandOptions): void {
         : `window${w.planWindows.length > 1 ? "s" : ""} ${w.planWindows.slice(0, shown).join(", ")}${w.planWindows.length > shown ? ", ..." : ""}`;
     out.push("", `the program of ${which}:`, formatWindowProgram(w.program, materialized));
   }
-  out.push("", `estimated peak memory of the run: ${formatBytes(run.peak)} (${run.peak} bytes)`);
+  out.push("", `estimated peak memory of the run: ${formatBytes(run.peak)} (${run.peak} bytes)`, budgetLine(run.peak, budget, "grad and train"));
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
@@ -120,6 +127,7 @@ function planRtrl(
   compiler: WindowCompiler,
   shape: { steps: number; batch: number; dtype: "float32" | "float64"; masked: boolean; givenStates: string[] },
   materialized: ReturnType<typeof materializedBy>,
+  budget: number,
 ): void {
   const { steps, batch, dtype, masked } = shape;
   checkRtrlProgram(compiler.program);
@@ -138,7 +146,7 @@ function planRtrl(
   const sizes = rtrlMemory(compiler, window, batch, dtype, masked, false, method);
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ steps, batch, method, updateEvery: window, updates, program: windowProgramToJson(p), memory, sensitivities: sizes.sensitivities })}\n`,
+      `${JSON.stringify({ steps, batch, method, updateEvery: window, updates, program: windowProgramToJson(p), memory: { ...memory, ...budgetJson(memory.peak, budget) }, sensitivities: sizes.sensitivities })}\n`,
     );
     return;
   }
@@ -149,6 +157,19 @@ function planRtrl(
     "",
     `sensitivities: ${sizes.sensitivityNumbers.toLocaleString("en-US")} numbers (${formatBytes(sizes.sensitivities)}), whatever the sequence's length`,
     `estimated peak memory of a window: ${formatBytes(memory.peak)} (${memory.peak} bytes)`,
+    budgetLine(memory.peak, budget, "grad and train"),
   ];
   process.stdout.write(`${out.join("\n")}\n`);
+}
+
+/** The budget and whether the estimate is above it, for `--json`. */
+function budgetJson(peak: number, budget: number): { budget: number; overBudget: boolean } {
+  return { budget, overBudget: peak > budget };
+}
+
+/** Says how the estimate stands against the memory budget, and who would refuse it when it is above. */
+function budgetLine(peak: number, budget: number, commands: string): string {
+  return peak > budget
+    ? `over the memory budget of ${formatBytes(budget)}: ${commands} would refuse it; use --max-memory MiB to raise the budget`
+    : `within the memory budget of ${formatBytes(budget)}`;
 }

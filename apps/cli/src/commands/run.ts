@@ -14,10 +14,10 @@ export interface RunCommandOptions extends CommonOptions {
 /** `unroll run`: forward over the sequence; writes outputs, states, final state and (with targets) the loss. */
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
   checkWritable(opts.out, "--out");
-  const { program, params, data, hasTargets, dtype } = loadInputs(opts, true);
+  const { program, params, data, hasTargets, dtype, memoryBudget } = loadInputs(opts, true);
   const backend = createBackend(opts.backend);
   try {
-    const loaded = await backend.load(program, { dtype });
+    const loaded = await backend.load(program, { dtype, memoryBudget });
     const r = await runForward(loaded, params, data, program);
     writeJsonAtomic(opts.out, {
       outputs: toNested(r.outputs),

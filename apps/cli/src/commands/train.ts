@@ -86,7 +86,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   checkWritable(o.save, "--save");
   if (o.log !== undefined) checkWritable(o.log, "--log");
   const truncation = parseTruncation(o);
-  const { method, memoryBudget } = parseMethod(o);
+  const { method } = parseMethod(o);
   const updateEvery = num("--online", o.online, positiveInt);
   if (updateEvery !== undefined && method === "bptt")
     throw new UserError("--online N updates during the sequence by RTRL: give --method rtrl or snap1 (BPTT updates during a sequence with --truncate K)");
@@ -96,14 +96,14 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   const clipNorm = num("--clip-norm", o.clipNorm, positive);
   const clipValue = num("--clip-value", o.clipValue, positive);
   const checkpointEvery = num("--checkpoint", o.checkpoint, positiveInt);
-  const { program, params, data, dtype } = loadInputs(o, false, "train it");
+  const { program, params, data, dtype, memoryBudget } = loadInputs(o, false, "train it");
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
   const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const total = epochs * windows * Math.ceil(batch / (batchSize ?? batch));
   const backend = createBackend(o.backend);
-  const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}) });
+  let progress: TrainProgress | undefined;
   try {
-    const loaded = await backend.load(program, { dtype });
+    const loaded = await backend.load(program, { dtype, memoryBudget });
     const trainer = new Trainer(loaded, program, params, {
       optimizer,
       truncation,
@@ -114,20 +114,25 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
       ...(checkpointEvery ? { checkpointEvery } : {}),
       // the log records gradient flow through each window; without a log nothing measures it
       ...(o.log && method === "bptt" ? { deltaNorms: true } : {}),
-      ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}), ...(memoryBudget !== undefined ? { memoryBudget } : {}) } : {}),
+      memoryBudget,
+      ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}) } : {}),
     });
+    // refused over the memory budget before the log file is created
+    trainer.checkMemory(data);
+    const bar = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}) });
+    progress = bar;
     let first = NaN;
     let last = NaN;
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const r = await trainer.fit(data, (s) => progress.step(epoch, s));
+      const r = await trainer.fit(data, (s) => bar.step(epoch, s));
       if (epoch === 1) first = r.loss;
       last = r.loss;
     }
-    progress.stop();
+    bar.stop();
     writeJsonAtomic(o.save, weightsToJson(params));
     if (!o.quiet) process.stderr.write(`trained ${trainer.steps} steps: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
   } finally {
-    progress.stop();
+    progress?.stop();
     await backend.dispose();
   }
 }

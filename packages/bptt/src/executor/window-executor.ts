@@ -3,10 +3,18 @@ import { checkWindowRequest } from "../check-request.js";
 import { countedRows } from "../data.js";
 import { stepNorms } from "../gradient-flow.js";
 import type { Device } from "../device.js";
+import { checkBudget, checkWindowMemory, defaultMemoryBudget } from "../memory-budget.js";
 import { WindowCompiler, type WindowShape } from "../program/compile-window.js";
+import { materializedBy, type MaterializedValues } from "../program/memory-estimate.js";
 import type { BufferSpec, ScanInstruction, StepsRef, WindowProgram } from "../program/window-program.js";
 import { isForwardMethod, type WindowRequest, type WindowResult } from "../window.js";
 import { ScanExecutor, type ScanRun } from "./scan-executor.js";
+
+/** Options of a {@link WindowExecutor}. */
+export interface WindowExecutorOptions {
+  /** Bytes one window may use, checked before its buffers are allocated. Default `defaultMemoryBudget()`. */
+  readonly memoryBudget?: number;
+}
 
 /** Window programs kept per executor: a run has a few window shapes (its windows, the last one shorter, a forward pass). */
 const PROGRAM_CACHE_SIZE = 16;
@@ -65,6 +73,31 @@ class WindowBuffers<Buf> {
   }
 }
 
+/** The shape of the window program that serves a request (after checking the request against the program). */
+export function windowShapeOf(program: CheckedProgram, req: WindowRequest, dtype: Dtype): WindowShape {
+  const { steps, batch } = checkWindowRequest(program, req);
+  return {
+    steps,
+    batch,
+    dtype,
+    gradients: req.gradients,
+    masked: req.mask !== undefined,
+    lossFrom: req.lossFrom ?? 0,
+    collectStates: req.collectStates ?? true,
+    checkpointEvery: req.checkpointEvery ?? 1,
+    givenStates: Object.keys(req.initialState).sort(),
+    ...(req.deltaNorms ? { deltas: true } : {}),
+    ...(req.gradients && isForwardMethod(req.method)
+      ? {
+          method: req.method,
+          givenSensitivities: Object.entries(req.sensitivities ?? {})
+            .flatMap(([p, byState]) => Object.keys(byState).map((s) => [p, s] as const))
+            .sort(),
+        }
+      : {}),
+  };
+}
+
 /**
  * The shared executor: runs window programs of one program on a device. It
  * compiles each window ({@link WindowCompiler}), runs its instructions with
@@ -77,39 +110,27 @@ export class WindowExecutor<Buf> {
   readonly compiler: WindowCompiler;
   private readonly scans: ScanExecutor<Buf>;
   private readonly programs = new Map<string, WindowProgram>();
+  /** Bytes one window may use. */
+  readonly memoryBudget: number;
+  private readonly materialized: MaterializedValues;
+  // window programs found within the budget: the estimate is made once per program
+  private readonly withinBudget = new WeakSet<WindowProgram>();
 
   constructor(
     private readonly device: Device<Buf>,
     private readonly program: CheckedProgram,
     private readonly dtype: Dtype,
+    options: WindowExecutorOptions = {},
   ) {
     this.compiler = new WindowCompiler(program);
     this.scans = new ScanExecutor(device, dtype);
+    this.memoryBudget = checkBudget(options.memoryBudget ?? defaultMemoryBudget());
+    this.materialized = materializedBy(device, dtype);
   }
 
   /** The program of a window request; windows of the same shape (most of a run's) share one. */
   compile(req: WindowRequest): WindowProgram {
-    const { steps, batch } = checkWindowRequest(this.program, req);
-    const shape: WindowShape = {
-      steps,
-      batch,
-      dtype: this.dtype,
-      gradients: req.gradients,
-      masked: req.mask !== undefined,
-      lossFrom: req.lossFrom ?? 0,
-      collectStates: req.collectStates ?? true,
-      checkpointEvery: req.checkpointEvery ?? 1,
-      givenStates: Object.keys(req.initialState).sort(),
-      ...(req.deltaNorms ? { deltas: true } : {}),
-      ...(req.gradients && isForwardMethod(req.method)
-        ? {
-            method: req.method,
-            givenSensitivities: Object.entries(req.sensitivities ?? {})
-              .flatMap(([p, byState]) => Object.keys(byState).map((s) => [p, s] as const))
-              .sort(),
-          }
-        : {}),
-    };
+    const shape = windowShapeOf(this.program, req, this.dtype);
     const key = JSON.stringify(shape);
     let program = this.programs.get(key);
     if (!program) {
@@ -120,9 +141,17 @@ export class WindowExecutor<Buf> {
     return program;
   }
 
-  /** Runs a window; if its loss or gradients are not finite, runs it again checking every op to say where. */
+  /**
+   * Runs a window; if its loss or gradients are not finite, runs it again
+   * checking every op to say where. A window whose estimated peak is above the
+   * memory budget is refused before anything is allocated.
+   */
   async run(req: WindowRequest): Promise<WindowResult> {
     const program = this.compile(req);
+    if (!this.withinBudget.has(program)) {
+      checkWindowMemory(program, this.memoryBudget, this.materialized);
+      this.withinBudget.add(program);
+    }
     const result = await this.execute(program, req, false);
     if (!isFiniteResult(result)) {
       await this.execute(program, req, true);

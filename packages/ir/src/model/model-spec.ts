@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { SizeSchema } from "../size.js";
 
 /** The version tag of a model spec document. */
 export const MODEL_FORMAT = "unroll.model/1";
+
+/** How many H-wide gates each cell computes side by side. */
+const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 /**
  * One recurrent layer. `activation` applies to `rnn` only (default `"tanh"`),
@@ -13,7 +17,7 @@ export const LayerSpecSchema = z
     /** The recurrent cell. */
     cell: z.enum(["rnn", "lstm", "gru"]),
     /** Hidden size H. */
-    hidden: z.number().int().min(1),
+    hidden: SizeSchema,
     /** rnn only: the nonlinearity f (default tanh). */
     activation: z.enum(["tanh", "relu", "sigmoid"]).optional(),
     /** Add a reverse direction; the output is concat(h, h_reverse), width 2H. */
@@ -33,13 +37,22 @@ export const LayerSpecSchema = z
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
       ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });
     }
+    // the cell's gates side by side (4H for lstm, 3H for gru) and both directions (2H) are widths too
+    const widest = layer.hidden * GATES[layer.cell] * (layer.bidirectional ? 2 : 1);
+    if (Number.isSafeInteger(layer.hidden) && !Number.isSafeInteger(widest)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hidden"],
+        message: `a${layer.cell === "rnn" ? "n" : ""} ${layer.cell} layer${layer.bidirectional ? " in both directions" : ""} of hidden ${layer.hidden} has values ${widest} wide, above ${Number.MAX_SAFE_INTEGER}`,
+      });
+    }
   });
 
 /** A dense layer applied to the last layer's output at every step. */
 export const HeadSpecSchema = z
   .object({
     /** Output width O. */
-    units: z.number().int().min(1),
+    units: SizeSchema,
     /** Output nonlinearity. */
     activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
   })
@@ -63,7 +76,7 @@ export const ModelSpecSchema = z
     /** Optional version tag, `"unroll.model/1"`. */
     format: z.literal(MODEL_FORMAT).optional(),
     /** Input width I. */
-    input: z.number().int().min(1),
+    input: SizeSchema,
     /** Recurrent layers, bottom first. */
     layers: z.array(LayerSpecSchema).min(1, "a model needs at least one layer"),
     /** Optional dense output layer. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ShapeError } from "../errors.js";
 import { sizeOf } from "../shape.js";
 import { defineOp, nodeSchema } from "./define.js";
+import { SizeSchema } from "../size.js";
 
 /**
  * A constant: one number filling `shape` (a scalar by default), or `values`,
@@ -18,7 +19,7 @@ export const constant = defineOp(
         /** Flat row-major elements. */
         values: z.array(z.number()).optional(),
         /** Shape; a scalar by default. */
-        shape: z.array(z.number().int().min(1)).optional(),
+        shape: z.array(SizeSchema).optional(),
       })
       .strict(),
   ),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ShapeError } from "../errors.js";
 import { formatShape, type Dim } from "../shape.js";
 import { defineOp, nodeSchema } from "./define.js";
+import { SizeSchema } from "../size.js";
 
 /** One-hot rows `[..., depth]` from integer class ids (stored as numbers). */
 export const oneHot = defineOp(
@@ -11,7 +12,7 @@ export const oneHot = defineOp(
     z
       .object({
         /** Number of classes. */
-        depth: z.number().int().min(1),
+        depth: SizeSchema,
       })
       .strict(),
   ),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Dim } from "../shape.js";
 import { defineOp, lastDim, nodeSchema } from "./define.js";
+import { CountSchema } from "../size.js";
 
 /** Zero padding of the last axis: `before` zeros, the input, then `after` zeros. The gradient of {@link slice}. */
 export const pad = defineOp(
@@ -10,9 +11,9 @@ export const pad = defineOp(
     z
       .object({
         /** Zeros before. */
-        before: z.number().int().min(0),
+        before: CountSchema,
         /** Zeros after. */
-        after: z.number().int().min(0),
+        after: CountSchema,
       })
       .strict(),
   ),

@@ -3,8 +3,9 @@ import { ShapeError } from "../errors.js";
 import { formatShape, type Dim, type Shape } from "../shape.js";
 import { defineOp, directionAxis, nodeSchema, tangentShape } from "./define.js";
 import { moveAxis } from "./tangent-layout.js";
+import { CountSchema } from "../size.js";
 
-const DimSchema = z.union([z.number().int().min(0), z.literal("B")]);
+const DimSchema = z.union([CountSchema, z.literal("B")]);
 
 /** Product of the fixed dimensions, and how many times `"B"` occurs. */
 function measure(shape: Shape): { fixed: number; batch: number } {

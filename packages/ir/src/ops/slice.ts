@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ShapeError } from "../errors.js";
 import { formatShape, type Dim } from "../shape.js";
 import { defineOp, lastDim, nodeSchema } from "./define.js";
+import { CountSchema } from "../size.js";
 
 /** Columns `start` (inclusive) to `end` (exclusive) of the last axis. */
 export const slice = defineOp(
@@ -11,9 +12,9 @@ export const slice = defineOp(
     z
       .object({
         /** First column, inclusive. */
-        start: z.number().int().min(0),
+        start: CountSchema,
         /** Last column, exclusive. */
-        end: z.number().int().min(0),
+        end: CountSchema,
       })
       .strict(),
   ),

@@ -28,7 +28,7 @@ export function describeError(e: unknown): string {
  * JavaScript's TypeError, RangeError, ...), and `names` accepts its message.
  */
 export function expectEngineError(error: unknown, types: readonly ErrorType[], names: (message: string) => boolean, what: string): void {
-  const own = error instanceof Error && types.some((t) => error.constructor === t) && !strayErrors.some((t) => error instanceof t);
+  const own = error instanceof Error && types.some((t) => error instanceof t) && !strayErrors.some((t) => error instanceof t);
   if (!own) throw new Error(`${what}: expected ${types.map((t) => t.name).join(" or ")}, got ${describeError(error)}`);
   if (!names((error as Error).message)) throw new Error(`${what}: the message does not name the field at fault: ${(error as Error).message.slice(0, 300)}`);
 }

@@ -262,7 +262,6 @@ export class Trainer {
       const entering = pass.entering!;
       // state after each step, kept only as long as a later window may start there
       const after = pass.kept;
-      let last = entering;
       // the last window of the minibatch moves the position on to the next minibatch
       while (pass.batch === mb) {
         const i = pass.window;
@@ -296,7 +295,6 @@ export class Trainer {
         }
         const next = plan.windows[i + 1];
         for (const t of [...after.keys()]) if (next && t < next.start - 1) after.delete(t);
-        last = r.finalState as Record<string, Tensor>;
         const report = { step: this.updates, batch: mb, window: w, loss: r.loss ?? 0, gradNorm, ...flow };
         reports.push(report);
         pass.lossSum += report.loss;
@@ -304,7 +302,7 @@ export class Trainer {
         pass.window++;
         // the position moves on before onStep, so that a state taken there resumes after this step
         if (pass.window === plan.windows.length) {
-          if (this.options.stateful) this.carried[mb] = last;
+          if (this.options.stateful) this.carried[mb] = r.finalState as Record<string, Tensor>;
           pass.batch++;
           pass.window = 0;
           pass.entering = undefined;

@@ -169,7 +169,7 @@ export class Trainer {
   }
 
   /**
-   * Restores a {@link state}: the parameters (in place, names and shapes
+   * Restores a {@link Trainer.state}: the parameters (in place, names and shapes
    * checked), the optimizer, the counts and carried states; a saved position
    * makes the next {@link fit} go on from there instead of starting a pass.
    */

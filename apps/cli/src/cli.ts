@@ -123,6 +123,9 @@ function unrollCommand(io: CliIo): Command {
     .option("--stateful", "carry the final state into the next epoch")
     .option("--quiet", "no progress bar or summary")
     .option("--log <file>", "write one JSON line per optimizer step (by BPTT with its gradient flow: deltaNorms and gradNorms)")
+    .option("--snapshot <file>", "write the whole training state (weights, optimizer, position) atomically, to resume from")
+    .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
+    .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
     .action(withMemoryHint(trainCommand));
 
   program

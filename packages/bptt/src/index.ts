@@ -19,6 +19,7 @@ export * from "./optim/index.js";
 export * from "./init.js";
 export * from "./rows.js";
 export * from "./trainer.js";
+export * from "./trainer-state.js";
 export * from "./rtrl-memory.js";
 export * from "./memory-budget.js";
 export * from "./input-error.js";

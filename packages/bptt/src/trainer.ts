@@ -1,6 +1,6 @@
 import { InputError } from "./input-error.js";
 import { ownEntry } from "./own-entry.js";
-import { dtypeOf, full, resolveShape, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { dtypeOf, full, resolveShape, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { dataSize, maskOfLengths, sliceSteps, stepView, type SequenceData } from "./data.js";
 import { gradientFlowOf, type GradientFlow } from "./gradient-flow.js";
@@ -12,6 +12,17 @@ import { checkWindowMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 import { selectRows } from "./rows.js";
+import {
+  loadNumber,
+  loadOptimizerState,
+  loadTensors,
+  saveNumber,
+  saveOptimizerState,
+  saveTensors,
+  TRAINER_STATE_VERSION,
+  type SavedSensitivities,
+  type TrainerState,
+} from "./trainer-state.js";
 
 /** Options of a {@link Trainer}. */
 export interface TrainerOptions {
@@ -91,6 +102,11 @@ export class Trainer {
   private carried: (Record<string, Tensor> | undefined)[] = [];
   private carriedSensitivities: (Sensitivities | undefined)[] = [];
   private updates = 0;
+  private passes = 0;
+  /** Where the running pass of {@link fit} stands, kept current for {@link state}. */
+  private pass: Pass | undefined;
+  /** The position {@link restore} left for the next {@link fit}. */
+  private resumeAt: Pass | undefined;
   private compiler: WindowCompiler | undefined;
 
   constructor(
@@ -101,10 +117,11 @@ export class Trainer {
     private readonly options: TrainerOptions,
   ) {}
 
-  /** Forgets carried states (and RTRL's sensitivities): the next call starts from the data's initial state. */
+  /** Forgets carried states (and RTRL's sensitivities) and any restored position: the next call starts a pass from the data's initial state. */
   resetState(): void {
     this.carried = [];
     this.carriedSensitivities = [];
+    this.resumeAt = undefined;
   }
 
   /** The state carried into the next call for each minibatch (empty unless stateful). */
@@ -150,9 +167,108 @@ export class Trainer {
     checkWindowMemory(program, this.options.memoryBudget ?? defaultMemoryBudget());
   }
 
-  /** One pass over the data; `onStep` runs after every optimizer step. */
+  /** Passes of {@link fit} completed so far (an interrupted one not counted). */
+  get epochs(): number {
+    return this.passes;
+  }
+
+  /**
+   * The whole training state as plain JSON-able data: parameters, optimizer,
+   * step and pass counts, carried states, and, when taken between the
+   * optimizer steps of a pass (from `onStep`), where that pass stands. A
+   * fresh Trainer on the same program, options and data that {@link restore}s
+   * it continues bit-identically. {@link fitStream} positions are not saved:
+   * the stream is the caller's.
+   */
+  state(): TrainerState {
+    const p = this.pass;
+    const saveSens = (s: Sensitivities): SavedSensitivities => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, saveTensors(v)]));
+    return {
+      version: TRAINER_STATE_VERSION,
+      dtype: this.dtype(),
+      steps: this.updates,
+      epochs: this.passes,
+      params: saveTensors(this.params),
+      optimizer: saveOptimizerState(this.options.optimizer.state()),
+      carried: Array.from(this.carried, (s) => (s ? saveTensors(s) : null)),
+      carriedSensitivities: Array.from(this.carriedSensitivities, (s) => (s ? saveSens(s) : null)),
+      position: p
+        ? {
+            batch: p.batch,
+            window: p.window,
+            entering: p.entering ? saveTensors(p.entering) : null,
+            kept: Object.fromEntries([...p.kept].map(([t, s]) => [String(t), saveTensors(s)])),
+            state: p.state ? saveTensors(p.state) : null,
+            sensitivities: p.sensitivities ? saveSens(p.sensitivities) : null,
+            lossSum: saveNumber(p.lossSum),
+            windowsDone: p.windowsDone,
+          }
+        : null,
+    };
+  }
+
+  /**
+   * Restores a {@link Trainer.state}: the parameters (in place, names and shapes
+   * checked), the optimizer, the counts and carried states; a saved position
+   * makes the next {@link fit} go on from there instead of starting a pass.
+   */
+  restore(state: TrainerState): void {
+    if (state.version !== TRAINER_STATE_VERSION) throw new InputError(`trainer state version ${state.version} is not ${TRAINER_STATE_VERSION}`);
+    const dtype = this.dtype();
+    if (state.dtype !== dtype) throw new InputError(`trainer state dtype is ${state.dtype} but the parameters are ${dtype}`);
+    const names = Object.keys(this.params).sort().join(", ");
+    if (Object.keys(state.params).sort().join(", ") !== names) {
+      throw new InputError(`trainer state params are ${Object.keys(state.params).sort().join(", ")}, not this model's ${names}`);
+    }
+    const params = loadTensors(state.params, dtype, "params");
+    for (const [name, p] of Object.entries(this.params)) {
+      if (params[name].shape.join(",") !== p.shape.join(",")) {
+        throw new InputError(`params.${name}: shape [${params[name].shape.join(", ")}] but the model expects [${p.shape.join(", ")}]`);
+      }
+    }
+    try {
+      this.options.optimizer.load(loadOptimizerState(state.optimizer));
+    } catch (e) {
+      throw new InputError(`optimizer: ${(e as Error).message}`);
+    }
+    for (const [name, p] of Object.entries(this.params)) p.data.set(params[name].data);
+    const loadSens = (s: SavedSensitivities, field: string): Sensitivities =>
+      Object.fromEntries(Object.entries(s).map(([k, v]) => [k, loadTensors(v, dtype, `${field}.${k}`)]));
+    this.updates = state.steps;
+    this.passes = state.epochs;
+    this.carried = state.carried.map((s, i) => (s ? loadTensors(s, dtype, `carried[${i}]`) : undefined));
+    this.carriedSensitivities = state.carriedSensitivities.map((s, i) => (s ? loadSens(s, `carriedSensitivities[${i}]`) : undefined));
+    const p = state.position;
+    this.pass = undefined;
+    this.resumeAt = p
+      ? {
+          batch: p.batch,
+          window: p.window,
+          ...(p.entering ? { entering: loadTensors(p.entering, dtype, "position.entering") } : {}),
+          kept: new Map(Object.entries(p.kept).map(([t, s]) => [Number(t), loadTensors(s, dtype, `position.kept.${t}`)])),
+          ...(p.state ? { state: loadTensors(p.state, dtype, "position.state") } : {}),
+          ...(p.sensitivities ? { sensitivities: loadSens(p.sensitivities, "position.sensitivities") } : {}),
+          lossSum: loadNumber(p.lossSum),
+          windowsDone: p.windowsDone,
+        }
+      : undefined;
+  }
+
+  /**
+   * One pass over the data; `onStep` runs after every optimizer step. After
+   * {@link restore} of a state taken mid-pass, it goes on from there, and
+   * its result covers the steps it ran (its `loss` the whole pass's).
+   */
   async fit(data: SequenceData, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
-    if (isForwardMethod(this.options.method)) return this.fitOnline(data, onStep);
+    const pass = this.startPass();
+    const result = isForwardMethod(this.options.method) ? await this.fitOnline(data, pass, onStep) : await this.fitWindows(data, pass, onStep);
+    this.passes++;
+    this.pass = undefined;
+    return result;
+  }
+
+  /** {@link fit} by BPTT: each minibatch in the windows of the truncation plan. */
+  private async fitWindows(data: SequenceData, pass: Pass, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
     const { steps: T, batch: B } = dataSize(this.program, data);
     const plan = planWindows(T, this.options.truncation ?? { kind: "full" });
     if (plan.windows.length > 1 && this.program.stages.some((s) => s.reverse)) {
@@ -160,30 +276,42 @@ export class Trainer {
     }
     const size = this.options.batchSize ?? B;
     if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);
+    checkPosition(pass, Math.ceil(B / size), plan.windows.length);
     const dtype = dtypeOf(Object.values(data.sequences)[0].data);
     const mask = data.lengths ? maskOfLengths(data.lengths, T, dtype) : undefined;
     const overlapping = plan.windows.some((w, i) => i > 0 && w.start < plan.windows[i - 1].end);
     this.checkMemory(data);
     const reports: StepReport[] = [];
-    for (let mb = 0, from = 0; from < B; mb++, from += size) {
+    while (pass.batch * size < B) {
+      const mb = pass.batch;
+      const from = mb * size;
       const to = Math.min(B, from + size);
       const rows = (t: Tensor, axis: number): Tensor => (from === 0 && to === B ? t : selectRows(t, from, to, axis));
       const sequences = Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, rows(v, 1)]));
-      const entering: Record<string, Tensor> = {};
-      for (const [name, info] of Object.entries(this.program.states)) {
-        const given = ownEntry(data.initialState, name);
-        entering[name] =
-          (this.options.stateful ? ownEntry(this.carried[mb], name) : undefined) ??
-          (given ? rows(given, 0) : full(resolveShape(info.shape, to - from), info.init, dtype));
+      if (pass.window === 0) {
+        const entering: Record<string, Tensor> = {};
+        for (const [name, info] of Object.entries(this.program.states)) {
+          const given = ownEntry(data.initialState, name);
+          entering[name] =
+            (this.options.stateful ? ownEntry(this.carried[mb], name) : undefined) ??
+            (given ? rows(given, 0) : full(resolveShape(info.shape, to - from), info.init, dtype));
+        }
+        pass.entering = entering;
+        pass.kept = new Map();
       }
+      const entering = pass.entering!;
       // state after each step, kept only as long as a later window may start there
-      const after = new Map<number, Record<string, Tensor>>();
-      let last = entering;
-      for (const [i, w] of plan.windows.entries()) {
+      const after = pass.kept;
+      // the last window of the minibatch moves the position on to the next minibatch
+      while (pass.batch === mb) {
+        const i = pass.window;
+        const w = plan.windows[i];
+        const initialState = w.start === 0 ? entering : after.get(w.start - 1);
+        if (!initialState) throw new InputError(`the restored position (minibatch ${mb}, window ${i}) lacks the state after step ${w.start - 1}`);
         const r = await this.loaded.runWindow({
           params: this.params,
           sequences: Object.fromEntries(Object.entries(sequences).map(([k, v]) => [k, sliceSteps(v, w.start, w.end)])),
-          initialState: w.start === 0 ? entering : after.get(w.start - 1)!,
+          initialState,
           ...(mask ? { mask: sliceSteps(rows(mask, 1), w.start, w.end) } : {}),
           lossFrom: w.lossStart - w.start,
           firstStep: w.start,
@@ -202,20 +330,28 @@ export class Trainer {
             }
             after.set(t, s);
           }
-          const next = plan.windows[i + 1];
-          for (const t of [...after.keys()]) if (next && t < next.start - 1) after.delete(t);
         } else {
           after.set(w.end - 1, r.finalState as Record<string, Tensor>);
         }
-        last = r.finalState as Record<string, Tensor>;
+        const next = plan.windows[i + 1];
+        for (const t of [...after.keys()]) if (next && t < next.start - 1) after.delete(t);
         const report = { step: this.updates, batch: mb, window: w, loss: r.loss ?? 0, gradNorm, ...flow };
         reports.push(report);
+        pass.lossSum += report.loss;
+        pass.windowsDone++;
+        pass.window++;
+        // the position moves on before onStep, so that a state taken there resumes after this step
+        if (pass.window === plan.windows.length) {
+          if (this.options.stateful) this.carried[mb] = r.finalState as Record<string, Tensor>;
+          pass.batch++;
+          pass.window = 0;
+          pass.entering = undefined;
+          pass.kept = new Map();
+        }
         await onStep?.(report);
       }
-      if (this.options.stateful) this.carried[mb] = last;
     }
-    const loss = reports.reduce((a, r) => a + r.loss, 0) / Math.max(1, reports.length);
-    return { loss, steps: reports };
+    return { loss: pass.lossSum / Math.max(1, pass.windowsDone), steps: reports };
   }
 
   /**
@@ -257,12 +393,15 @@ export class Trainer {
   }
 
   /** {@link fit} under RTRL: each minibatch's sequence in windows of `updateEvery` steps, state and sensitivities carried. */
-  private async fitOnline(data: SequenceData, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
-    const { batch: B } = dataSize(this.program, data);
+  private async fitOnline(data: SequenceData, pass: Pass, onStep?: (report: StepReport) => void | Promise<void>): Promise<FitResult> {
+    const { steps: T, batch: B } = dataSize(this.program, data);
     const size = this.options.batchSize ?? B;
     if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);
+    checkPosition(pass, Math.ceil(B / size), Math.ceil(T / (this.options.updateEvery ?? T)));
     const reports: StepReport[] = [];
-    for (let mb = 0, from = 0; from < B; mb++, from += size) {
+    while (pass.batch * size < B) {
+      const mb = pass.batch;
+      const from = mb * size;
       const to = Math.min(B, from + size);
       const rows = (t: Tensor, axis: number): Tensor => (from === 0 && to === B ? t : selectRows(t, from, to, axis));
       const part: SequenceData = {
@@ -270,15 +409,47 @@ export class Trainer {
         ...(data.initialState ? { initialState: Object.fromEntries(Object.entries(data.initialState).map(([k, v]) => [k, rows(v, 0)])) } : {}),
         ...(data.lengths ? { lengths: data.lengths.slice(from, to) } : {}),
       };
-      const carried = this.options.stateful ? { state: this.carried[mb], sensitivities: this.carriedSensitivities[mb] } : {};
-      const left = await this.runWindows(part, mb, 0, carried, reports, onStep);
-      if (this.options.stateful) {
-        this.carried[mb] = left.state;
-        this.carriedSensitivities[mb] = left.sensitivities;
-      }
+      const carried: Carried =
+        pass.window > 0
+          ? { ...(pass.state ? { state: pass.state } : {}), ...(pass.sensitivities ? { sensitivities: pass.sensitivities } : {}) }
+          : this.options.stateful
+            ? { state: this.carried[mb], sensitivities: this.carriedSensitivities[mb] }
+            : {};
+      // the position moves on before onStep, so that a state taken there resumes after this step
+      const advance = (left: Carried, loss: number, lastWindow: boolean): void => {
+        pass.lossSum += loss;
+        pass.windowsDone++;
+        if (lastWindow) {
+          if (this.options.stateful) {
+            this.carried[mb] = left.state;
+            this.carriedSensitivities[mb] = left.sensitivities;
+          }
+          pass.batch++;
+          pass.window = 0;
+          pass.state = undefined;
+          pass.sensitivities = undefined;
+        } else {
+          pass.window++;
+          pass.state = left.state;
+          pass.sensitivities = left.sensitivities;
+        }
+      };
+      await this.runWindows(part, mb, 0, carried, reports, onStep, { first: pass.window, advance });
     }
-    const loss = reports.reduce((a, r) => a + r.loss, 0) / Math.max(1, reports.length);
-    return { loss, steps: reports };
+    return { loss: pass.lossSum / Math.max(1, pass.windowsDone), steps: reports };
+  }
+
+  /** The pass {@link fit} runs: the one {@link restore} left, or a fresh one. */
+  private startPass(): Pass {
+    this.pass = this.resumeAt ?? { batch: 0, window: 0, kept: new Map(), lossSum: 0, windowsDone: 0 };
+    this.resumeAt = undefined;
+    return this.pass;
+  }
+
+  /** The parameters' precision. */
+  private dtype(): Dtype {
+    const first = Object.values(this.params)[0];
+    return first ? dtypeOf(first.data) : "float64";
   }
 
   /** Runs one batch's sequence in windows of `updateEvery` steps with an update after each, carrying the state (and RTRL's sensitivities). */
@@ -289,6 +460,7 @@ export class Trainer {
     carried: Carried,
     reports: StepReport[],
     onStep?: (report: StepReport) => void | Promise<void>,
+    at?: WindowsPosition,
   ): Promise<Carried> {
     const { steps: T, batch: B } = dataSize(this.program, data);
     const method = this.options.method;
@@ -310,7 +482,7 @@ export class Trainer {
       state[name] = ownEntry(carried.state, name) ?? ownEntry(data.initialState, name) ?? full(resolveShape(info.shape, B), info.init, dtype);
     }
     let sensitivities = carried.sensitivities;
-    for (let start = 0; start < T; start += every) {
+    for (let start = (at?.first ?? 0) * every; start < T; start += every) {
       const end = Math.min(T, start + every);
       const r = await this.loaded.runWindow({
         params: this.params,
@@ -337,6 +509,7 @@ export class Trainer {
         ...flow,
       };
       reports.push(report);
+      at?.advance({ state, ...(sensitivities ? { sensitivities } : {}) }, report.loss, end === T);
       await onStep?.(report);
     }
     return { state, sensitivities };
@@ -368,4 +541,42 @@ interface Carried {
   readonly state?: Readonly<Record<string, Tensor>>;
   /** The sensitivities. */
   readonly sensitivities?: Sensitivities;
+}
+
+/** Where a pass of {@link Trainer.fit} stands: the in-memory form of {@link SavedPosition}. */
+interface Pass {
+  /** Minibatch of the next window. */
+  batch: number;
+  /** Index of the next window within the minibatch. */
+  window: number;
+  /** BPTT: the state entering the minibatch. */
+  entering?: Record<string, Tensor>;
+  /** BPTT: the state after step t, for the steps later windows start after. */
+  kept: Map<number, Record<string, Tensor>>;
+  /** RTRL: the state entering the next window. */
+  state?: Readonly<Record<string, Tensor>>;
+  /** RTRL: the sensitivities entering the next window. */
+  sensitivities?: Sensitivities;
+  /** Sum of the window losses so far. */
+  lossSum: number;
+  /** Windows done so far. */
+  windowsDone: number;
+}
+
+/** Where {@link Trainer.fit} under RTRL starts a minibatch's windows, and how it moves the position on after each. */
+interface WindowsPosition {
+  /** Index of the first window to run. */
+  readonly first: number;
+  /** Called after each update, before `onStep`, with what the next window needs. */
+  readonly advance: (left: Carried, loss: number, lastWindow: boolean) => void;
+}
+
+/** Throws when a restored position does not fit this data's minibatches and windows (other data than the state was taken on). */
+function checkPosition(pass: Pass, batches: number, windows: number): void {
+  const inside = pass.batch < batches ? pass.window < windows : pass.batch === batches && pass.window === 0;
+  if (!inside) {
+    throw new InputError(
+      `the restored position (minibatch ${pass.batch}, window ${pass.window}) is outside this data's ${batches} minibatches of ${windows} windows`,
+    );
+  }
 }

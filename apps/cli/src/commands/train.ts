@@ -1,11 +1,30 @@
-import { createOptimizer, isOptimizerName, optimizerNames, planWindows, Trainer, type Optimizer } from "@unroll/bptt";
+import {
+  createOptimizer,
+  isOptimizerName,
+  loadNumber,
+  optimizerNames,
+  planWindows,
+  saveNumber,
+  Trainer,
+  type Optimizer,
+  type TrainerOptions,
+} from "@unroll/bptt";
 import { createBackend } from "../backends.js";
-import { checkWritable, writeJsonAtomic } from "../files.js";
+import { checkWritable, readJson, writeJsonAtomic, writeTextAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { TrainProgress } from "../progress.js";
 import { parseMethod, type MethodOptions } from "../method-options.js";
 import { parseTruncation } from "../truncation-options.js";
-import { UserError } from "../user-error.js";
+import {
+  checkSnapshotMatches,
+  contentDigest,
+  readSnapshot,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  snapshotToText,
+  type SnapshotSettings,
+} from "../snapshot-file.js";
+import { blameFile, UserError } from "../user-error.js";
 import { weightsToJson } from "../weights.js";
 
 /** Options of `unroll train`. */
@@ -44,6 +63,12 @@ export interface TrainCommandOptions extends CommonOptions, MethodOptions {
   readonly quiet?: boolean;
   /** JSON-lines log path. */
   readonly log?: string;
+  /** Where to write the training state, atomically. */
+  readonly snapshot?: string;
+  /** Write the snapshot every this many optimizer steps. */
+  readonly snapshotEvery?: string;
+  /** A snapshot to continue from. */
+  readonly resume?: string;
 }
 
 function num(name: string, v: string | undefined, check: (n: number) => boolean = Number.isFinite): number | undefined {
@@ -79,12 +104,24 @@ function makeOptimizer(o: TrainCommandOptions): Optimizer {
   }
 }
 
-/** `unroll train`: trains and saves the weights atomically. */
+/**
+ * `unroll train`: trains and saves the weights atomically; with `--snapshot`
+ * it also writes the whole training state every N steps and at the end, and
+ * with `--resume` it continues from such a state.
+ */
 export async function trainCommand(o: TrainCommandOptions): Promise<void> {
-  if (o.weights === undefined && o.seed === undefined) throw new UserError("give starting weights with --weights FILE or fresh ones with --seed N");
-  if (o.weights !== undefined && o.seed !== undefined) throw new UserError("give either --weights or --seed, not both");
+  if (o.resume !== undefined) {
+    if (o.weights !== undefined || o.seed !== undefined) {
+      throw new UserError("--resume continues from the snapshot's weights: give neither --weights nor --seed with it");
+    }
+  } else {
+    if (o.weights === undefined && o.seed === undefined) throw new UserError("give starting weights with --weights FILE or fresh ones with --seed N");
+    if (o.weights !== undefined && o.seed !== undefined) throw new UserError("give either --weights or --seed, not both");
+  }
+  if (o.snapshotEvery !== undefined && o.snapshot === undefined) throw new UserError("--snapshot-every N needs --snapshot FILE");
   checkWritable(o.save, "--save");
   if (o.log !== undefined) checkWritable(o.log, "--log");
+  if (o.snapshot !== undefined) checkWritable(o.snapshot, "--snapshot");
   const truncation = parseTruncation(o);
   const { method } = parseMethod(o);
   const updateEvery = num("--online", o.online, positiveInt);
@@ -96,12 +133,23 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
   const clipNorm = num("--clip-norm", o.clipNorm, positive);
   const clipValue = num("--clip-value", o.clipValue, positive);
   const checkpointEvery = num("--checkpoint", o.checkpoint, positiveInt);
-  const { program, params, data, dtype, memoryBudget } = loadInputs(o, false, "train it");
+  const snapshotEvery = num("--snapshot-every", o.snapshotEvery, positiveInt);
+  // under --resume the snapshot's parameters replace these placeholders
+  const { program, params, data, dtype, memoryBudget } = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it");
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
   const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
-  const total = epochs * windows * Math.ceil(batch / (batchSize ?? batch));
+  const perEpoch = windows * Math.ceil(batch / (batchSize ?? batch));
+  const total = epochs * perEpoch;
+  const settings = trainSettings(o, { truncation, method, updateEvery, batchSize, clipNorm, clipValue });
+  const identity = { model: contentDigest(readJson(o.model, "model")), data: contentDigest(readJson(o.data, "data")), settings };
+  // everything about the snapshot is checked before anything is written
+  const resumed = o.resume !== undefined ? readSnapshot(o.resume) : undefined;
+  if (resumed) {
+    checkSnapshotMatches(o.resume!, resumed, identity);
+    const at = resumed.trainer.epochs + (resumed.trainer.position ? 1 : 0);
+    if (at > epochs) throw new UserError(`${o.resume} is already in epoch ${at}, past --epochs ${epochs}`);
+  }
   const backend = createBackend(o.backend);
-  let progress: TrainProgress | undefined;
   try {
     const loaded = await backend.load(program, { dtype, memoryBudget });
     const trainer = new Trainer(loaded, program, params, {
@@ -119,20 +167,74 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
     });
     // refused over the memory budget before the log file is created
     trainer.checkMemory(data);
-    const bar = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}) });
-    progress = bar;
     let first = NaN;
     let last = NaN;
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const r = await trainer.fit(data, (s) => bar.step(epoch, s));
-      if (epoch === 1) first = r.loss;
-      last = r.loss;
+    if (resumed) {
+      blameFile(o.resume!, () => trainer.restore(resumed.trainer));
+      first = loadNumber(resumed.losses.first ?? "NaN");
+      last = loadNumber(resumed.losses.last ?? "NaN");
     }
-    bar.stop();
+    const startedAt = trainer.steps;
+    const snapshot = (): void => {
+      if (o.snapshot === undefined) return;
+      const losses = { first: Number.isNaN(first) ? null : saveNumber(first), last: Number.isNaN(last) ? null : saveNumber(last) };
+      writeTextAtomic(o.snapshot, snapshotToText({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...identity, losses, trainer: trainer.state() }));
+    };
+    const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}), ...(resumed ? { done: startedAt } : {}) });
+    try {
+      // by default a snapshot at the end of each epoch
+      const every = snapshotEvery ?? perEpoch;
+      while (trainer.epochs < epochs) {
+        const epoch = trainer.epochs + 1;
+        const r = await trainer.fit(data, (s) => {
+          progress.step(epoch, s);
+          if (s.step % every === 0) snapshot();
+        });
+        if (epoch === 1) first = r.loss;
+        last = r.loss;
+      }
+      progress.stop();
+      snapshot();
+    } finally {
+      progress.stop();
+    }
     writeJsonAtomic(o.save, weightsToJson(params));
-    if (!o.quiet) process.stderr.write(`trained ${trainer.steps} steps: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
+    if (!o.quiet) {
+      const from = startedAt > 0 ? ` (resumed after step ${startedAt})` : "";
+      process.stderr.write(`trained ${trainer.steps} steps${from}: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
+    }
   } finally {
-    progress?.stop();
     await backend.dispose();
   }
+}
+
+/**
+ * The settings a resumed run must share with the one that wrote the snapshot:
+ * everything that changes the numbers. Not among them: --epochs (a resume may
+ * train longer), --backend and --workers (backends compute the same numbers, to rounding),
+ * --checkpoint (recomputation changes memory, not values), and the outputs.
+ */
+function trainSettings(
+  o: TrainCommandOptions,
+  parsed: Pick<TrainerOptions, "truncation" | "method" | "updateEvery" | "batchSize" | "clipNorm" | "clipValue">,
+): SnapshotSettings {
+  const given = (v: string | undefined): number | null => (v === undefined ? null : Number(v));
+  return {
+    dtype: o.dtype,
+    optimizer: o.optimizer,
+    lr: Number(o.lr),
+    momentum: given(o.momentum),
+    beta1: given(o.beta1),
+    beta2: given(o.beta2),
+    alpha: given(o.alpha),
+    eps: given(o.eps),
+    weightDecay: given(o.weightDecay),
+    truncation: { ...(parsed.truncation ?? { kind: "full" }) },
+    method: parsed.method ?? "bptt",
+    online: parsed.updateEvery ?? null,
+    batchSize: parsed.batchSize ?? null,
+    clipNorm: parsed.clipNorm ?? null,
+    clipValue: parsed.clipValue ?? null,
+    stateful: o.stateful ?? false,
+  };
 }

@@ -52,9 +52,10 @@ const paths: CliPaths = {
 async function runChecked(args: string[]): Promise<{ code: number; stderr: string }> {
   let stderr = "";
   const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t) };
-  // plan and viz still print their report to the process's stdout, not to io.stdout: keep it out of the test's output
-  const quiet = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const r = await outcomeOf(() => runUnroll(args, io)).finally(() => quiet.mockRestore());
+  // every command writes through io: nothing may reach the process's own stdout
+  const stray = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const r = await outcomeOf(() => runUnroll(args, io)).finally(() => stray.mockRestore());
+  expect(stray, `unroll ${args.join(" ")}: wrote to process.stdout, not io.stdout`).not.toHaveBeenCalled();
   expectNoPollution(prototypes);
   const what = `unroll ${args.join(" ")}`;
   if (!r.ok) throw new Error(`${what}: runUnroll threw ${String(r.error)}`);

@@ -1,12 +1,13 @@
 import { Command, Option } from "commander";
 import { optimizerNames } from "@unroll/bptt";
 import { gradCommand } from "./commands/grad.js";
-import { planCommand } from "./commands/plan.js";
+import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
-import { trainCommand } from "./commands/train.js";
-import { vizCommand } from "./commands/viz.js";
+import { trainCommand, type TrainCommandOptions } from "./commands/train.js";
+import { vizCommand, type VizCommandOptions } from "./commands/viz.js";
 import { backendHelp, withWorkers } from "./backends.js";
 import { failureOf } from "./failure.js";
+import { processIo, type CliIo } from "./io.js";
 import { withMemoryHint } from "./memory-options.js";
 
 const MAX_MEMORY_HELP =
@@ -45,17 +46,6 @@ function truncation(cmd: Command): Command {
     .option("--k2 <B>", "BPTT(k1, k2): backpropagate through the last k2 steps")
     .option("--checkpoint <N>", "keep the state every N steps and recompute the rest in backward (saves memory)");
 }
-
-/** Where the CLI writes: standard output and standard error, or a test's buffers. */
-export interface CliIo {
-  /** Writes to standard output. */
-  readonly stdout: (text: string) => void;
-  /** Writes to standard error. */
-  readonly stderr: (text: string) => void;
-}
-
-/** The process's standard output and error. */
-export const processIo: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) };
 
 /** The `unroll` command and its subcommands, made fresh for each run (commander keeps parsed values on the command). */
 function unrollCommand(io: CliIo): Command {
@@ -101,7 +91,7 @@ function unrollCommand(io: CliIo): Command {
     .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
     .option("--online <N>", "--method rtrl or snap1: an update every N steps")
     .option("--max-memory <MiB>", "memory budget the estimate is compared with (default: half the memory available)")
-    .action(withMemoryHint(planCommand));
+    .action(withMemoryHint((o: PlanCommandOptions) => planCommand(o, io)));
 
   method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
     .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")
@@ -126,7 +116,7 @@ function unrollCommand(io: CliIo): Command {
     .option("--snapshot <file>", "write the whole training state (weights, optimizer, position) atomically, to resume from")
     .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
     .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
-    .action(withMemoryHint(trainCommand));
+    .action(withMemoryHint((o: TrainCommandOptions) => trainCommand(o, io)));
 
   program
     .command("viz")
@@ -149,7 +139,7 @@ function unrollCommand(io: CliIo): Command {
         12 steps unrolled: the forward scan, then per window its scans in order,
         the gradient flowing back, the cut at each window's start, the recompute passes`,
     )
-    .action(vizCommand);
+    .action((o: VizCommandOptions) => vizCommand(o, io));
 
   return program;
 }
@@ -176,3 +166,5 @@ export function reportFailure(e: unknown, io: CliIo = processIo): number {
   if (process.env.UNROLL_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
   return exitCode;
 }
+
+export type { CliIo } from "./io.js";

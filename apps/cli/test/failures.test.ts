@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NonFiniteError } from "@unroll/bptt";
 import { WorkerError } from "@unroll/backend-workers";
 import { runUnroll, type CliIo } from "../src/cli.js";
@@ -33,6 +33,23 @@ describe("every failure is one line and an exit code, never a stack trace", () =
     const r = await inProcess(["train", "--model", model, "--data", data, "--seed", "1", "--lr", "0.1", "--save", join(dir, "w.json")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: required option '--optimizer <name>' not specified\n(add --help for the options)\n");
+  });
+
+  it("in-process, the commands write through the given io, nothing to the process's streams", async () => {
+    const stray = vi.spyOn(process.stdout, "write");
+    try {
+      const plan = await inProcess(["plan", "--model", model, "--data", data]);
+      const viz = await inProcess(["viz", "--model", model, "--out", join(dir, "m.svg")]);
+      const trained = await inProcess([...train.filter((a) => a !== "--quiet"), "--save", join(dir, "io.json")]);
+      expect(plan).toMatchObject({ code: 0, stderr: "" });
+      expect(plan.stdout).toContain("window");
+      expect(viz).toMatchObject({ code: 0, stdout: `wrote ${join(dir, "m.svg")}: Step graph of model.json\n` });
+      expect(trained.code).toBe(0);
+      expect(trained.stderr).toMatch(/^trained 1 steps: loss .* -> .*; weights saved to /);
+      expect(stray).not.toHaveBeenCalled();
+    } finally {
+      stray.mockRestore();
+    }
   });
 
   it("--help still prints the help (exit 0)", async () => {

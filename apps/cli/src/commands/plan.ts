@@ -21,6 +21,7 @@ import { readJson } from "../files.js";
 import { parseDtype } from "../load-inputs.js";
 import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
 import { blameFile, UserError } from "../user-error.js";
+import { processIo, type CliIo } from "../io.js";
 
 /** Options of `unroll plan`. */
 export interface PlanCommandOptions extends TruncationOptions {
@@ -51,7 +52,7 @@ export interface PlanCommandOptions extends TruncationOptions {
  * estimate is compared with the memory budget, and a plan above it is said
  * to be one that grad and train would refuse.
  */
-export function planCommand(opts: PlanCommandOptions): void {
+export function planCommand(opts: PlanCommandOptions, io: CliIo = processIo): void {
   const dtype = parseDtype(opts.dtype);
   const truncation = parseTruncation(opts);
   const budget = parseMaxMemory(opts.maxMemory);
@@ -72,14 +73,14 @@ export function planCommand(opts: PlanCommandOptions): void {
     const p = compiler.compile({ ...shape, steps, gradients: false });
     const text = formatWindowProgram(p, materialized);
     const peak = estimateWindowMemory(p, materialized).peak;
-    process.stdout.write(
+    io.stdout(
       opts.json
         ? `${JSON.stringify({ steps, batch, forwardOnly: true, program: windowProgramToJson(p), memory: { peak, ...budgetJson(peak, budget) } })}\n`
         : `${steps} steps × batch ${batch}, forward only (the model has no loss)\n\n${text}\n${budgetLine(peak, budget, "run")}\n`,
     );
     return;
   }
-  if (opts.method === "rtrl" || opts.method === "snap1") return planRtrl(opts, opts.method, compiler, { ...shape, steps }, materialized, budget);
+  if (opts.method === "rtrl" || opts.method === "snap1") return planRtrl(opts, opts.method, compiler, { ...shape, steps }, materialized, budget, io);
   if (opts.online !== undefined) throw new UserError("--online N plans RTRL's updates: give --method rtrl or snap1");
   const plan = planWindows(steps, truncation);
   checkTruncatable(program, plan);
@@ -95,7 +96,7 @@ export function planCommand(opts: PlanCommandOptions): void {
       programs: run.windows.map((w) => ({ planWindows: w.planWindows, program: windowProgramToJson(w.program), memory: w.memory })),
       memory: { accumulators: run.accumulators, peak: run.peak, ...budgetJson(run.peak, budget) },
     };
-    process.stdout.write(`${JSON.stringify(json)}\n`);
+    io.stdout(`${JSON.stringify(json)}\n`);
     return;
   }
   const shown = 8;
@@ -117,7 +118,7 @@ export function planCommand(opts: PlanCommandOptions): void {
     out.push("", `the program of ${which}:`, formatWindowProgram(w.program, materialized));
   }
   out.push("", `estimated peak memory of the run: ${formatBytes(run.peak)} (${run.peak} bytes)`, budgetLine(run.peak, budget, "grad and train"));
-  process.stdout.write(`${out.join("\n")}\n`);
+  io.stdout(`${out.join("\n")}\n`);
 }
 
 /** `unroll plan --method rtrl [--online N]`: the RTRL window program, its sensitivities and its memory, which do not depend on the sequence's length. */
@@ -128,6 +129,7 @@ function planRtrl(
   shape: { steps: number; batch: number; dtype: "float32" | "float64"; masked: boolean; givenStates: string[] },
   materialized: ReturnType<typeof materializedBy>,
   budget: number,
+  io: CliIo,
 ): void {
   const { steps, batch, dtype, masked } = shape;
   checkRtrlProgram(compiler.program);
@@ -145,7 +147,7 @@ function planRtrl(
   const memory = estimateWindowMemory(p, materialized);
   const sizes = rtrlMemory(compiler, window, batch, dtype, masked, false, method);
   if (opts.json) {
-    process.stdout.write(
+    io.stdout(
       `${JSON.stringify({ steps, batch, method, updateEvery: window, updates, program: windowProgramToJson(p), memory: { ...memory, ...budgetJson(memory.peak, budget) }, sensitivities: sizes.sensitivities })}\n`,
     );
     return;
@@ -159,7 +161,7 @@ function planRtrl(
     `estimated peak memory of a window: ${formatBytes(memory.peak)} (${memory.peak} bytes)`,
     budgetLine(memory.peak, budget, "grad and train"),
   ];
-  process.stdout.write(`${out.join("\n")}\n`);
+  io.stdout(`${out.join("\n")}\n`);
 }
 
 /** The budget and whether the estimate is above it, for `--json`. */

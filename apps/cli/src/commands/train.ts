@@ -10,6 +10,7 @@ import {
   type TrainerOptions,
 } from "@unroll/bptt";
 import { createBackend } from "../backends.js";
+import { processIo, type CliIo } from "../io.js";
 import { checkWritable, readJson, writeJsonAtomic, writeTextAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { TrainProgress } from "../progress.js";
@@ -109,7 +110,7 @@ function makeOptimizer(o: TrainCommandOptions): Optimizer {
  * it also writes the whole training state every N steps and at the end, and
  * with `--resume` it continues from such a state.
  */
-export async function trainCommand(o: TrainCommandOptions): Promise<void> {
+export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo): Promise<void> {
   if (o.resume !== undefined) {
     if (o.weights !== undefined || o.seed !== undefined) {
       throw new UserError("--resume continues from the snapshot's weights: give neither --weights nor --seed with it");
@@ -201,7 +202,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<void> {
     writeJsonAtomic(o.save, weightsToJson(params));
     if (!o.quiet) {
       const from = startedAt > 0 ? ` (resumed after step ${startedAt})` : "";
-      process.stderr.write(`trained ${trainer.steps} steps${from}: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
+      io.stderr(`trained ${trainer.steps} steps${from}: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
     }
   } finally {
     await backend.dispose();

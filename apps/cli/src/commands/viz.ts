@@ -1,6 +1,7 @@
 import { basename, extname } from "node:path";
 import { loadProgram } from "@unroll/ir";
 import { htmlPage, stepGraphSvg, windowDiagram, windowSvg } from "@unroll/viz";
+import { processIo, type CliIo } from "../io.js";
 import { checkWritable, readJson, writeTextAtomic } from "../files.js";
 import { positiveInteger } from "../positive-integer.js";
 import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
@@ -25,7 +26,7 @@ export interface VizCommandOptions extends TruncationOptions {
  * scheduler runs them: forward and backward scans, the truncation plan's
  * windows and cuts, checkpoints and recompute passes.
  */
-export function vizCommand(opts: VizCommandOptions): void {
+export function vizCommand(opts: VizCommandOptions, io: CliIo = processIo): void {
   const format = extname(opts.out).toLowerCase();
   if (format !== ".svg" && format !== ".html") throw new UserError(`--out must name a .svg or .html file, got "${opts.out}"`);
   checkWritable(opts.out, "--out");
@@ -45,5 +46,5 @@ export function vizCommand(opts: VizCommandOptions): void {
           windowSvg(windowDiagram(program, { steps, truncation, checkpointEvery }), { title: `${name} unrolled over ${steps} steps` }),
         ];
   writeTextAtomic(opts.out, format === ".svg" ? `${svg}\n` : htmlPage(title, [svg]));
-  process.stdout.write(`wrote ${opts.out}: ${title}\n`);
+  io.stdout(`wrote ${opts.out}: ${title}\n`);
 }

@@ -1,14 +1,18 @@
 import { NonFiniteError } from "@unroll/bptt";
 import type { WireError } from "./protocol.js";
 
-/** How a worker failed: it threw inside a call, or it died (exited, crashed, was cancelled). */
-export type WorkerFailure = "threw" | "died";
+/**
+ * How a worker failed: it threw inside a call; it died (exited, crashed, was
+ * cancelled); or it hung, giving no answer within the call's timeout (then the
+ * pool terminated it).
+ */
+export type WorkerFailure = "threw" | "died" | "hung";
 
 /** A call on a pool worker failed; the message names the worker and the cause. */
 export class WorkerError extends Error {
   /** Index of the worker in the pool. */
   readonly worker: number;
-  /** Whether the worker threw (it is still usable) or died (the pool replaces it). */
+  /** Whether the worker threw (it is still usable), or died or hung (the pool replaces it). */
   readonly failure: WorkerFailure;
 
   constructor(worker: number, failure: WorkerFailure, message: string, options?: { cause?: unknown }) {

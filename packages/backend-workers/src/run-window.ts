@@ -1,6 +1,16 @@
 import { addInto, allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Shape, type Tensor } from "@unroll/ir";
-import { checkWindowRequest, countedRows, isForwardMethod, selectRows, type WindowCompiler, type WindowRequest, type WindowResult } from "@unroll/bptt";
+import {
+  checkWindowRequest,
+  countedRows,
+  isForwardMethod,
+  selectRows,
+  type GradientMethod,
+  type WindowCompiler,
+  type WindowRequest,
+  type WindowResult,
+} from "@unroll/bptt";
 import { transfer } from "comlink";
+import { sliceWork, type PoolCall } from "./call-timeout.js";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
 import type { WorkerPool } from "./pool.js";
 import type { RowRange, SliceJob, SliceReply, SliceTensors } from "./protocol.js";
@@ -124,8 +134,16 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
   const replies = await settleInOrder(
     slices.map((rows, k) => {
       const job = run(k, rows);
+      const gradients: false | GradientMethod = settings.gradients ? method : false;
+      const call: PoolCall = {
+        kind: "runWindow",
+        steps: L,
+        rows: rows.to - rows.from,
+        gradients,
+        work: sliceWork(p.program, L, rows.to - rows.from, gradients),
+      };
       return p.pool
-        .call(k, `runWindow (${describeRows(rows)})`, (api) => api.run(job) as Promise<SliceReply>, signal)
+        .call(k, `runWindow (${describeRows(rows)})`, call, (api) => api.run(job) as Promise<SliceReply>, signal)
         .then((reply) => {
           if (!reply.ok) throw reviveWorkerError(k, describeRows(rows), reply.error);
           if (reply.results) gather(full, sliceGrads, k, rows, reply.results);
@@ -206,15 +224,18 @@ function gather(full: BatchResults, sliceGrads: Record<string, Tensor>[], k: num
   if (r.grads) sliceGrads[k] = { ...r.grads };
 }
 
-/** True for failures that end the window at once: a dead worker or a cancellation. */
+/** True for failures that end the window at once: a dead or hung worker, or a cancellation. */
 function isPrompt(e: unknown): boolean {
-  return (e instanceof WorkerError && e.failure === "died") || (e instanceof Error && e.name === "AbortError");
+  return (e instanceof WorkerError && e.failure !== "threw") || (e instanceof Error && e.name === "AbortError");
 }
 
 /**
- * All the slices' results in worker order. A dead worker or an abort rejects
- * at once; errors thrown inside workers wait for the other slices, so the one
- * reported (the lowest worker's) does not depend on timing.
+ * All the slices' results in worker order. A dead or hung worker or an abort
+ * rejects at once; errors thrown inside workers wait for the other slices, so
+ * the one reported (the lowest worker's) does not depend on timing. The other
+ * slices of a window that failed run on (their workers are not stopped) and
+ * write only into this window's own result buffers, which nothing returns or
+ * reuses; a worker's next call is sent when it has answered.
  */
 function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { wrap, type Remote } from "comlink";
+import { releaseProxy, wrap, type Remote } from "comlink";
 import type { Dtype, Program } from "@unroll/ir";
 import type { PoolCall } from "./call-timeout.js";
 import { abortError, WorkerError } from "./errors.js";
@@ -74,9 +74,18 @@ export class WorkerPool {
    * are answered. Rejects with a {@link WorkerError} if the worker throws,
    * dies or does not answer within the timeout of `call` (then it is
    * terminated and replaced), or with an `AbortError` when `signal` aborts
-   * (a call already sent terminates and replaces the worker).
+   * (a call already sent terminates and replaces the worker). When `withdraw`
+   * aborts before the call is sent, it is dropped (and rejects) with the worker
+   * left alone: the rest of a window that has already failed.
    */
-  async call<T>(index: number, what: string, call: PoolCall, fn: (api: Remote<WorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async call<T>(
+    index: number,
+    what: string,
+    call: PoolCall,
+    fn: (api: Remote<WorkerApi>) => Promise<T>,
+    signal?: AbortSignal,
+    withdraw?: AbortSignal,
+  ): Promise<T> {
     if (this.disposed) throw new Error("the workers backend has been disposed");
     const slot = this.ensure(index);
     return this.invoke(
@@ -88,6 +97,7 @@ export class WorkerPool {
         return fn(api);
       },
       signal,
+      withdraw,
     );
   }
 
@@ -132,7 +142,14 @@ export class WorkerPool {
    * Runs one comlink call after the slot's earlier calls, settling on its
    * answer, the worker's death, its timeout or the signal, whichever comes first.
    */
-  private invoke<T>(slot: Slot, what: string, call: PoolCall, fn: (api: Remote<WorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private invoke<T>(
+    slot: Slot,
+    what: string,
+    call: PoolCall,
+    fn: (api: Remote<WorkerApi>) => Promise<T>,
+    signal?: AbortSignal,
+    withdraw?: AbortSignal,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (slot.dead) return reject(this.deathError(slot, what, slot.dead));
       if (signal?.aborted) return reject(abortError(signal));
@@ -151,6 +168,7 @@ export class WorkerPool {
         clearTimeout(timer);
         slot.watchers.delete(onDeath);
         signal?.removeEventListener("abort", onAbort);
+        withdraw?.removeEventListener("abort", onWithdraw);
         if (--slot.busy === 0 && !slot.dead) slot.handle.unref();
         return true;
       };
@@ -171,13 +189,18 @@ export class WorkerPool {
         );
         this.died(slot, cause);
       };
+      const onWithdraw = (): void => {
+        if (!sent && finish()) reject(new Error(`${what} was withdrawn before it was sent`));
+      };
       slot.watchers.add(onDeath);
       signal?.addEventListener("abort", onAbort, { once: true });
+      withdraw?.addEventListener("abort", onWithdraw, { once: true });
       if (slot.busy++ === 0) slot.handle.ref();
       void previous.then(() => {
         if (done) return answered();
         sent = true;
-        if (ms < MAX_TIMER_MS) timer = setTimeout(onTimeout, ms, ms);
+        // one more turn of the event loop before judging: an answer that came while this thread was busy is read first
+        if (ms < MAX_TIMER_MS) timer = setTimeout(() => (timer = setTimeout(onTimeout, 0, ms)), ms);
         Promise.resolve()
           .then(() => fn(slot.api))
           .finally(answered)
@@ -214,6 +237,9 @@ export class WorkerPool {
     if (this.slots[slot.index] === slot) this.slots[slot.index] = undefined;
     for (const w of [...slot.watchers]) w(cause);
     slot.handle.terminate().catch(() => {});
+    // comlink's registry of live proxies holds the endpoint, and through it every call the dead worker never
+    // answered, with its window's buffers: releasing the proxy drops them (its goodbye message goes nowhere)
+    slot.api[releaseProxy]();
     if (this.disposed) return;
     this.log(`worker ${slot.index} ${cause.message}; ${slot.started ? "replacing it" : "it will be restarted at the next call"}`);
     if (slot.started) this.ensure(slot.index);

@@ -131,6 +131,8 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
       return transfer(job, copies);
     };
   }
+  // once the window has failed, its slices not yet sent are dropped: their workers stay free for the next call
+  const failed = new AbortController();
   const replies = await settleInOrder(
     slices.map((rows, k) => {
       const job = run(k, rows);
@@ -143,13 +145,14 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
         work: sliceWork(p.program, L, rows.to - rows.from, gradients),
       };
       return p.pool
-        .call(k, `runWindow (${describeRows(rows)})`, call, (api) => api.run(job) as Promise<SliceReply>, signal)
+        .call(k, `runWindow (${describeRows(rows)})`, call, (api) => api.run(job) as Promise<SliceReply>, signal, failed.signal)
         .then((reply) => {
           if (!reply.ok) throw reviveWorkerError(k, describeRows(rows), reply.error);
           if (reply.results) gather(full, sliceGrads, k, rows, reply.results);
           return reply;
         });
     }),
+    () => failed.abort(),
   );
 
   let loss = 0;
@@ -232,12 +235,13 @@ function isPrompt(e: unknown): boolean {
 /**
  * All the slices' results in worker order. A dead or hung worker or an abort
  * rejects at once; errors thrown inside workers wait for the other slices, so
- * the one reported (the lowest worker's) does not depend on timing. The other
- * slices of a window that failed run on (their workers are not stopped) and
- * write only into this window's own result buffers, which nothing returns or
- * reuses; a worker's next call is sent when it has answered.
+ * the one reported (the lowest worker's) does not depend on timing. After a
+ * prompt failure, slices not yet sent are withdrawn (`onPromptFailure`);
+ * those already running run on (their workers are not stopped) and write only
+ * into this window's own result buffers, which nothing returns or reuses; a
+ * worker's next call is sent when it has answered.
  */
-function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
+function settleInOrder<T>(calls: readonly Promise<T>[], onPromptFailure: () => void): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const values: T[] = new Array<T>(calls.length);
     const errors = new Map<number, unknown>();
@@ -248,7 +252,9 @@ function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
           (v) => void (values[k] = v),
           (e: unknown) => {
             errors.set(k, e);
-            if (isPrompt(e)) reject(e);
+            if (!isPrompt(e)) return;
+            reject(e);
+            onPromptFailure();
           },
         )
         .finally(() => {

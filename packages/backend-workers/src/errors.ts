@@ -20,7 +20,18 @@ export class WorkerError extends Error {
     this.name = "WorkerError";
     this.worker = worker;
     this.failure = failure;
+    formatStackNow(this);
   }
+}
+
+/**
+ * Formats an error's stack at once. Until its `stack` is read, V8 keeps the
+ * frames it was thrown from, with their closures: for an error made inside
+ * the pool, the window's job and buffers, alive as long as the error is.
+ */
+function formatStackNow<E extends Error>(e: E): E {
+  void e.stack;
+  return e;
 }
 
 /** The error a cancelled call rejects with: named `AbortError`, the signal's reason as its cause. */
@@ -29,7 +40,7 @@ export function abortError(signal: AbortSignal): Error {
   const why = reason instanceof Error && reason.name !== "AbortError" ? `: ${reason.message}` : "";
   const e = new Error(`the window was cancelled${why}`, { cause: reason });
   e.name = "AbortError";
-  return e;
+  return formatStackNow(e);
 }
 
 /**
@@ -44,7 +55,7 @@ export function reviveWorkerError(worker: number, where: string, wire: WireError
   if (wire.name === "NonFiniteError" && wire.site) {
     const e = new NonFiniteError(wire.site, NaN);
     e.message = `${prefix}: ${wire.message}`;
-    return e;
+    return formatStackNow(e);
   }
   return new WorkerError(worker, "threw", `${prefix} failed: ${wire.message}`, { cause });
 }

@@ -17,7 +17,8 @@ import { watchThreads } from "./thread-census.js";
 // back is compared with the CPU backend's (float64, 1e-12); every failure must
 // be a WorkerError (or an AbortError for an aborted call) within the bound;
 // memory and threads must not grow. `npm run soak` runs the long form
-// (SOAK=1); SEED=<n> replays another plan.
+// (SOAK=1); SEED=<n> runs another plan, FAULT_RATE=<p> another share of
+// faulty windows (0: a control run).
 const SOAK = process.env.SOAK === "1";
 const SEED = Number(process.env.SEED ?? 20261204);
 const WORKERS = 3;
@@ -120,7 +121,7 @@ describe(`faults under load (${SOAK ? "soak" : "CI"} form: ${WINDOWS} windows, s
             : Promise.resolve();
         let error: unknown;
         let problems: string[] = [];
-        let bytes = 0;
+        let bytes: number;
         try {
           const result = await onPool[w.program].runWindow(request);
           const expected = await reference(w, base);
@@ -288,6 +289,7 @@ describe(`faults under load (${SOAK ? "soak" : "CI"} form: ${WINDOWS} windows, s
       expect(growth("heapUsed")).toBeLessThan(leakBound);
       expect(growth("external")).toBeLessThan(leakBound);
       expect(growth("arrayBuffers")).toBeLessThan(leakBound);
+      expect(afterDispose.arrayBuffers - baseline.memory.arrayBuffers, "array buffers after dispose").toBeLessThan(leakBound);
       expect(samples.map((s) => s.threads)).toEqual(samples.map(() => WORKERS));
       for (let waited = 0; census.live() > 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
       expect(census.live(), "threads after dispose").toBe(0);

@@ -21,6 +21,8 @@ export class WorkerError extends Error {
     this.worker = worker;
     this.failure = failure;
     formatStackNow(this);
+    // the pool makes the causes of timeouts and cancellations inside its calls too
+    if (options?.cause instanceof Error) formatStackNow(options.cause);
   }
 }
 

@@ -264,11 +264,13 @@ describe(`faults under load (${SOAK ? "soak" : "CI"} form: ${WINDOWS} windows, s
         .map((o) => `window ${o.w.index} (${o.w.steps} steps × ${o.w.batch} rows, ${(o.end - o.start).toFixed(0)} ms): ${(o.error as Error).message}`);
       expect(unaffectedButFailed).toEqual([]);
 
-      // 4. memory and threads: a leak of one failed window's buffers per failure would exceed the bound
+      // 4. memory and threads: a leak of a quarter of a failed window's buffers per failure would exceed the bound
       const baseline = samples[0];
       const last = samples.at(-1)!;
       const failedSinceBaseline = failed.filter((o) => outcomes.indexOf(o) >= baseline.after);
-      const leakBound = 0.5 * failedSinceBaseline.reduce((n, o) => n + o.bytes, 0);
+      const failedBytes = failedSinceBaseline.reduce((n, o) => n + o.bytes, 0);
+      // a quarter: the soak form once showed a third of a window kept per failure (an error's cause holding its stack's closures)
+      const leakBound = failedBytes / 4;
       const growth = (key: keyof MemorySample): number => Math.max(...samples.map((s) => s.memory[key] - baseline.memory[key]));
 
       const count = <T extends string>(keys: readonly (T | undefined)[]): Record<string, number> =>
@@ -281,11 +283,11 @@ describe(`faults under load (${SOAK ? "soak" : "CI"} form: ${WINDOWS} windows, s
           `  succeeded and equal to the CPU backend's: ${outcomes.length - failed.length}; workers started ${census.started()}, replaced ${replaced}`,
           `  memory (after GC) at the first sample → end: heap ${megabytes(baseline.memory.heapUsed)} → ${megabytes(last.memory.heapUsed)}, ` +
             `external ${megabytes(baseline.memory.external)} → ${megabytes(last.memory.external)}, array buffers ${megabytes(baseline.memory.arrayBuffers)} → ${megabytes(last.memory.arrayBuffers)}, ` +
-            `rss ${megabytes(baseline.memory.rss)} → ${megabytes(last.memory.rss)}; leak bound ${megabytes(leakBound)} (half of ${failedSinceBaseline.length} failed windows' buffers)`,
+            `rss ${megabytes(baseline.memory.rss)} → ${megabytes(last.memory.rss)}; leak bound ${megabytes(leakBound)} (a quarter of ${failedSinceBaseline.length} failed windows' buffers)`,
           `  live threads at each sample: ${samples.map((s) => s.threads).join(", ")}; array buffers at each sample: ${samples.map((s) => megabytes(s.memory.arrayBuffers)).join(", ")}, after dispose ${megabytes(afterDispose.arrayBuffers)}`,
         ].join("\n"),
       );
-      expect(leakBound, "the failed windows' buffers must be big enough for a leak to stand out").toBeGreaterThan(2 * 2 ** 20);
+      expect(failedBytes, "the failed windows' buffers must be big enough for a leak to stand out").toBeGreaterThan(3 * 2 ** 20);
       expect(growth("heapUsed")).toBeLessThan(leakBound);
       expect(growth("external")).toBeLessThan(leakBound);
       expect(growth("arrayBuffers")).toBeLessThan(leakBound);

@@ -24,6 +24,7 @@ export type { WorkerHandle, WorkerSpawner } from "./worker-handle.js";
 export { createWebWorkerSpawner, type WebWorkerSpawnerOptions } from "./web-worker.js";
 export type { NodeWorkerSpawnerOptions } from "./node-worker.js";
 export { WorkerError, type WorkerFailure } from "./errors.js";
+export { DEFAULT_TIMEOUT_BASE_MS, DEFAULT_TIMEOUT_WORK_PER_MS, defaultTimeout, sliceWork, type PoolCall, type WorkerTimeout } from "./call-timeout.js";
 export { exposeWorkerService } from "./expose-service.js";
 export { WorkerService } from "./worker-service.js";
 export type { RowRange, SliceJob, SliceOutputs, SliceReply, SliceTensors, WireError, WorkerApi } from "./protocol.js";
@@ -65,8 +66,14 @@ export async function loadNodeWorkerSpawner(options: NodeWorkerSpawnerOptions = 
  *
  * A worker that throws makes the call reject with a {@link WorkerError} naming
  * it and the cause; one that dies is replaced (with the loaded programs) and
- * the call rejects at once. `request.signal` cancels a window: its workers are
- * terminated and replaced, and the call rejects with an `AbortError`.
+ * the call rejects at once. One that does not answer within
+ * {@link WorkerBackendOptions.timeout} (by default a minute plus time in
+ * proportion to the slice's work, see {@link defaultTimeout}) is deemed hung:
+ * the call rejects with a `WorkerError` whose failure is `"hung"`, and the
+ * worker is terminated and replaced. `request.signal` cancels a window: its
+ * busy workers are terminated and replaced, and the call rejects with an
+ * `AbortError`. The other slices of a failed window run to their end and
+ * write only into that window's buffers; the next call gets fresh ones.
  */
 export function createWorkerBackend(options: WorkerBackendOptions = {}): Backend {
   return createPoolBackend(options, defaultSpawner);

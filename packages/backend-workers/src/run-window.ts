@@ -6,11 +6,13 @@ import {
   isForwardMethod,
   selectRows,
   windowShapeOf,
+  type GradientMethod,
   type WindowCompiler,
   type WindowRequest,
   type WindowResult,
 } from "@unroll/bptt";
 import { transfer } from "comlink";
+import { sliceWork, type PoolCall } from "./call-timeout.js";
 import { abortError, reviveWorkerError, WorkerError } from "./errors.js";
 import type { WorkerPool } from "./pool.js";
 import type { RowRange, SliceJob, SliceReply, SliceTensors } from "./protocol.js";
@@ -136,17 +138,28 @@ export async function runWindowOnPool(p: PoolProgram, request: WindowRequest): P
       return transfer(job, copies);
     };
   }
+  // once the window has failed, its slices not yet sent are dropped: their workers stay free for the next call
+  const failed = new AbortController();
   const replies = await settleInOrder(
     slices.map((rows, k) => {
       const job = run(k, rows);
+      const gradients: false | GradientMethod = settings.gradients ? method : false;
+      const call: PoolCall = {
+        kind: "runWindow",
+        steps: L,
+        rows: rows.to - rows.from,
+        gradients,
+        work: sliceWork(p.program, L, rows.to - rows.from, gradients),
+      };
       return p.pool
-        .call(k, `runWindow (${describeRows(rows)})`, (api) => api.run(job) as Promise<SliceReply>, signal)
+        .call(k, `runWindow (${describeRows(rows)})`, call, (api) => api.run(job) as Promise<SliceReply>, signal, failed.signal)
         .then((reply) => {
           if (!reply.ok) throw reviveWorkerError(k, describeRows(rows), reply.error);
           if (reply.results) gather(full, sliceGrads, k, rows, reply.results);
           return reply;
         });
     }),
+    () => failed.abort(),
   );
 
   let loss = 0;
@@ -221,17 +234,21 @@ function gather(full: BatchResults, sliceGrads: Record<string, Tensor>[], k: num
   if (r.grads) sliceGrads[k] = { ...r.grads };
 }
 
-/** True for failures that end the window at once: a dead worker or a cancellation. */
+/** True for failures that end the window at once: a dead or hung worker, or a cancellation. */
 function isPrompt(e: unknown): boolean {
-  return (e instanceof WorkerError && e.failure === "died") || (e instanceof Error && e.name === "AbortError");
+  return (e instanceof WorkerError && e.failure !== "threw") || (e instanceof Error && e.name === "AbortError");
 }
 
 /**
- * All the slices' results in worker order. A dead worker or an abort rejects
- * at once; errors thrown inside workers wait for the other slices, so the one
- * reported (the lowest worker's) does not depend on timing.
+ * All the slices' results in worker order. A dead or hung worker or an abort
+ * rejects at once; errors thrown inside workers wait for the other slices, so
+ * the one reported (the lowest worker's) does not depend on timing. After a
+ * prompt failure, slices not yet sent are withdrawn (`onPromptFailure`);
+ * those already running run on (their workers are not stopped) and write only
+ * into this window's own result buffers, which nothing returns or reuses; a
+ * worker's next call is sent when it has answered.
  */
-function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
+function settleInOrder<T>(calls: readonly Promise<T>[], onPromptFailure: () => void): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const values: T[] = new Array<T>(calls.length);
     const errors = new Map<number, unknown>();
@@ -242,7 +259,9 @@ function settleInOrder<T>(calls: readonly Promise<T>[]): Promise<T[]> {
           (v) => void (values[k] = v),
           (e: unknown) => {
             errors.set(k, e);
-            if (isPrompt(e)) reject(e);
+            if (!isPrompt(e)) return;
+            reject(e);
+            onPromptFailure();
           },
         )
         .finally(() => {

@@ -9,6 +9,7 @@ import {
   type WindowRequest,
   type WindowResult,
 } from "@unroll/bptt";
+import { timeoutFunction, type WorkerTimeout } from "./call-timeout.js";
 import { WorkerPool } from "./pool.js";
 import { runWindowOnPool, type PoolProgram } from "./run-window.js";
 import { sharedMemoryAvailable } from "./shared-memory.js";
@@ -34,6 +35,23 @@ export interface WorkerBackendOptions {
    * available. `false` transfers copies of each worker's rows instead.
    */
   readonly sharedMemory?: boolean;
+  /**
+   * How long a worker may take to answer one call, in milliseconds, counted
+   * from when the call is sent (a worker gets one call at a time), before it
+   * is deemed hung: the call rejects with a `WorkerError` (failure `"hung"`)
+   * naming the worker, what it was doing and the timeout, and the worker is
+   * terminated and replaced. A number applies to every call; a function
+   * gets the call (start-up, load, unload, or a window slice with its steps,
+   * rows and estimated work); `Infinity` waits forever.
+   *
+   * Default: {@link defaultTimeout}, one minute plus a millisecond per 10,000
+   * estimated multiply-adds of the slice. A fixed bound alone would either
+   * fire on a legitimately long window on a slow machine or catch a hang late
+   * on every small one; the work-scaled term grants a long window 100 to 1000
+   * times what it takes, and the minute covers start-up and small windows on
+   * a loaded machine.
+   */
+  readonly timeout?: WorkerTimeout;
 }
 
 /**
@@ -45,6 +63,7 @@ export function createPoolBackend(options: WorkerBackendOptions, defaultSpawner:
   const { workers } = options;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be a positive integer, got ${workers}`);
   const log = options.log ?? (() => {});
+  const timeoutOf = timeoutFunction(options.timeout);
   const available = sharedMemoryAvailable();
   if (options.sharedMemory === true && !available)
     throw new Error("sharedMemory: true, but SharedArrayBuffer is not available here (a browser page must be cross-origin isolated)");
@@ -58,7 +77,7 @@ export function createPoolBackend(options: WorkerBackendOptions, defaultSpawner:
       const spawner = options.spawner ?? (await defaultSpawner());
       const n = workers ?? Math.max(1, spawner.defaultWorkers());
       log(`pool of ${n} ${spawner.kind} worker${n === 1 ? "" : "s"}, ${shared ? "shared memory" : "transferred copies"}`);
-      return new WorkerPool(spawner, n, log);
+      return new WorkerPool(spawner, n, log, timeoutOf);
     })());
   const checkAlive = (): void => {
     if (disposed) throw new Error("the workers backend has been disposed");

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProgram } from "@unroll/ir";
 import { NonFiniteError, type Backend, type LoadedProgram, type WindowRequest } from "@unroll/bptt";
 import { createCpuBackend } from "@unroll/backend-cpu";
-import { loadNodeWorkerSpawner, createWorkerBackend, WorkerError, WorkerService } from "../src/index.js";
-import { CRASH_STEP, EXIT_STEP } from "./fixtures/faulty-steps.js";
-import { collectLog, expectSameResult, lstmProgram, randomData, randomParams, tensor, uniform } from "./support.js";
+import { defaultTimeout, loadNodeWorkerSpawner, createWorkerBackend, sliceWork, WorkerError, WorkerService, type PoolCall } from "../src/index.js";
+import { CRASH_STEP, EXIT_STEP, faultStep } from "./fixtures/faulty-steps.js";
+import { cloneAll, collectLog, expectAllClose, expectSameResult, lstmProgram, randomData, randomParams, tensor, uniform } from "./support.js";
 
 const program = lstmProgram();
 const params = randomParams(program, 5);
@@ -165,5 +165,85 @@ describe("cancellation and disposal", () => {
     await a.dispose();
     await expect(a.runWindow(request)).rejects.toThrow("this program has been disposed");
     expect((await b.runWindow(request)).lossRows).toBe(30);
+  });
+});
+
+describe("a worker that hangs (2 workers, test-only faulty worker, timeout 800 ms for short windows)", () => {
+  const HANG_MS = 800;
+  const { messages, log } = collectLog();
+  let backend: Backend;
+  let loaded: LoadedProgram;
+  let expected: Awaited<ReturnType<LoadedProgram["runWindow"]>>;
+  // long windows (the abandoned slice below) get a minute; start-up and loads the default
+  const timeout = (call: PoolCall): number => (call.kind !== "runWindow" ? defaultTimeout(call) : call.steps >= 1000 ? 60_000 : HANG_MS);
+
+  beforeAll(async () => {
+    const spawner = await loadNodeWorkerSpawner({ url: new URL("./fixtures/faulty-worker.ts", import.meta.url) });
+    backend = createWorkerBackend({ workers: 2, log, spawner, timeout });
+    loaded = await backend.load(program, { dtype: "float64" });
+    expected = await (await createCpuBackend().load(program, { dtype: "float64" })).runWindow(request);
+  });
+  afterAll(() => backend?.dispose());
+
+  for (const fault of ["hang", "spin"] as const) {
+    it(`${fault === "hang" ? "never answers" : "spins in a busy loop"}: the call rejects after the timeout naming the worker, the call and the timeout; the worker is replaced`, async () => {
+      const t0 = performance.now();
+      const e = await failureOf(loaded.runWindow({ ...request, firstStep: faultStep({ fault, row: 4, delayMs: 0 }) }));
+      const elapsed = performance.now() - t0;
+      expect(elapsed).toBeGreaterThanOrEqual(HANG_MS - 5);
+      expect(elapsed).toBeLessThan(HANG_MS + 1000);
+      expect(e).toBeInstanceOf(WorkerError);
+      expect((e as WorkerError).failure).toBe("hung");
+      expect((e as WorkerError).worker).toBe(1);
+      expect(e.message).toBe(`worker 1 did not answer within ${HANG_MS} ms during runWindow (rows 3–4); it was terminated; the pool replaces it`);
+      expect(messages).toContain(`worker 1 was terminated: runWindow (rows 3–4) got no answer within ${HANG_MS} ms; replacing it`);
+      expectSameResult(`after the ${fault}`, await loaded.runWindow(request), expected, 1e-12);
+    });
+  }
+
+  it("a failed window writes nothing the caller sees: garbage a dying worker scribbled over the shared results is not returned, and shared inputs are untouched", async () => {
+    const first = await loaded.runWindow(request);
+    // results are in shared memory: the next request reads them in place instead of copying
+    const carried: WindowRequest = { ...request, initialState: first.finalState };
+    const before = cloneAll(carried.initialState);
+    const e = await failureOf(loaded.runWindow({ ...carried, firstStep: faultStep({ fault: "scribble", row: 4, delayMs: 0 }) }));
+    expect(e).toBeInstanceOf(WorkerError);
+    expect(e.message).toMatch(/^worker 1 crashed: injected crash after scribbling \(rows 3–4\) during runWindow \(rows 3–4\); the pool replaces it$/);
+    expectAllClose("the carried state after the failed window", carried.initialState, before, 0);
+    const cpu = await (await createCpuBackend().load(program, { dtype: "float64" })).runWindow({ ...carried, initialState: before });
+    expectSameResult("after the scribble", await loaded.runWindow(carried), cpu, 1e-12);
+  });
+
+  it("the next call waits for a worker still running a failed window's slice, and its timeout counts from when it is sent", async () => {
+    const long = randomData(program, 20_000, 3, 8);
+    const longRequest: WindowRequest = { params, sequences: long.sequences, initialState: long.initialState!, gradients: true };
+    // worker 1 exits at once; worker 0 runs on through rows 0–1 of 20,000 steps
+    const e = await failureOf(loaded.runWindow({ ...longRequest, firstStep: faultStep({ fault: "exit", row: 2, delayMs: 0 }) }));
+    expect(e.message).toBe("worker 1 exited with code 3 during runWindow (row 2); the pool replaces it");
+    const t0 = performance.now();
+    const next = await loaded.runWindow(request);
+    // the wait behind the abandoned slice was longer than the short windows' timeout, and the call still succeeded
+    expect(performance.now() - t0).toBeGreaterThan(HANG_MS);
+    expectSameResult("after the abandoned slice", next, expected, 1e-12);
+  });
+});
+
+describe("the timeout option", () => {
+  it("is checked: a positive number of milliseconds, Infinity or a function", () => {
+    for (const bad of [0, -1, NaN, "5" as unknown as number])
+      expect(() => createWorkerBackend({ timeout: bad })).toThrow(
+        `timeout must be a positive number of milliseconds (or Infinity, or a function of the call), got ${String(bad)}`,
+      );
+    expect(() => createWorkerBackend({ timeout: Infinity })).not.toThrow();
+  });
+
+  it("defaults to a minute plus one millisecond per 10,000 estimated multiply-adds of a window slice", () => {
+    expect(defaultTimeout({ kind: "startup" })).toBe(60_000);
+    // lstm 2 → 3 with a 3 → 2 head: 4·3·(2 + 3 + 1) + 3·2 + 2 = 80 params; 2 states of 3
+    expect(sliceWork(program, 100, 5, false)).toBe(100 * 5 * 80);
+    expect(sliceWork(program, 100, 5, "bptt")).toBe(100 * 5 * 80 * 4);
+    expect(sliceWork(program, 100, 5, "rtrl")).toBe(100 * 5 * 80 * (4 + 36));
+    const work = sliceWork(program, 1_000_000, 64, "bptt");
+    expect(defaultTimeout({ kind: "runWindow", steps: 1_000_000, rows: 64, gradients: "bptt", work })).toBe(60_000 + work / 10_000);
   });
 });

@@ -59,6 +59,13 @@ const file = (name: string, value: unknown): string => {
 };
 const spec = (hidden: number, input = 2): unknown => ({ input, layers: [{ cell: "rnn", hidden }], head: { units: 1, activation: "linear" }, loss: "mse" });
 const small = file("small.json", spec(3));
+/** Zero weights of `spec(3)` (I = 2, H = 3), with or without its head. */
+const zeroWeights = (head: boolean): Record<string, number[] | number[][]> => ({
+  "layers.0.W_in": [Array(3).fill(0), Array(3).fill(0)],
+  "layers.0.W_re": [Array(3).fill(0), Array(3).fill(0), Array(3).fill(0)],
+  "layers.0.b": [0, 0, 0],
+  ...(head ? { "head.W": [[0], [0], [0]], "head.b": [0] } : {}),
+});
 const data = file("data.json", { x: [[[1, 2]], [[3, 4]]], y: [[[1]], [[0]]] });
 const train = (model: string, out: string, ...more: string[]): string[] => [
   "train",
@@ -114,18 +121,7 @@ describe("requests above the memory budget are refused before allocating", () =>
     const huge = join(dir, "huge-data.json");
     writeFileSync(huge, "");
     truncateSync(huge, 20 * 2 ** 30);
-    const weights = file("w.json", {
-      "layers.0.W_in": [
-        [0, 0, 0],
-        [0, 0, 0],
-      ],
-      "layers.0.W_re": [
-        [0, 0, 0],
-        [0, 0, 0],
-        [0, 0, 0],
-      ],
-      "layers.0.b": [0, 0, 0],
-    });
+    const weights = file("w.json", zeroWeights(false));
     const model = file("plain.json", { input: 2, layers: [{ cell: "rnn", hidden: 3 }] });
     const a = measure(["run", "--model", model, "--data", huge, "--weights", weights, "--out", join(dir, "never.json")]);
     expectRefused(a, /huge-data\.json: reading the data file needs 20\.0 GiB/);
@@ -213,20 +209,7 @@ describe("requests above the memory budget are refused before allocating", () =>
   });
 
   it("grad: BPTT's run over the budget, with --max-memory", () => {
-    const weights = file("w2.json", {
-      "layers.0.W_in": [
-        [0, 0, 0],
-        [0, 0, 0],
-      ],
-      "layers.0.W_re": [
-        [0, 0, 0],
-        [0, 0, 0],
-        [0, 0, 0],
-      ],
-      "layers.0.b": [0, 0, 0],
-      "head.W": [[0], [0], [0]],
-      "head.b": [0],
-    });
+    const weights = file("w2.json", zeroWeights(true));
     const r = measure(["grad", "--model", small, "--data", data, "--weights", weights, "--out", join(dir, "never.json"), "--max-memory", "0.0005"]);
     // 0.0005 MiB = 524 bytes: the files fit, the run does not
     expectRefused(r, /^unroll: full BPTT of 2 steps × batch 1 needs [\d.]+ (B|KiB) \(estimated peak\), above the memory budget of 524 B/);

@@ -112,6 +112,34 @@ describe("every failure is one line and an exit code, never a stack trace", () =
   });
 });
 
+describe("a numeric option's error says what it accepts", () => {
+  const cases: [string[], string][] = [
+    [["--lr", "abc"], '--lr must be a number ≥ 0, got "abc"'],
+    [["--lr", ""], '--lr must be a number ≥ 0, got ""'],
+    [["--lr", "-0.1"], '--lr must be a number ≥ 0, got "-0.1"'],
+    [["--lr", "0.1", "--epochs", "2.5"], '--epochs must be a positive integer, got "2.5"'],
+    [["--lr", "0.1", "--batch-size", "0"], '--batch-size must be a positive integer, got "0"'],
+    [["--lr", "0.1", "--clip-norm", "-1"], '--clip-norm must be a number > 0, got "-1"'],
+    [["--lr", "0.1", "--weight-decay", "NaN"], '--weight-decay must be a number ≥ 0, got "NaN"'],
+    [["--lr", "0.1", "--snapshot-every", "1e400", "--snapshot", join(dir, "s.json")], '--snapshot-every must be a positive integer, got "1e400"'],
+  ];
+  for (const [options, message] of cases) {
+    it(`${options.join(" ")}: exit 2, "${message}"`, async () => {
+      const args = ["train", "--model", model, "--data", data, "--seed", "1", "--optimizer", "sgd", "--save", join(dir, "never.json"), ...options];
+      const r = await inProcess(args);
+      expect(r).toMatchObject({ code: 2, stderr: `unroll: ${message}\n` });
+    });
+  }
+
+  it("the optimizer's own options, by its rules", async () => {
+    const adam = ["train", "--model", model, "--data", data, "--seed", "1", "--optimizer", "adam", "--lr", "0.1", "--save", join(dir, "never.json")];
+    expect((await inProcess([...adam, "--beta1", "1"])).stderr).toBe('unroll: --beta1 must be a number in [0, 1), got "1"\n');
+    expect((await inProcess([...adam, "--beta2", "-0.5"])).stderr).toBe('unroll: --beta2 must be a number in [0, 1), got "-0.5"\n');
+    expect((await inProcess([...adam, "--eps", "0"])).stderr).toBe('unroll: --eps must be a number > 0, got "0"\n');
+    expect(existsSync(join(dir, "never.json"))).toBe(false);
+  });
+});
+
 describe("output paths are checked before any work starts", () => {
   const cases: [string, string[], string][] = [
     [

@@ -72,31 +72,42 @@ export interface TrainCommandOptions extends CommonOptions, MethodOptions {
   readonly resume?: string;
 }
 
-function num(name: string, v: string | undefined, check: (n: number) => boolean = Number.isFinite): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!check(n)) throw new UserError(`${name} got "${v}", which is not a valid value`);
-  return n;
+/** What a numeric option accepts: the test, and the words for it in an error ("a number ≥ 0"). */
+interface NumberRule {
+  readonly accepts: (n: number) => boolean;
+  readonly says: string;
 }
 
-const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
-const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
+const positiveInt: NumberRule = { accepts: (n) => Number.isSafeInteger(n) && n >= 1, says: "a positive integer" };
+const positive: NumberRule = { accepts: (n) => Number.isFinite(n) && n > 0, says: "a number > 0" };
+const nonNegative: NumberRule = { accepts: (n) => Number.isFinite(n) && n >= 0, says: "a number ≥ 0" };
+const fraction: NumberRule = { accepts: (n) => n >= 0 && n < 1, says: "a number in [0, 1)" };
+
+/** Parses a numeric option, or refuses it with the option's name, its value and what it accepts. */
+function num(name: string, v: string | undefined, rule: NumberRule): number | undefined {
+  if (v === undefined) return undefined;
+  // Number("") is 0: an empty value is no number at all
+  const n = v.trim() === "" ? NaN : Number(v);
+  if (!rule.accepts(n)) throw new UserError(`${name} must be ${rule.says}, got "${v}"`);
+  return n;
+}
 
 /** The optimizer named on the command line, made by `@unroll/bptt`'s {@link createOptimizer}. */
 function makeOptimizer(o: TrainCommandOptions): Optimizer {
   if (!isOptimizerName(o.optimizer)) throw new UserError(`--optimizer must be ${optimizerNames.join(", ")}, got "${o.optimizer}"`);
   const given = {
-    momentum: num("--momentum", o.momentum),
-    beta1: num("--beta1", o.beta1),
-    beta2: num("--beta2", o.beta2),
-    alpha: num("--alpha", o.alpha, (n) => n >= 0 && n < 1),
-    eps: num("--eps", o.eps),
-    weightDecay: num("--weight-decay", o.weightDecay),
+    momentum: num("--momentum", o.momentum, nonNegative),
+    beta1: num("--beta1", o.beta1, fraction),
+    beta2: num("--beta2", o.beta2, fraction),
+    alpha: num("--alpha", o.alpha, fraction),
+    eps: num("--eps", o.eps, positive),
+    weightDecay: num("--weight-decay", o.weightDecay, nonNegative),
   };
+  const lr = num("--lr", o.lr, nonNegative)!;
   try {
     return createOptimizer({
       name: o.optimizer,
-      lr: num("--lr", o.lr, (n) => Number.isFinite(n) && n >= 0)!,
+      lr,
       ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     });
   } catch (e) {

@@ -6,6 +6,7 @@ import { parseMaxMemory } from "./memory-options.js";
 import { paramSizeField } from "./size-field.js";
 import { blameFile, UserError } from "./user-error.js";
 import { weightsFromJson } from "./weights.js";
+import { contentDigest } from "./snapshot-file.js";
 
 /** Options shared by run, grad and train. */
 export interface CommonOptions {
@@ -39,6 +40,8 @@ export interface Inputs {
   readonly dtype: Dtype;
   /** The memory budget in bytes, from `--max-memory` or the machine. */
   readonly memoryBudget: number;
+  /** With the `digests` option: the {@link contentDigest} of the MODEL and DATA documents as read. */
+  readonly digests?: { readonly model: string; readonly data: string };
 }
 
 /** Parses the dtype option. */
@@ -54,13 +57,17 @@ export function parseDtype(value: string): Dtype {
  * is read, so the user hears about the loss and not about unused targets.
  * Nothing is allocated above the memory budget: each file's size is checked
  * before it is read, the parameters' total (from the model) before they are
- * made or read, the data's declared tensors before they are built.
+ * made or read, the data's declared tensors before they are built. With
+ * `digests`, the documents' digests are taken from the same reading (a
+ * snapshot names the model and data it belongs to by them).
  */
-export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNeededTo?: string): Inputs {
+export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNeededTo?: string, { digests = false } = {}): Inputs {
   const dtype = parseDtype(opts.dtype);
   const memoryBudget = parseMaxMemory(opts.maxMemory);
+  let modelDigest = "";
   const program = blameFile(opts.model, () => {
     const doc = readJson(opts.model, "model", memoryBudget);
+    if (digests) modelDigest = contentDigest(doc);
     const p = loadProgram(doc);
     checkParamsMemory(p.params, dtype, memoryBudget, paramSizeField(doc, p, paramsMemory(p.params, dtype).largest));
     return p;
@@ -78,8 +85,11 @@ export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNe
   } else {
     throw new UserError("give the weights with --weights FILE (or, for train, --seed N for fresh ones)");
   }
-  const { data, hasTargets } = blameFile(opts.data, () =>
-    dataFromJson(readJson(opts.data, "data", memoryBudget), program, dtype, optionalTargets, memoryBudget),
-  );
-  return { program, params, data, hasTargets, dtype, memoryBudget };
+  let dataDigest = "";
+  const { data, hasTargets } = blameFile(opts.data, () => {
+    const doc = readJson(opts.data, "data", memoryBudget);
+    if (digests) dataDigest = contentDigest(doc);
+    return dataFromJson(doc, program, dtype, optionalTargets, memoryBudget);
+  });
+  return { program, params, data, hasTargets, dtype, memoryBudget, ...(digests ? { digests: { model: modelDigest, data: dataDigest } } : {}) };
 }

@@ -11,20 +11,12 @@ import {
 } from "@unroll/bptt";
 import { createBackend } from "../backends.js";
 import { processIo, type CliIo } from "../io.js";
-import { checkWritable, readJson, writeJsonAtomic, writeTextAtomic } from "../files.js";
+import { checkWritable, writeJsonAtomic, writeTextAtomic } from "../files.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { TrainProgress } from "../progress.js";
 import { parseMethod, type MethodOptions } from "../method-options.js";
 import { parseTruncation } from "../truncation-options.js";
-import {
-  checkSnapshotMatches,
-  contentDigest,
-  readSnapshot,
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_VERSION,
-  snapshotToText,
-  type SnapshotSettings,
-} from "../snapshot-file.js";
+import { checkSnapshotMatches, readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotToText, type SnapshotSettings } from "../snapshot-file.js";
 import { blameFile, UserError } from "../user-error.js";
 import { weightsToJson } from "../weights.js";
 
@@ -147,13 +139,17 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
   const checkpointEvery = num("--checkpoint", o.checkpoint, positiveInt);
   const snapshotEvery = num("--snapshot-every", o.snapshotEvery, positiveInt);
   // under --resume the snapshot's parameters replace these placeholders
-  const { program, params, data, dtype, memoryBudget } = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it");
+  const snapshots = o.snapshot !== undefined || o.resume !== undefined;
+  const { program, params, data, dtype, memoryBudget, digests } = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", {
+    digests: snapshots,
+  });
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
   const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const perEpoch = windows * Math.ceil(batch / (batchSize ?? batch));
   const total = epochs * perEpoch;
   const settings = trainSettings(o, { truncation, method, updateEvery, batchSize, clipNorm, clipValue });
-  const identity = { model: contentDigest(readJson(o.model, "model")), data: contentDigest(readJson(o.data, "data")), settings };
+  // what a snapshot belongs to: digests of the documents as loadInputs read them (taken only when snapshots are in play)
+  const identity = { model: digests?.model ?? "", data: digests?.data ?? "", settings };
   // everything about the snapshot is checked before anything is written
   const resumed = o.resume !== undefined ? readSnapshot(o.resume) : undefined;
   if (resumed) {

@@ -51,7 +51,8 @@ function truncation(cmd: Command): Command {
 function unrollCommand(io: CliIo): Command {
   const program = new Command("unroll")
     .description("train and run recurrent networks described as dataflow graphs")
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // commander's own errors (a missing or unknown option) start with "unroll:" like every other failure
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text.replace(/^error: /, "unroll: ")) })
     // one error line and where to look, not forty lines of help
     .showHelpAfterError("(add --help for the options)")
     .exitOverride();

@@ -32,7 +32,7 @@ describe("every failure is one line and an exit code, never a stack trace", () =
   it("a missing option prints the one error and where to look, not the whole help (exit 2)", async () => {
     const r = await inProcess(["train", "--model", model, "--data", data, "--seed", "1", "--lr", "0.1", "--save", join(dir, "w.json")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: required option '--optimizer <name>' not specified\n(add --help for the options)\n");
+    expect(r.stderr).toBe("unroll: required option '--optimizer <name>' not specified\n(add --help for the options)\n");
   });
 
   it("in-process, the commands write through the given io, nothing to the process's streams", async () => {

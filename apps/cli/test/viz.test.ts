@@ -86,8 +86,8 @@ describe("unroll viz", () => {
       /^unroll: give either --truncate K or --k1 A --k2 B, not both$/,
     ],
     ["k2 below k1", ["--window", "4", "--k1", "3", "--k2", "2", "--out", join(dir, "x.svg")], /--k2 \(2\) must be at least --k1 \(3\)/],
-    ["no --out", ["--window", "4"], /^error: required option '--out <file>' not specified$/],
-    ["an unknown option", ["--bogus", "--out", join(dir, "x.svg")], /^error: unknown option '--bogus'$/],
+    ["no --out", ["--window", "4"], /^unroll: required option '--out <file>' not specified$/],
+    ["an unknown option", ["--bogus", "--out", join(dir, "x.svg")], /^unroll: unknown option '--bogus'$/],
   ])("exits 2 with one line for %s, writing nothing", (_what, args, message) => {
     const r = runCli(["viz", "--model", model, ...args]);
     expect(r.status).toBe(2);

@@ -60,7 +60,9 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
   const { name, lr, weightDecay = 0 } = config;
   if (!isOptimizerName(name)) throw new Error(`unknown optimizer "${String(name)}"; available: ${optimizerNames.join(", ")}`);
   for (const key of ["momentum", "beta1", "beta2", "alpha", "eps"] as const) {
-    if (config[key] !== undefined && !takes[name].includes(key)) throw new Error(`the ${name} optimizer takes no ${key}`);
+    if (config[key] !== undefined && !takes[name].includes(key)) {
+      throw new Error(`the ${name} optimizer takes no ${key}; it takes ${["lr", ...takes[name], "weightDecay"].join(", ")}`);
+    }
   }
   switch (name) {
     case "sgd":

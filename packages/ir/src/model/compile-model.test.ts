@@ -229,6 +229,22 @@ describe("model spec errors", () => {
     expectError({ input: 0, layers: [{ cell: "rnn", hidden: 2 }] }, "input", /.+/);
   });
 
+  it("lists the keys that are valid where an unknown key stands", () => {
+    expectError(
+      { input: 3, layers: [{ cell: "rnn", hiden: 2 }] },
+      "layers[0]",
+      /^layers\[0\]: unknown key "hiden"; valid keys here: cell, hidden, activation,/,
+    );
+    expectError(
+      { input: 3, layers: [{ cell: "rnn", hidden: 2 }], head: { units: 1, activation: "linear", bias: false } },
+      "head",
+      /unknown key "bias"; valid keys here: units, activation$/,
+    );
+    expect(() => parseModelSpec({ input: 3, layers: [{ cell: "rnn", hidden: 2 }], los: "mse" })).toThrow(
+      /unknown key "los"; valid keys here: format, input, layers, head, loss/,
+    );
+  });
+
   it("checks specs given to compileModel directly", () => {
     const bad = { input: 3, layers: [{ cell: "lstm", hidden: 2, activation: "relu" }] } as ModelSpec;
     expect(() => compileModel(bad)).toThrow("layers[0].activation:");

@@ -102,7 +102,7 @@ export function parseProgram(json: unknown): Program {
   if (Array.isArray(stages)) stages.forEach((st, i) => parseGraph((st as { graph?: unknown })?.graph, `stages[${i}].graph`));
   const result = ProgramSchema.safeParse(json);
   if (!result.success) {
-    const { path, message } = describeZodError(result.error, "", ProgramSchema);
+    const { path, message } = describeZodError(result.error, "", ProgramSchema, json);
     throw new GraphError(path, message);
   }
   return result.data;

@@ -42,3 +42,24 @@ describe("ids named __proto__ (fuzz regressions)", () => {
     );
   });
 });
+
+describe("unknown keys", () => {
+  const withNode = (node: string) =>
+    JSON.parse(`{ "format": "unroll.graph/1", "xs": [{ "id": "x", "shape": ["B", 3] }], "params": [{ "id": "W", "shape": [3, 4] }], "carry": [],
+      "nodes": [${node}], "ys": [{ "id": "output", "value": "a" }], "update": {} }`);
+
+  it("lists the attributes of the node's own op", () => {
+    expect(() => parseGraph(withNode(`{ "id": "a", "op": "matmul", "inputs": ["x", "W"], "attrs": { "transpose": true } }`))).toThrow(
+      'nodes[0].attrs: unknown key "transpose"; valid keys here: transposeA, transposeB',
+    );
+    expect(() => parseGraph(withNode(`{ "id": "a", "op": "sum", "inputs": ["x"], "attrs": { "axis": [1] } }`))).toThrow(
+      'nodes[0].attrs: unknown key "axis"; valid keys here: axes, keepDims',
+    );
+  });
+
+  it("names a key of a node that no op has", () => {
+    expect(() => parseGraph(withNode(`{ "id": "a", "op": "tanh", "inputs": ["x"], "name": "t" }`))).toThrow(
+      'nodes[0]: unknown key "name"; valid keys here: id, op, inputs',
+    );
+  });
+});

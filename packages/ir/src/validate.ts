@@ -41,7 +41,7 @@ export function parseGraph(json: unknown, prefix = ""): StepGraph {
   checkUpdateKeys(json, prefix ? `${prefix}.` : "");
   const result = StepGraphSchema.safeParse(json);
   if (!result.success) {
-    const { path, message } = describeZodError(result.error, prefix, StepGraphSchema);
+    const { path, message } = describeZodError(result.error, prefix, StepGraphSchema, json);
     throw new GraphError(path, message);
   }
   return result.data;

@@ -13,7 +13,7 @@ import { ModelSpecSchema, type LayerSpec, type ModelSpec } from "./model-spec.js
 export function parseModelSpec(json: unknown): ModelSpec {
   const result = ModelSpecSchema.safeParse(json);
   if (!result.success) {
-    const { path, message } = describeZodError(result.error, "", ModelSpecSchema);
+    const { path, message } = describeZodError(result.error, "", ModelSpecSchema, json);
     throw new GraphError(path, message);
   }
   return result.data;

@@ -256,7 +256,7 @@ describe("unroll CLI errors beyond the input files", () => {
       "0.8",
     ]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("unroll: --optimizer sgd: the sgd optimizer takes no beta1\n");
+    expect(r.stderr).toBe("unroll: --optimizer sgd: the sgd optimizer takes no beta1; it takes lr, weightDecay\n");
   });
 
   it("names the backends of the registry in @unroll/backends, and takes --workers only for the pool", () => {

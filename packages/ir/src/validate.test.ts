@@ -50,16 +50,16 @@ describe("unknown keys", () => {
 
   it("lists the attributes of the node's own op", () => {
     expect(() => parseGraph(withNode(`{ "id": "a", "op": "matmul", "inputs": ["x", "W"], "attrs": { "transpose": true } }`))).toThrow(
-      'nodes[0].attrs: unknown key "transpose"; valid keys here: transposeA, transposeB',
+      "nodes[0].attrs.transpose: unknown key; valid keys in nodes[0].attrs: transposeA, transposeB",
     );
     expect(() => parseGraph(withNode(`{ "id": "a", "op": "sum", "inputs": ["x"], "attrs": { "axis": [1] } }`))).toThrow(
-      'nodes[0].attrs: unknown key "axis"; valid keys here: axes, keepDims',
+      "nodes[0].attrs.axis: unknown key; valid keys in nodes[0].attrs: axes, keepDims",
     );
   });
 
   it("names a key of a node that no op has", () => {
     expect(() => parseGraph(withNode(`{ "id": "a", "op": "tanh", "inputs": ["x"], "name": "t" }`))).toThrow(
-      'nodes[0]: unknown key "name"; valid keys here: id, op, inputs',
+      "nodes[0].name: unknown key; valid keys in nodes[0]: id, op, inputs",
     );
   });
 });

@@ -1,10 +1,11 @@
 import type { z } from "zod";
 
-/** Formats a zod issue path as `nodes[3].inputs[1]`. */
+/** Formats a zod issue path as `nodes[3].inputs[1]`; a key that is not an identifier is quoted, as in `params["layers.0.W"]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
+    else if (!/^[A-Za-z_$][\w$]*$/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out;
@@ -65,12 +66,20 @@ function memberFor(discriminator: string, options: readonly z.ZodType[], value: 
 export function describeZodError(error: z.ZodError, prefix = "", schema?: z.ZodType, data?: unknown): { path: string; message: string } {
   // a misspelled key also leaves its field missing: the unknown key is the one to report
   const issue = error.issues.find((i) => i.code === "unrecognized_keys") ?? error.issues[0];
-  const path = [prefix, formatPath(issue.path)].filter(Boolean).join(".");
+  const join = (p: readonly PropertyKey[]) => {
+    const rest = formatPath(p);
+    return prefix && rest ? `${prefix}${rest.startsWith("[") ? "" : "."}${rest}` : prefix || rest;
+  };
   if (issue.code === "unrecognized_keys" && schema) {
     const known = knownKeysAt(schema, issue.path, data);
-    const keys = issue.keys.map((k) => `"${k}"`).join(", ");
-    const valid = known?.length ? `valid keys here: ${known.join(", ")}` : "no key is valid here";
-    if (known) return { path, message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}; ${valid}` };
+    if (known) {
+      // the path names the unknown key itself (the field at fault), even at the top level
+      const where = issue.path.length || prefix ? `in ${join(issue.path)}` : "at the top level";
+      const others = issue.keys.slice(1).map((k) => JSON.stringify(k));
+      const also = others.length ? ` (and ${others.join(", ")})` : "";
+      const valid = known.length ? `valid keys ${where}: ${known.join(", ")}` : `no key is valid ${where}`;
+      return { path: join([...issue.path, issue.keys[0]]), message: `unknown key${also}; ${valid}` };
+    }
   }
-  return { path, message: issue.message };
+  return { path: join(issue.path), message: issue.message };
 }

@@ -223,7 +223,7 @@ describe("model spec errors", () => {
   });
 
   it("rejects unknown keys, no layers and a wrong format", () => {
-    expectError({ input: 3, layers: [{ cell: "rnn", hidden: 2, dropout: 0.5 }] }, "layers[0]", /dropout/);
+    expectError({ input: 3, layers: [{ cell: "rnn", hidden: 2, peephole: true }] }, "layers[0].peephole", /unknown key/);
     expectError({ input: 3, layers: [] }, "layers", /at least one layer/);
     expectError({ format: "unroll.model/2", input: 3, layers: [{ cell: "rnn", hidden: 2 }] }, "format", /unroll.model\/1/);
     expectError({ input: 0, layers: [{ cell: "rnn", hidden: 2 }] }, "input", /.+/);
@@ -232,16 +232,16 @@ describe("model spec errors", () => {
   it("lists the keys that are valid where an unknown key stands", () => {
     expectError(
       { input: 3, layers: [{ cell: "rnn", hiden: 2 }] },
-      "layers[0]",
-      /^layers\[0\]: unknown key "hiden"; valid keys here: cell, hidden, activation,/,
+      "layers[0].hiden",
+      /^layers\[0\]\.hiden: unknown key; valid keys in layers\[0\]: cell, hidden, activation,/,
     );
     expectError(
       { input: 3, layers: [{ cell: "rnn", hidden: 2 }], head: { units: 1, activation: "linear", bias: false } },
-      "head",
-      /unknown key "bias"; valid keys here: units, activation$/,
+      "head.bias",
+      /unknown key; valid keys in head: units, activation$/,
     );
     expect(() => parseModelSpec({ input: 3, layers: [{ cell: "rnn", hidden: 2 }], los: "mse" })).toThrow(
-      /unknown key "los"; valid keys here: format, input, layers, head, loss/,
+      /^los: unknown key; valid keys at the top level: format, input, layers, head, loss/,
     );
   });
 

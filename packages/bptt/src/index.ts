@@ -14,6 +14,7 @@ export * from "./check-request.js";
 export * from "./plan.js";
 export * from "./data.js";
 export * from "./gradients.js";
+export * from "./mean-loss.js";
 export * from "./gradient-flow.js";
 export * from "./optim/index.js";
 export * from "./init.js";

@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
 import { optimizerNames } from "@unroll/bptt";
-import { gradCommand } from "./commands/grad.js";
+import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
-import { runCommand } from "./commands/run.js";
+import { runCommand, type RunCommandOptions } from "./commands/run.js";
 import { trainCommand, type TrainCommandOptions } from "./commands/train.js";
 import { vizCommand, type VizCommandOptions } from "./commands/viz.js";
 import { backendHelp, withWorkers } from "./backends.js";
@@ -64,8 +64,9 @@ function unrollCommand(io: CliIo): Command {
   });
 
   common(program.command("run").description("run a model forward over a sequence"), true)
-    .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
-    .action(withMemoryHint(runCommand));
+    .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? } (- for standard output)")
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: RunCommandOptions) => runCommand(o, io)));
 
   method(
     truncation(
@@ -79,8 +80,9 @@ function unrollCommand(io: CliIo): Command {
       ),
     ),
   )
-    .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
-    .action(withMemoryHint(gradCommand));
+    .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? } (- for standard output)")
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: GradCommandOptions) => gradCommand(o, io)));
 
   truncation(
     program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),

@@ -3,6 +3,7 @@ import { optimizerNames } from "@unroll/bptt";
 import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
 import { runCommand, type RunCommandOptions } from "./commands/run.js";
+import { summaryCommand, type SummaryCommandOptions } from "./commands/summary.js";
 import { trainCommand, type TrainCommandOptions } from "./commands/train.js";
 import { vizCommand, type VizCommandOptions } from "./commands/viz.js";
 import { backendHelp, withWorkers } from "./backends.js";
@@ -120,6 +121,13 @@ function unrollCommand(io: CliIo): Command {
     .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
     .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
     .action(withMemoryHint((o: TrainCommandOptions) => trainCommand(o, io)));
+
+  program
+    .command("summary")
+    .description("the model's layers, per-step shapes, parameter counts and bytes in float32 and float64, like Keras' model.summary()")
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .option("--json", "print the same as one JSON document")
+    .action((o: SummaryCommandOptions) => summaryCommand(o, io));
 
   program
     .command("viz")

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { optimizerNames } from "@unroll/bptt";
+import { generateCommand, type GenerateCommandOptions } from "./commands/generate.js";
 import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
 import { runCommand, type RunCommandOptions } from "./commands/run.js";
@@ -121,6 +122,29 @@ function unrollCommand(io: CliIo): Command {
     .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
     .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
     .action(withMemoryHint((o: TrainCommandOptions) => trainCommand(o, io)));
+
+  program
+    .command("generate")
+    .description(
+      "run a model on its own predictions: prime its state with input steps, then feed each output (or a class sampled from it) back as the next input",
+    )
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--weights <file>", "parameters: { <name>: nested arrays }")
+    .requiredOption("--prime <file>", "input steps [P][B][I] (or [P][B] token ids), or a data file whose x (and initialState) prime the model")
+    .option("--prime-steps <P>", "use only the first P steps of --prime")
+    .requiredOption("--steps <N>", "free-running steps after the prime")
+    .option("--temperature <x>", "classes: sample from softmax(logits / x); 0 takes the most likely class (default 1)")
+    .option("--seed <S>", "classes: the sampling seed (default 0)")
+    .addOption(
+      new Option("--mode <m>", "how outputs become inputs (default: classes for a softmax output, else regression)").choices(["regression", "classes"]),
+    )
+    .requiredOption("--out <file>", "where to write { inputs, outputs, samples?, finalState } (- for standard output)")
+    .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
+    .option("--backend <name>", backendHelp(), "cpu")
+    .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)")
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP)
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: GenerateCommandOptions) => generateCommand(o, io)));
 
   program
     .command("summary")

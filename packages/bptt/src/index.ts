@@ -25,6 +25,7 @@ export * from "./rtrl-memory.js";
 export * from "./memory-budget.js";
 export * from "./input-error.js";
 export * from "./sample.js";
+export * from "./generate.js";
 export * from "./device.js";
 export * from "./device-backend.js";
 export * from "./program/stage-graphs.js";

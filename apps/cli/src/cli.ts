@@ -1,8 +1,10 @@
 import { Command, Option } from "commander";
 import { optimizerNames } from "@unroll/bptt";
-import { gradCommand } from "./commands/grad.js";
+import { generateCommand, type GenerateCommandOptions } from "./commands/generate.js";
+import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
-import { runCommand } from "./commands/run.js";
+import { runCommand, type RunCommandOptions } from "./commands/run.js";
+import { summaryCommand, type SummaryCommandOptions } from "./commands/summary.js";
 import { trainCommand, type TrainCommandOptions } from "./commands/train.js";
 import { vizCommand, type VizCommandOptions } from "./commands/viz.js";
 import { backendHelp, withWorkers } from "./backends.js";
@@ -64,8 +66,9 @@ function unrollCommand(io: CliIo): Command {
   });
 
   common(program.command("run").description("run a model forward over a sequence"), true)
-    .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? }")
-    .action(withMemoryHint(runCommand));
+    .requiredOption("--out <file>", "where to write { outputs, states, finalState, loss? } (- for standard output)")
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: RunCommandOptions) => runCommand(o, io)));
 
   method(
     truncation(
@@ -79,8 +82,9 @@ function unrollCommand(io: CliIo): Command {
       ),
     ),
   )
-    .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
-    .action(withMemoryHint(gradCommand));
+    .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? } (- for standard output)")
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: GradCommandOptions) => gradCommand(o, io)));
 
   truncation(
     program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
@@ -118,6 +122,36 @@ function unrollCommand(io: CliIo): Command {
     .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
     .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
     .action(withMemoryHint((o: TrainCommandOptions) => trainCommand(o, io)));
+
+  program
+    .command("generate")
+    .description(
+      "run a model on its own predictions: prime its state with input steps, then feed each output (or a class sampled from it) back as the next input",
+    )
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--weights <file>", "parameters: { <name>: nested arrays }")
+    .requiredOption("--prime <file>", "input steps [P][B][I] (or [P][B] token ids), or a data file whose x (and initialState) prime the model")
+    .option("--prime-steps <P>", "use only the first P steps of --prime")
+    .requiredOption("--steps <N>", "free-running steps after the prime")
+    .option("--temperature <x>", "classes: sample from softmax(logits / x); 0 takes the most likely class (default 1)")
+    .option("--seed <S>", "classes: the sampling seed (default 0)")
+    .addOption(
+      new Option("--mode <m>", "how outputs become inputs (default: classes for a softmax output, else regression)").choices(["regression", "classes"]),
+    )
+    .requiredOption("--out <file>", "where to write { inputs, outputs, samples?, finalState } (- for standard output)")
+    .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
+    .option("--backend <name>", backendHelp(), "cpu")
+    .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)")
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP)
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: GenerateCommandOptions) => generateCommand(o, io)));
+
+  program
+    .command("summary")
+    .description("the model's layers, per-step shapes, parameter counts and bytes in float32 and float64, like Keras' model.summary()")
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .option("--json", "print the same as one JSON document")
+    .action((o: SummaryCommandOptions) => summaryCommand(o, io));
 
   program
     .command("viz")

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { TRAINER_STATE_VERSION, type SavedNumber, type TrainerState } from "@unroll/bptt";
+import { TRAINER_STATE_VERSION, trainerStateVersionMessage, type SavedNumber, type TrainerState } from "@unroll/bptt";
 import { UserError } from "./user-error.js";
 
 /** The `format` field of every snapshot file. */
@@ -102,8 +102,8 @@ const trainerStateSchema = z.strictObject({
       kept: z.record(z.string().regex(/^\d+$/, "a step number"), savedStates),
       state: savedStates.nullable(),
       sensitivities: savedSensitivities.nullable(),
-      lossSum: savedNumber,
-      windowsDone: count,
+      loss: savedNumber,
+      lossRows: count,
     })
     .nullable(),
 });
@@ -151,6 +151,8 @@ export function readSnapshot(path: string): Snapshot {
   if (head.version !== SNAPSHOT_VERSION) {
     throw new UserError(`${path} is a version ${JSON.stringify(head.version)} snapshot; this unroll reads version ${SNAPSHOT_VERSION}`);
   }
+  const trainer = typeof head.trainer === "object" && head.trainer !== null ? (head.trainer as Record<string, unknown>) : {};
+  if (trainer.version !== TRAINER_STATE_VERSION) throw new UserError(`${path} cannot be resumed: ${trainerStateVersionMessage(trainer.version)}`);
   const parsed = snapshotSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -82,6 +82,12 @@ describe("unroll train --resume refuses", () => {
     ["a malformed field", same, (s) => s.replace(/"steps":2/, '"steps":-2'), "snap.json is corrupt: trainer.steps: Too small: expected number to be >=0"],
     ["a truncated file", same, (s) => s.slice(0, s.length / 2), "snap.json is truncated or corrupt: not valid JSON"],
     ["another version", same, (s) => s.replace('"version":1', '"version":2'), "snap.json is a version 2 snapshot; this unroll reads version 1"],
+    [
+      "a snapshot of an older unroll (trainer state version 1, whose loss was a mean of window losses)",
+      same,
+      (s) => s.replace('"trainer":{"version":2', '"trainer":{"version":1'),
+      "snap.json cannot be resumed: trainer state version 1 is not 2: it was written by an older unroll, whose pass loss was the mean of window losses rather than of counted steps; start again from its weights",
+    ],
     ["a weights file", same, () => JSON.stringify({ w: [1] }), 'snap.json is not an unroll snapshot: its format is not "unroll-snapshot"'],
     [
       "fewer --epochs than the snapshot has done",

@@ -1,5 +1,5 @@
 import { loadProgram, sizeOf, type ModelSpec } from "@unroll/ir";
-import { createOptimizer, initParams, runForward, Trainer, type OptimizerName } from "@unroll/bptt";
+import { createOptimizer, initParams, meanLoss, runForward, Trainer, type CountedLoss, type OptimizerName } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
 import { alignPoints, streamTrainerOptions, trainStreams, type Budget, type ModelShape } from "@unroll/demo-kit";
 import { renderReport, writeReport } from "./html-report.js";
@@ -74,6 +74,8 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
       `read in windows of ${o.window} with the state carried; ${o.optimizer}, lr ${o.lr}, seed ${o.seed}.`;
     process.stdout.write(`${intro}\n`);
     const losses: number[] = [];
+    // the windows' losses with their counts, for the mean over counted steps every loss figure reports
+    const counted: CountedLoss[] = [];
     const progress = new TrainProgress(o.budget);
     const interrupt = onInterrupt(() => progress.line("Ctrl-C: stopping after the current window (press again to quit at once)"));
     let seconds = 0;
@@ -85,8 +87,9 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
         window: o.window,
         budget: o.budget,
         stopRequested: () => interrupt.signal.aborted,
-        onStep: ({ step, loss, seconds: t }) => {
+        onStep: ({ step, loss, seconds: t, report }) => {
           losses.push(loss);
+          counted.push(report);
           seconds = t;
           progress.step(step, step, loss, t);
         },
@@ -103,10 +106,10 @@ export async function runSineTask(o: SineRunOptions): Promise<SineRunResult> {
     const testMse = mse(pred, next);
     const naiveMse = mse(test.noisy[0].subarray(0, TEST_STEPS), next);
     const cleanMse = mse(pred, test.clean[0].subarray(1));
-    const recent = losses.slice(-20);
-    const finalLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
+    const recent = counted.slice(-20);
+    const finalLoss = meanLoss(recent);
     process.stdout.write(
-      `Trained ${end.step} steps in ${seconds.toFixed(1)} s; final loss ${finalLoss.toFixed(4)} (mean of the last ${recent.length} steps).\n`,
+      `Trained ${end.step} steps in ${seconds.toFixed(1)} s; final loss ${finalLoss.toFixed(4)} (mean over the counted steps of the last ${recent.length} windows).\n`,
     );
     process.stdout.write(
       `Held-out wave: prediction MSE ${testMse.toFixed(4)} against the noisy next value (noise floor σ² = ${(NOISE * NOISE).toFixed(4)}), ` +

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { loadProgram, sizeOf, type Tensor } from "@unroll/ir";
-import { createOptimizer, createRng, initParams, Trainer } from "@unroll/bptt";
+import { createOptimizer, createRng, initParams, meanLoss, Trainer, type CountedLoss } from "@unroll/bptt";
 import { backends, type BackendName } from "@unroll/backends";
 import { CharVocab, charModelSpec, sampleText, streamTrainerOptions, TextStreams, trainStreams, type Budget, type CharModel } from "@unroll/demo-kit";
 import { CHECKPOINT_FORMAT, loadTensors, saveCheckpoint, saveTensors, type Checkpoint } from "./checkpoint.js";
@@ -93,6 +93,10 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     const trainer = new Trainer(loaded, program, params, { ...streamTrainerOptions(s.window, optimizer), deltaNorms: true });
     const source = new TextStreams(vocab.encode(corpus.text), s.batch, vocab.size);
     const losses = [...(resume?.losses ?? [])];
+    // the windows' losses with their counts, for the mean over counted steps every loss figure reports
+    const counted: CountedLoss[] = [];
+    // a checkpoint keeps the losses alone: windows of equal counts, whose plain mean is that mean
+    const recentLoss = (): number => (counted.length > 0 ? meanLoss(counted.slice(-RECENT)) : mean(losses.slice(-RECENT)));
     const samples: SampleRecord[] = [...(resume?.samples ?? [])];
     const nParams = Object.values(params).reduce((a, p) => a + sizeOf(p.shape), 0);
     const layers = `${s.layers} ${s.cell.toUpperCase()} layer${s.layers > 1 ? "s" : ""} of ${s.hidden}`;
@@ -124,13 +128,14 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
       ...(options.sampleEvery > 0 ? { pauseEvery: options.sampleEvery } : {}),
       onStep: ({ step, loss, seconds: t, report }) => {
         losses.push(loss);
+        counted.push(report);
         if (report.deltaNorms) lastFlow = { step, deltaNorms: report.deltaNorms };
         seconds = t;
         progress.step(step, step - startStep, loss, t);
       },
       onPause: async ({ step }) => {
         const text = await sampleText(model, { length: SAMPLE_CHARS, temperature: options.temperature, rng: createRng(sampleSeed(s.seed, step)) });
-        const loss = mean(losses.slice(-RECENT));
+        const loss = recentLoss();
         samples.push({ step, loss, text });
         progress.line(`step ${String(step).padStart(5)} | loss ${loss.toFixed(3)} | ${oneLine(text)}`);
       },
@@ -139,7 +144,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     interrupt.dispose();
 
     const done = end.step - startStep;
-    const finalLoss = mean(losses.slice(-RECENT));
+    const finalLoss = recentLoss();
     // a seed of its own, so that the final sample does not repeat the last one printed
     const finalSample = await sampleText(model, {
       length: FINAL_SAMPLE_CHARS,
@@ -153,7 +158,7 @@ export async function runTextTask(options: TextRunOptions): Promise<TextRunResul
     );
     if (losses.length > 0)
       process.stdout.write(
-        `Loss: ${losses[0].toFixed(3)} at step 1; final loss ${finalLoss.toFixed(3)} (mean of the last ${Math.min(RECENT, losses.length)} steps).\n`,
+        `Loss: ${losses[0].toFixed(3)} at step 1; final loss ${finalLoss.toFixed(3)} (mean over the counted steps of the last ${Math.min(RECENT, losses.length)} windows).\n`,
       );
 
     if (options.save) {

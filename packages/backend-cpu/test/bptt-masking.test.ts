@@ -145,7 +145,11 @@ describe("masking with lengths", () => {
     const res = await computeGradients(loaded, program, params, data, tr);
     const plan = planWindows(T, tr);
     const objective = maskedWindowObjective(loaded, program, params, data, plan.windows, await entering(loaded, program, params, data));
-    expect(res.loss).toBeCloseTo(await objective(), 14);
+    // the gradients are those of the sum of the window means; the loss reported is the mean over every counted (step, row)
+    expect(res.windows.reduce((a, w) => a + w.loss, 0)).toBeCloseTo(await objective(), 14);
+    const full = await computeGradients(loaded, program, params, data, { kind: "full" });
+    expect(res.lossRows).toBe(lengths.reduce((a, n) => a + n, 0));
+    expect(res.loss).toBeCloseTo(full.loss, 14);
     // the last window [4, 5) is a short chunk; its loss step 4 counts for row 0 only
     expect(res.windows.map((w) => [w.start, w.end])).toEqual([
       [0, 2],

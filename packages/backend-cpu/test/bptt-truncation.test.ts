@@ -63,7 +63,8 @@ async function statesEntering(
  * The objective BPTT(k1, k2) differentiates, written from its definition: for
  * each window, the mse over its loss steps (mean over their elements), the
  * state entering its span held constant at its value from the base forward pass
- * (or the initial state for spans starting at 0); summed over windows.
+ * (or the initial state for spans starting at 0); summed over windows. `mean`
+ * is the loss reported: the squared errors of every window's loss steps over their count.
  */
 function truncatedObjective(
   loaded: LoadedProgram,
@@ -73,8 +74,10 @@ function truncatedObjective(
   plan: Plan,
   entering: Map<number, Record<string, Tensor>>,
 ) {
-  return async (): Promise<{ total: number; windows: number[] }> => {
+  return async (): Promise<{ total: number; windows: number[]; mean: number }> => {
     const windows: number[] = [];
+    let squares = 0;
+    let count = 0;
     for (const w of plan.windows) {
       const x = steps(data.sequences.x, w.start, w.end);
       const y = steps(data.sequences.y, w.start, w.end);
@@ -83,8 +86,10 @@ function truncatedObjective(
       const from = (w.lossStart - w.start) * B * O;
       for (let i = from; i < y.data.length; i++) sum += (r.outputs.data[i] - y.data[i]) ** 2;
       windows.push(sum / (y.data.length - from));
+      squares += sum;
+      count += y.data.length - from;
     }
-    return { total: windows.reduce((a, b) => a + b, 0), windows };
+    return { total: windows.reduce((a, b) => a + b, 0), windows, mean: squares / count };
   };
 }
 
@@ -216,7 +221,8 @@ describe("truncated BPTT gradients", () => {
       const base = await objective();
       expect(res.windows.map((w) => w.loss).length).toBe(plan.windows.length);
       res.windows.forEach((w, i) => expect(w.loss).toBeCloseTo(base.windows[i], 14));
-      expect(res.loss).toBeCloseTo(base.total, 14);
+      expect(res.loss).toBeCloseTo(base.mean, 14);
+      expect(res.windows.reduce((a, w) => a + w.loss, 0)).toBeCloseTo(base.total, 14);
       const loss = async () => (await objective()).total;
       for (const [name, p] of Object.entries(params)) await expectMatchesFiniteDifferences(`grads.${name}`, p, res.grads[name], loss);
       await expectMatchesFiniteDifferences("inputGrads.x", data.sequences.x, res.inputGrads.x, loss);
@@ -234,12 +240,9 @@ describe("truncated BPTT gradients", () => {
     const cut = await computeGradients(loaded, program, params, data, { kind: "chunked", window: 2 });
     const diff = Array.from(full.grads["layers.0.W_re"].data).reduce((a, v, i) => a + Math.abs(v - cut.grads["layers.0.W_re"].data[i]), 0);
     expect(diff).toBeGreaterThan(1e-6);
-    // the chunked loss is the sum of three window means, not the mean over all steps
-    expect(cut.loss).toBeCloseTo(
-      cut.windows.reduce((a, w) => a + w.loss, 0),
-      14,
-    );
-    expect(cut.loss).toBeGreaterThan(2 * full.loss);
+    // the loss is the mean over all steps whatever the cut: the windows see the same forward pass
+    expect(cut.loss).toBeCloseTo(full.loss, 14);
+    expect(cut.windows.reduce((a, w) => a + w.loss, 0)).toBeGreaterThan(2 * full.loss);
   });
 
   it("time checkpointing does not change truncated gradients", async () => {
@@ -277,7 +280,9 @@ describe("Trainer under BPTT(k1, k2)", () => {
       const g = Object.values(expected.windows[i].grads).flatMap((t) => Array.from(t.data));
       expect(s.gradNorm).toBeCloseTo(Math.hypot(...g), 12);
     });
-    expect(fit.loss).toBeCloseTo(expected.loss / 3, 14);
+    // the mean over counted steps: windows of 3, 3 and 1 loss steps weigh 3, 3 and 1, as one forward pass does
+    expect(fit.loss).toBeCloseTo(expected.loss, 14);
+    expect(fit.loss).not.toBeCloseTo(expected.windows.reduce((a, w) => a + w.loss, 0) / 3, 6);
     expectAllClose("params", params, before, 0, 0);
     expect(trainer.steps).toBe(3);
   });

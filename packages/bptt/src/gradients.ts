@@ -8,6 +8,7 @@ import { gradientFlowOf, type GradientFlow } from "./gradient-flow.js";
 import { checkMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { estimateRunMemory } from "./program/run-memory.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
+import { meanLoss } from "./mean-loss.js";
 import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
 /** Options of {@link runForward} and {@link computeGradients}. */
@@ -49,16 +50,24 @@ export interface WindowGradients extends Partial<GradientFlow> {
   readonly end: number;
   /** First step whose loss counts. */
   readonly lossStart: number;
-  /** The window's loss: mean over its counted elements. */
+  /** The window's loss: mean over its counted (step, row) pairs. */
   readonly loss: number;
+  /** Number of (step, row) pairs its loss counted. */
+  readonly lossRows: number;
   /** The window's parameter gradients. */
   readonly grads: Readonly<Record<string, Tensor>>;
 }
 
 /** Loss, outputs and gradients of a whole sequence under a truncation plan. */
 export interface GradientResult {
-  /** Sum of the windows' losses (the loss itself for full BPTT). */
+  /**
+   * The loss of the whole sequence: the mean over every counted (step, row)
+   * pair ({@link meanLoss} of the windows), the same whatever the truncation,
+   * and the loss of one forward pass.
+   */
   readonly loss: number;
+  /** Number of (step, row) pairs the loss counted. */
+  readonly lossRows: number;
   /** The forward pass: outputs, states per step and final state. */
   readonly forward: WindowResult;
   /** Sum over windows of the parameter gradients. */
@@ -108,7 +117,8 @@ export function checkTruncatable(program: CheckedProgram, plan: Plan): void {
  * Gradients of the loss over a whole sequence, without updating anything. With
  * truncation, each window of the plan backpropagates from its own loss through its
  * span, entering with the state of one uninterrupted forward pass; `grads` sums
- * the windows.
+ * the windows' gradients (as truncated BPTT accumulates them), while `loss` is
+ * their {@link meanLoss}, the mean over the sequence's counted steps.
  *
  * Guide: [training through time](../../../docs/guides/training-through-time.md) derives full BPTT, truncated BPTT and
  * RTRL and checks this function against plain loops on a worked example.
@@ -154,12 +164,13 @@ export async function computeGradients(
     const w = plan.windows[0];
     return {
       loss: forward.loss ?? 0,
+      lossRows: forward.lossRows,
       forward,
       grads: forward.grads!,
       inputGrads: forward.inputGrads!,
       initialStateGrads: forward.initialStateGrads!,
       plan,
-      windows: [{ ...w, loss: forward.loss ?? 0, grads: forward.grads!, ...measured(forward) }],
+      windows: [{ ...w, loss: forward.loss ?? 0, lossRows: forward.lossRows, grads: forward.grads!, ...measured(forward) }],
     };
   }
   const grads: Record<string, Tensor> = {};
@@ -168,7 +179,6 @@ export async function computeGradients(
   for (const [name, seq] of Object.entries(data.sequences)) inputGrads[name] = zeros(seq.shape, dtype);
   const initialStateGrads: Record<string, Tensor> = {};
   const windows: WindowGradients[] = [];
-  let loss = 0;
   for (const w of plan.windows) {
     const sequences: Record<string, Tensor> = {};
     for (const [name, seq] of Object.entries(data.sequences)) sequences[name] = sliceSteps(seq, w.start, w.end);
@@ -184,8 +194,7 @@ export async function computeGradients(
       collectStates: false,
       ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
     });
-    loss += r.loss ?? 0;
-    windows.push({ ...w, loss: r.loss ?? 0, grads: r.grads!, ...measured(r) });
+    windows.push({ ...w, loss: r.loss ?? 0, lossRows: r.lossRows, grads: r.grads!, ...measured(r) });
     for (const [name, g] of Object.entries(r.grads!)) addInto(grads[name], g);
     for (const [name, g] of Object.entries(r.inputGrads!)) addInto(sliceSteps(inputGrads[name], w.start, w.end), g);
     if (w.start === 0) {
@@ -196,7 +205,8 @@ export async function computeGradients(
       }
     }
   }
-  return { loss, forward, grads, inputGrads, initialStateGrads, plan, windows };
+  const lossRows = windows.reduce((n, w) => n + w.lossRows, 0);
+  return { loss: meanLoss(windows), lossRows, forward, grads, inputGrads, initialStateGrads, plan, windows };
 }
 
 /** {@link computeGradients} by RTRL: one window over the whole sequence, gradients carried forward. */
@@ -227,5 +237,15 @@ async function rtrlGradients(
   });
   const w = plan.windows[0];
   const loss = forward.loss ?? 0;
-  return { loss, forward, grads: forward.grads!, inputGrads: {}, initialStateGrads: {}, plan, windows: [{ ...w, loss, grads: forward.grads! }] };
+  const { lossRows } = forward;
+  return {
+    loss,
+    lossRows,
+    forward,
+    grads: forward.grads!,
+    inputGrads: {},
+    initialStateGrads: {},
+    plan,
+    windows: [{ ...w, loss, lossRows, grads: forward.grads! }],
+  };
 }

@@ -2,8 +2,23 @@ import { InputError } from "./input-error.js";
 import type { Dtype, FloatArray, Tensor } from "@unroll/ir";
 import type { OptimizerState } from "./optim/optimizer.js";
 
-/** The version of {@link TrainerState} this package writes and reads; a change of its fields changes it. */
-export const TRAINER_STATE_VERSION = 1;
+/**
+ * The version of {@link TrainerState} this package writes and reads; a change
+ * of its fields changes it. Version 2: a pass's loss so far is the mean over
+ * counted (step, row) pairs with their count, no longer a sum of window means.
+ */
+export const TRAINER_STATE_VERSION = 2;
+
+/** Why a trainer state of another version cannot be restored, and what to do instead. */
+export function trainerStateVersionMessage(version: unknown): string {
+  const older = typeof version === "number" && version < TRAINER_STATE_VERSION;
+  return (
+    `trainer state version ${JSON.stringify(version)} is not ${TRAINER_STATE_VERSION}` +
+    (older
+      ? ": it was written by an older unroll, whose pass loss was the mean of window losses rather than of counted steps; start again from its weights"
+      : ": it was written by a newer unroll")
+  );
+}
 
 /**
  * One number of a saved array. Finite numbers are JSON numbers, which
@@ -53,10 +68,10 @@ export interface SavedPosition {
   readonly state: SavedStates | null;
   /** RTRL: the sensitivities entering the next window (null at the start of a minibatch). */
   readonly sensitivities: SavedSensitivities | null;
-  /** Sum of the pass's window losses so far, in order, so that the pass's mean loss comes out the same. */
-  readonly lossSum: SavedNumber;
-  /** Windows of the pass done so far. */
-  readonly windowsDone: number;
+  /** The pass's loss so far: the mean over the (step, row) pairs its windows counted, so that the pass's loss comes out the same. */
+  readonly loss: SavedNumber;
+  /** Number of (step, row) pairs counted so far. */
+  readonly lossRows: number;
 }
 
 /**

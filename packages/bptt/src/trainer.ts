@@ -12,6 +12,7 @@ import { checkWindowMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 import { selectRows } from "./rows.js";
+import { addLoss, meanLoss, NO_LOSS, type CountedLoss } from "./mean-loss.js";
 import {
   loadNumber,
   loadOptimizerState,
@@ -20,6 +21,7 @@ import {
   saveOptimizerState,
   saveTensors,
   TRAINER_STATE_VERSION,
+  trainerStateVersionMessage,
   type SavedSensitivities,
   type TrainerState,
 } from "./trainer-state.js";
@@ -75,15 +77,21 @@ export interface StepReport extends Partial<GradientFlow> {
   readonly batch: number;
   /** The window of the plan. */
   readonly window: PlanWindow;
-  /** The window's loss before the update. */
+  /** The window's loss before the update: the mean over its counted (step, row) pairs. */
   readonly loss: number;
+  /** Number of (step, row) pairs its loss counted. */
+  readonly lossRows: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
 }
 
 /** Result of one {@link Trainer.fit} call (one epoch). */
 export interface FitResult {
-  /** Mean of the windows' losses. */
+  /**
+   * The pass's loss: the mean over every counted (step, row) pair of every
+   * window and minibatch, before each window's update ({@link meanLoss}),
+   * the convention of every loss unroll reports.
+   */
   readonly loss: number;
   /** Every step's report. */
   readonly steps: readonly StepReport[];
@@ -200,8 +208,8 @@ export class Trainer {
             kept: Object.fromEntries([...p.kept].map(([t, s]) => [String(t), saveTensors(s)])),
             state: p.state ? saveTensors(p.state) : null,
             sensitivities: p.sensitivities ? saveSens(p.sensitivities) : null,
-            lossSum: saveNumber(p.lossSum),
-            windowsDone: p.windowsDone,
+            loss: saveNumber(p.loss.loss),
+            lossRows: p.loss.lossRows,
           }
         : null,
     };
@@ -213,7 +221,7 @@ export class Trainer {
    * makes the next {@link fit} go on from there instead of starting a pass.
    */
   restore(state: TrainerState): void {
-    if (state.version !== TRAINER_STATE_VERSION) throw new InputError(`trainer state version ${state.version} is not ${TRAINER_STATE_VERSION}`);
+    if (state.version !== TRAINER_STATE_VERSION) throw new InputError(trainerStateVersionMessage(state.version));
     const dtype = this.dtype();
     if (state.dtype !== dtype) throw new InputError(`trainer state dtype is ${state.dtype} but the parameters are ${dtype}`);
     const names = Object.keys(this.params).sort().join(", ");
@@ -248,8 +256,7 @@ export class Trainer {
           kept: new Map(Object.entries(p.kept).map(([t, s]) => [Number(t), loadTensors(s, dtype, `position.kept.${t}`)])),
           ...(p.state ? { state: loadTensors(p.state, dtype, "position.state") } : {}),
           ...(p.sensitivities ? { sensitivities: loadSens(p.sensitivities, "position.sensitivities") } : {}),
-          lossSum: loadNumber(p.lossSum),
-          windowsDone: p.windowsDone,
+          loss: { loss: loadNumber(p.loss), lossRows: p.lossRows },
         }
       : undefined;
   }
@@ -335,10 +342,9 @@ export class Trainer {
         }
         const next = plan.windows[i + 1];
         for (const t of [...after.keys()]) if (next && t < next.start - 1) after.delete(t);
-        const report = { step: this.updates, batch: mb, window: w, loss: r.loss ?? 0, gradNorm, ...flow };
+        const report = { step: this.updates, batch: mb, window: w, loss: r.loss ?? 0, lossRows: r.lossRows, gradNorm, ...flow };
         reports.push(report);
-        pass.lossSum += report.loss;
-        pass.windowsDone++;
+        pass.loss = addLoss(pass.loss, report);
         pass.window++;
         // the position moves on before onStep, so that a state taken there resumes after this step
         if (pass.window === plan.windows.length) {
@@ -351,7 +357,7 @@ export class Trainer {
         await onStep?.(report);
       }
     }
-    return { loss: pass.lossSum / Math.max(1, pass.windowsDone), steps: reports };
+    return { loss: pass.loss.loss, steps: reports };
   }
 
   /**
@@ -388,8 +394,7 @@ export class Trainer {
       this.carried[0] = carried.state;
       this.carriedSensitivities[0] = carried.sensitivities;
     }
-    const loss = reports.reduce((a, r) => a + r.loss, 0) / Math.max(1, reports.length);
-    return { loss, steps: reports };
+    return { loss: meanLoss(reports), steps: reports };
   }
 
   /** {@link fit} under RTRL: each minibatch's sequence in windows of `updateEvery` steps, state and sensitivities carried. */
@@ -416,9 +421,8 @@ export class Trainer {
             ? { state: this.carried[mb], sensitivities: this.carriedSensitivities[mb] }
             : {};
       // the position moves on before onStep, so that a state taken there resumes after this step
-      const advance = (left: Carried, loss: number, lastWindow: boolean): void => {
-        pass.lossSum += loss;
-        pass.windowsDone++;
+      const advance = (left: Carried, loss: CountedLoss, lastWindow: boolean): void => {
+        pass.loss = addLoss(pass.loss, loss);
         if (lastWindow) {
           if (this.options.stateful) {
             this.carried[mb] = left.state;
@@ -436,12 +440,12 @@ export class Trainer {
       };
       await this.runWindows(part, mb, 0, carried, reports, onStep, { first: pass.window, advance });
     }
-    return { loss: pass.lossSum / Math.max(1, pass.windowsDone), steps: reports };
+    return { loss: pass.loss.loss, steps: reports };
   }
 
   /** The pass {@link fit} runs: the one {@link restore} left, or a fresh one. */
   private startPass(): Pass {
-    this.pass = this.resumeAt ?? { batch: 0, window: 0, kept: new Map(), lossSum: 0, windowsDone: 0 };
+    this.pass = this.resumeAt ?? { batch: 0, window: 0, kept: new Map(), loss: NO_LOSS };
     this.resumeAt = undefined;
     return this.pass;
   }
@@ -505,11 +509,12 @@ export class Trainer {
         batch: mb,
         window: { start: offset + start, end: offset + end, lossStart: offset + start },
         loss: r.loss ?? 0,
+        lossRows: r.lossRows,
         gradNorm,
         ...flow,
       };
       reports.push(report);
-      at?.advance({ state, ...(sensitivities ? { sensitivities } : {}) }, report.loss, end === T);
+      at?.advance({ state, ...(sensitivities ? { sensitivities } : {}) }, report, end === T);
       await onStep?.(report);
     }
     return { state, sensitivities };
@@ -557,10 +562,8 @@ interface Pass {
   state?: Readonly<Record<string, Tensor>>;
   /** RTRL: the sensitivities entering the next window. */
   sensitivities?: Sensitivities;
-  /** Sum of the window losses so far. */
-  lossSum: number;
-  /** Windows done so far. */
-  windowsDone: number;
+  /** The loss of the windows done so far, and how many (step, row) pairs it counted. */
+  loss: CountedLoss;
 }
 
 /** Where {@link Trainer.fit} under RTRL starts a minibatch's windows, and how it moves the position on after each. */
@@ -568,7 +571,7 @@ interface WindowsPosition {
   /** Index of the first window to run. */
   readonly first: number;
   /** Called after each update, before `onStep`, with what the next window needs. */
-  readonly advance: (left: Carried, loss: number, lastWindow: boolean) => void;
+  readonly advance: (left: Carried, loss: CountedLoss, lastWindow: boolean) => void;
 }
 
 /** Throws when a restored position does not fit this data's minibatches and windows (other data than the state was taken on). */

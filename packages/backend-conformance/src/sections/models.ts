@@ -106,7 +106,10 @@ async function checkFiniteDifferences(ctx: SuiteContext, model: ModelCase, label
     const entering = await statesEntering(loaded, program, params, data);
     const objective = truncatedObjective(loaded, params, data, planWindows(T, truncation), entering);
     const rand = rngFor(`${model.name}/${label}/directions`);
-    const problems = scalarMismatches("loss vs the objective", res.loss, await objective(), FD_TOLERANCE);
+    // the gradients are those of the sum of the windows' means; the loss reported is the mean over all counted steps, one forward pass's
+    const windowSum = res.windows.reduce((sum, w) => sum + w.loss, 0);
+    const problems = scalarMismatches("sum of the window losses vs the objective", windowSum, await objective(), FD_TOLERANCE);
+    problems.push(...scalarMismatches("loss vs one forward pass's", res.loss, (await runForward(loaded, params, data, program)).loss!, FD_TOLERANCE));
     const names = Object.keys(params).sort();
     if (Object.keys(res.grads).sort().join() !== names.join())
       problems.push(`grads for ${Object.keys(res.grads).sort().join(", ")}, expected ${names.join(", ")}`);

@@ -40,6 +40,8 @@ export class GraphBuilder implements VjpBuilder {
   private readonly shapes = new Map<string, Shape>();
   private lossId: string | undefined;
   private counter = 0;
+  /** The prefix of generated ids inside {@link GraphBuilder.scoped}, e.g. `"layers.0."`. */
+  private scope = "";
 
   /** @param prefix prepended to generated node ids, to keep several builders' ids apart */
   constructor(private readonly prefix = "n") {}
@@ -117,10 +119,26 @@ export class GraphBuilder implements VjpBuilder {
     this.lossId = value;
   }
 
+  /**
+   * Runs `fn` with generated node ids prefixed by `${prefix}.` (`"layers.0.n4"`
+   * rather than `"n4"`), so that a report about a node (a non-finite value, a
+   * shape error) names the layer it belongs to. Scopes nest; ids given
+   * explicitly are kept as they are.
+   */
+  scoped<T>(prefix: string, fn: () => T): T {
+    const outer = this.scope;
+    this.scope = `${outer}${prefix}.`;
+    try {
+      return fn();
+    } finally {
+      this.scope = outer;
+    }
+  }
+
   /** Adds a node of any op; `id` defaults to a fresh generated one. */
   node<K extends OpKind>(op: K, inputs: string[], attrs?: AttrsOf<K>, id?: string): string {
-    while (id === undefined && this.shapes.has(`${this.prefix}${this.counter}`)) this.counter++;
-    const nodeId = id ?? `${this.prefix}${this.counter++}`;
+    while (id === undefined && this.shapes.has(`${this.scope}${this.prefix}${this.counter}`)) this.counter++;
+    const nodeId = id ?? `${this.scope}${this.prefix}${this.counter++}`;
     const node = (attrs === undefined ? { id: nodeId, op, inputs } : { id: nodeId, op, inputs, attrs }) as unknown as NodeOf<K>;
     const inShapes = inputs.map((i) => this.shape(i));
     let shape: Shape;

@@ -66,7 +66,7 @@ export function compileModel(spec: ModelSpec): Program {
   m.layers.forEach((layer, k) => {
     const name = `layers.${k}`;
     if (!layer.bidirectional) {
-      cur.value = addCell(cur.b, layer, name, "", cur.value, cur.width);
+      cur.value = cur.b.scoped(name, () => addCell(cur.b, layer, name, "", cur.value, cur.width));
       cur.width = layer.hidden;
       cur.computes = true;
       return;
@@ -84,7 +84,10 @@ export function compileModel(spec: ModelSpec): Program {
     ] as const) {
       const dirStage = openStage(seq, cur.width);
       const id = `${name}.${dir}`;
-      dirStage.b.output(id, addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width));
+      dirStage.b.output(
+        id,
+        dirStage.b.scoped(name, () => addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width)),
+      );
       stages.push(reverse ? { graph: dirStage.b.toGraph(id), reverse } : { graph: dirStage.b.toGraph(id) });
     }
     const b = new GraphBuilder();
@@ -93,7 +96,8 @@ export function compileModel(spec: ModelSpec): Program {
   });
 
   const { b } = cur;
-  const head = m.head && denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, ...m.head });
+  const headSpec = m.head;
+  const head = headSpec && b.scoped("head", () => denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, ...headSpec }));
   const output = head?.output ?? cur.value;
   b.output("output", output);
   if (m.loss === "mse") {

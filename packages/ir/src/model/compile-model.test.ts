@@ -238,7 +238,7 @@ describe("model spec errors", () => {
     expectError(
       { input: 3, layers: [{ cell: "rnn", hidden: 2 }], head: { units: 1, activation: "linear", bias: false } },
       "head",
-      /unknown key "bias"; valid keys here: units, activation$/,
+      /unknown key "bias"; valid keys here: units, activation, init$/,
     );
     expect(() => parseModelSpec({ input: 3, layers: [{ cell: "rnn", hidden: 2 }], los: "mse" })).toThrow(
       /unknown key "los"; valid keys here: format, input, layers, head, loss/,

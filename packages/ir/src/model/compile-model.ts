@@ -5,8 +5,10 @@ import { lstmCell } from "../cells/lstm-cell.js";
 import { rnnCell } from "../cells/rnn-cell.js";
 import { checkProgram } from "../check-program.js";
 import { GraphError } from "../errors.js";
+import type { ParamInits } from "../init-spec.js";
 import { PROGRAM_FORMAT, type Program, type Stage } from "../program.js";
 import { describeZodError } from "../zod-path.js";
+import { headParamInits, layerParamInits } from "./layer-init.js";
 import { ModelSpecSchema, type LayerSpec, type ModelSpec } from "./model-spec.js";
 
 /** Parses JSON data into a model spec, or throws a {@link GraphError} naming the field at fault (`layers[0].hidden`). */
@@ -62,9 +64,13 @@ function openStage(seq: string, width: number): OpenStage {
 export function compileModel(spec: ModelSpec): Program {
   const m = parseModelSpec(spec);
   const stages: Stage[] = [];
+  const init: ParamInits = {};
   let cur = openStage("x", m.input);
   m.layers.forEach((layer, k) => {
     const name = `layers.${k}`;
+    for (const suffix of layer.bidirectional ? ["", "_reverse"] : [""]) {
+      if (layer.init) Object.assign(init, layerParamInits(layer.cell, layer.hidden, layer.init, name, suffix));
+    }
     if (!layer.bidirectional) {
       cur.value = cur.b.scoped(name, () => addCell(cur.b, layer, name, "", cur.value, cur.width));
       cur.width = layer.hidden;
@@ -97,7 +103,9 @@ export function compileModel(spec: ModelSpec): Program {
 
   const { b } = cur;
   const headSpec = m.head;
-  const head = headSpec && b.scoped("head", () => denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, ...headSpec }));
+  const head =
+    headSpec &&
+    b.scoped("head", () => denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, units: headSpec.units, activation: headSpec.activation }));
   const output = head?.output ?? cur.value;
   b.output("output", output);
   if (m.loss === "mse") {
@@ -110,7 +118,8 @@ export function compileModel(spec: ModelSpec): Program {
   }
   stages.push({ graph: b.toGraph("output") });
 
-  const program: Program = { format: PROGRAM_FORMAT, stages, output: "output" };
+  if (m.head?.init) Object.assign(init, headParamInits(m.head.init, "head"));
+  const program: Program = { format: PROGRAM_FORMAT, stages, output: "output", ...(Object.keys(init).length > 0 ? { init } : {}) };
   checkProgram(program); // a failure here is a bug in this compiler, not in the spec
   return program;
 }

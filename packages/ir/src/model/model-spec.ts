@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { SizeSchema } from "../size.js";
+import { GATES, HeadInitSchema, LayerInitSchema } from "./layer-init.js";
 
 /** The version tag of a model spec document. */
 export const MODEL_FORMAT = "unroll.model/1";
-
-/** How many H-wide gates each cell computes side by side. */
-const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 /**
  * One recurrent layer. `activation` applies to `rnn` only (default `"tanh"`),
@@ -24,6 +22,8 @@ export const LayerSpecSchema = z
     bidirectional: z.boolean().optional(),
     /** gru only: apply the reset gate after the recurrent matmul (default true, as PyTorch). */
     resetAfter: z.boolean().optional(),
+    /** Optional initializers of the layer's params (see `LayerInitSchema`). */
+    init: LayerInitSchema.optional(),
   })
   .strict()
   .superRefine((layer, ctx) => {
@@ -36,6 +36,13 @@ export const LayerSpecSchema = z
     }
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
       ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });
+    }
+    if (layer.init?.forgetBias !== undefined && layer.cell !== "lstm") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["init", "forgetBias"],
+        message: `"forgetBias" applies to lstm layers only, not ${layer.cell} (it has no forget gate)`,
+      });
     }
     // the cell's gates side by side (4H for lstm, 3H for gru) and both directions (2H) are widths too
     const widest = layer.hidden * GATES[layer.cell] * (layer.bidirectional ? 2 : 1);
@@ -55,6 +62,8 @@ export const HeadSpecSchema = z
     units: SizeSchema,
     /** Output nonlinearity. */
     activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
+    /** Optional initializers of the head's params (see `HeadInitSchema`). */
+    init: HeadInitSchema.optional(),
   })
   .strict();
 

@@ -269,6 +269,10 @@ export class GraphBuilder implements VjpBuilder {
   oneHot(classes: string, depth: number): string {
     return this.node("oneHot", [classes], { depth });
   }
+  /** Rows `table[ids[i]]` of a table `[V, ...]` by integer ids `[n]` (an embedding lookup). */
+  gather(table: string, ids: string): string {
+    return this.node("gather", [table, ids]);
+  }
   /** Per-row mean squared error `[B]`. */
   mse(pred: string, target: string): string {
     return this.node("mse", [pred, target]);

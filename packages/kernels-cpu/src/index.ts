@@ -14,6 +14,7 @@ import { constant } from "./constant.js";
 import { countOf } from "./count-of.js";
 import { div } from "./div.js";
 import { exp } from "./exp.js";
+import { gather } from "./gather.js";
 import { identity } from "./identity.js";
 import type { KernelTable } from "./kernel.js";
 import { log } from "./log.js";
@@ -76,6 +77,7 @@ export const cpuKernels: KernelTable = {
   constant,
   identity,
   oneHot,
+  gather,
   // per-row losses, shape [B]
   mse,
   softmaxCrossEntropy,

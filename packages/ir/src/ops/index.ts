@@ -8,6 +8,7 @@ import { countOf } from "./count-of.js";
 import type { OpDef } from "./define.js";
 import { div } from "./div.js";
 import { exp } from "./exp.js";
+import { gather } from "./gather.js";
 import { identity } from "./identity.js";
 import { log } from "./log.js";
 import { logSoftmax } from "./log-softmax.js";
@@ -72,6 +73,7 @@ export const NodeSchema = z.discriminatedUnion("op", [
   constant.schema,
   identity.schema,
   oneHot.schema,
+  gather.schema,
   // per-row losses, shape [B]
   mse.schema,
   softmaxCrossEntropy.schema,
@@ -121,6 +123,7 @@ export const ops: { readonly [K in OpKind]: OpDef<NodeOf<K>> } = {
   constant,
   identity,
   oneHot,
+  gather,
   mse,
   softmaxCrossEntropy,
 };

@@ -49,6 +49,7 @@ export * from "./cells/lstm-cell.js";
 export * from "./cells/gru-cell.js";
 export * from "./cells/dense-head.js";
 export * from "./model/model-spec.js";
+export { EMBEDDING_TABLE, EmbeddingSpecSchema, type EmbeddingSpec } from "./model/embedding-spec.js";
 export { HeadInitSchema, LayerInitSchema, type HeadInit, type LayerInit } from "./model/layer-init.js";
 export * from "./model/compile-model.js";
 export * from "./model/param-shapes.js";

@@ -8,6 +8,7 @@ import { GraphError } from "../errors.js";
 import type { ParamInits } from "../init-spec.js";
 import { PROGRAM_FORMAT, type Program, type Stage } from "../program.js";
 import { describeZodError } from "../zod-path.js";
+import { EMBEDDING_TABLE, embeddingInit, type EmbeddingSpec } from "./embedding-spec.js";
 import { headParamInits, layerParamInits } from "./layer-init.js";
 import { ModelSpecSchema, type LayerSpec, type ModelSpec } from "./model-spec.js";
 
@@ -49,11 +50,21 @@ function openStage(seq: string, width: number): OpenStage {
   return { b, value: b.input(seq, ["B", width]), width, computes: false };
 }
 
+/** A stage that starts from token ids `"x"` `[B]` and looks up their rows of the embedding table. */
+function openEmbeddingStage(spec: EmbeddingSpec): OpenStage {
+  const b = new GraphBuilder();
+  const ids = b.input("x", ["B"]);
+  const value = b.node("gather", [b.param(EMBEDDING_TABLE, [spec.vocab, spec.units]), ids], undefined, "embedding.lookup");
+  return { b, value, width: spec.units, computes: true };
+}
+
 /**
  * Compiles a model spec to a program. Data sequences: `"x"` `[B, input]` and,
  * with a loss, targets `"y"` (`[B, O]` for mse, class ids `[B]` for
  * cross_entropy). The program's output is the sequence `"output"`: the head's
- * output (probabilities for softmax), or the last layer's hidden state.
+ * output (probabilities for softmax), or the last layer's hidden state. With an
+ * embedding, `"x"` is token ids `[B]` whose rows of `embedding.table` feed the
+ * first layer (a bidirectional first layer reads them as `embedding.out`).
  *
  * Consecutive unidirectional layers and the head share one stage. A
  * bidirectional layer k ends the open stage (which outputs `layers.{k-1}.out`),
@@ -65,7 +76,8 @@ export function compileModel(spec: ModelSpec): Program {
   const m = parseModelSpec(spec);
   const stages: Stage[] = [];
   const init: ParamInits = {};
-  let cur = openStage("x", m.input);
+  if (m.embedding) init[EMBEDDING_TABLE] = embeddingInit(m.embedding);
+  let cur = m.embedding ? openEmbeddingStage(m.embedding) : openStage("x", m.input);
   m.layers.forEach((layer, k) => {
     const name = `layers.${k}`;
     for (const suffix of layer.bidirectional ? ["", "_reverse"] : [""]) {
@@ -78,7 +90,7 @@ export function compileModel(spec: ModelSpec): Program {
       return;
     }
     if (cur.computes) {
-      const out = `layers.${k - 1}.out`;
+      const out = k === 0 ? "embedding.out" : `layers.${k - 1}.out`;
       cur.b.output(out, cur.value);
       stages.push({ graph: cur.b.toGraph(out) });
       cur = openStage(out, cur.width);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SizeSchema } from "../size.js";
+import { EmbeddingSpecSchema } from "./embedding-spec.js";
 import { GATES, HeadInitSchema, LayerInitSchema } from "./layer-init.js";
 
 /** The version tag of a model spec document. */
@@ -84,7 +85,7 @@ export const ModelSpecSchema = z
   .object({
     /** Optional version tag, `"unroll.model/1"`. */
     format: z.literal(MODEL_FORMAT).optional(),
-    /** Input width I. */
+    /** Input width I; with an embedding, the number of token ids (its vocab). */
     input: SizeSchema,
     /** Recurrent layers, bottom first. */
     layers: z.array(LayerSpecSchema).min(1, "a model needs at least one layer"),
@@ -92,9 +93,18 @@ export const ModelSpecSchema = z
     head: HeadSpecSchema.optional(),
     /** Optional per-step loss. */
     loss: z.enum(["mse", "cross_entropy"]).optional(),
+    /** Optional embedding: `x` is token ids `[B]` instead of vectors (see `EmbeddingSpecSchema`). */
+    embedding: EmbeddingSpecSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.embedding && spec.embedding.vocab !== spec.input) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["input"],
+        message: `with an embedding, "input" is the number of token ids and must equal embedding.vocab (${spec.embedding.vocab}), got ${spec.input}`,
+      });
+    }
     if (spec.loss !== "cross_entropy") return;
     if (spec.head === undefined) {
       ctx.addIssue({ code: "custom", path: ["loss"], message: `loss "cross_entropy" needs a head with activation "softmax"` });

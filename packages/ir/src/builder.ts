@@ -205,6 +205,10 @@ export class GraphBuilder implements VjpBuilder {
   log(x: string): string {
     return this.node("log", [x]);
   }
+  /** `1 / sqrt(x)`. */
+  rsqrt(x: string): string {
+    return this.node("rsqrt", [x]);
+  }
   /** Softmax over the last axis. */
   softmax(x: string): string {
     return this.node("softmax", [x]);
@@ -272,6 +276,24 @@ export class GraphBuilder implements VjpBuilder {
   /** Rows `table[ids[i]]` of a table `[V, ...]` by integer ids `[n]` (an embedding lookup). */
   gather(table: string, ids: string): string {
     return this.node("gather", [table, ids]);
+  }
+  /**
+   * Layer normalization over the last axis (Ba, Kiros and Hinton 2016), composed
+   * of primitive ops so that its gradient is exact and its elementwise part fuses:
+   *
+   * ```
+   * μ = mean(x, last axis),  σ² = mean((x - μ)², last axis)
+   * y = (x - μ) · rsqrt(σ² + eps) · gain + bias
+   * ```
+   *
+   * `gain` and `bias` broadcast against x (usually params `[width]`, initialized
+   * to 1 and 0); `eps` defaults to 1e-5, as PyTorch's `nn.LayerNorm`.
+   */
+  layerNorm(x: string, gain: string, bias: string, eps = 1e-5): string {
+    const centered = this.sub(x, this.mean(x, { axes: [-1], keepDims: true }));
+    const variance = this.mean(this.mul(centered, centered), { axes: [-1], keepDims: true });
+    const scale = this.rsqrt(this.add(variance, this.scalar(eps)));
+    return this.add(this.mul(this.mul(centered, scale), gain), bias);
   }
   /** Per-row mean squared error `[B]`. */
   mse(pred: string, target: string): string {

@@ -275,6 +275,20 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
       { name: "param [4] positive", build: ({ b, p }) => b.log(p("w", [4], positive)) },
     ],
   },
+  rsqrt: {
+    examples: [
+      { inputs: [[4, 0.25, 1, 2]], output: [0.5, 2, 1, 0.70710678118], digits: 6 },
+      // a variance of 0 (without eps) and a negative one
+      { inputs: [[0, -1]], output: [Infinity, NaN] },
+    ],
+    graphs: [
+      { name: "[B,3] positive", build: ({ b, x }) => b.rsqrt(x("x", ["B", 3], positive)) },
+      { name: "param [4] positive", build: ({ b, p }) => b.rsqrt(p("w", [4], positive)) },
+      // what rsqrt is for: layer normalization, composed (gain and bias broadcast over the rows)
+      { name: "layerNorm [B,5] with gain and bias", build: ({ b, x, p }) => b.layerNorm(x("x", ["B", 5]), p("gain", [5]), p("bias", [5])) },
+      { name: "layerNorm [B,3] with eps 0.1", build: ({ b, x, p }) => b.layerNorm(x("x", ["B", 3]), p("gain", [3]), p("bias", [3]), 0.1) },
+    ],
+  },
   // last-axis normalizations
   softmax: {
     examples: [

@@ -28,6 +28,7 @@ import { oneHot } from "./one-hot.js";
 import { pad } from "./pad.js";
 import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
+import { rsqrt } from "./rsqrt.js";
 import { sigmoid } from "./sigmoid.js";
 import { slice } from "./slice.js";
 import { softmax } from "./softmax.js";
@@ -58,6 +59,7 @@ export const cpuKernels: KernelTable = {
   step,
   exp,
   log,
+  rsqrt,
   // last-axis normalizations
   softmax,
   logSoftmax,

@@ -9,7 +9,7 @@ import type { ParamInits } from "../init-spec.js";
 import { PROGRAM_FORMAT, type Program, type Stage } from "../program.js";
 import { describeZodError } from "../zod-path.js";
 import { EMBEDDING_TABLE, embeddingInit, type EmbeddingSpec } from "./embedding-spec.js";
-import { headParamInits, layerParamInits } from "./layer-init.js";
+import { headParamInits, layerNormInits, layerParamInits } from "./layer-init.js";
 import { ModelSpecSchema, type LayerSpec, type ModelSpec } from "./model-spec.js";
 
 /** Parses JSON data into a model spec, or throws a {@link GraphError} naming the field at fault (`layers[0].hidden`). */
@@ -24,7 +24,7 @@ export function parseModelSpec(json: unknown): ModelSpec {
 
 /** Adds one direction of a layer to a stage; returns its new hidden value. */
 function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string, input: string, inputSize: number): string {
-  const opts = { name, suffix, input, inputSize, hidden: layer.hidden };
+  const opts = { name, suffix, input, inputSize, hidden: layer.hidden, layerNorm: layer.layerNorm ?? false };
   switch (layer.cell) {
     case "rnn":
       return rnnCell(b, { ...opts, activation: layer.activation ?? "tanh" });
@@ -82,6 +82,7 @@ export function compileModel(spec: ModelSpec): Program {
     const name = `layers.${k}`;
     for (const suffix of layer.bidirectional ? ["", "_reverse"] : [""]) {
       if (layer.init) Object.assign(init, layerParamInits(layer.cell, layer.hidden, layer.init, name, suffix));
+      if (layer.layerNorm) Object.assign(init, layerNormInits(layer.cell, name, suffix));
     }
     if (!layer.bidirectional) {
       cur.value = cur.b.scoped(name, () => addCell(cur.b, layer, name, "", cur.value, cur.width));

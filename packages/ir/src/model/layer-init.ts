@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LAYER_NORMS } from "../cells/cell-options.js";
 import { LeafInitSchema, type Initializer, type LeafInitializer, type ParamInits } from "../init-spec.js";
 
 /** How many H-wide gates each cell computes side by side (`rnn` 1, `lstm` i f g o, `gru` r z n). */
@@ -62,6 +63,16 @@ export function layerParamInits(cell: keyof typeof GATES, hidden: number, init: 
     out[`${name}.b${suffix}`] = { kind: "blocks", blocks: [rest, { kind: "constant", value: init.forgetBias }, rest, rest] };
   } else if (init.bias) {
     out[`${name}.b${suffix}`] = perGate(init.bias, gates);
+  }
+  return out;
+}
+
+/** The gains (1) and biases (0) of a layer's layer normalizations, which start as the identity. */
+export function layerNormInits(cell: keyof typeof GATES, name: string, suffix: string): ParamInits {
+  const out: ParamInits = {};
+  for (const id of LAYER_NORMS[cell]) {
+    out[`${name}.${id}.gain${suffix}`] = { kind: "constant", value: 1 };
+    out[`${name}.${id}.bias${suffix}`] = { kind: "zeros" };
   }
   return out;
 }

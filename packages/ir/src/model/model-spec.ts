@@ -23,6 +23,8 @@ export const LayerSpecSchema = z
     bidirectional: z.boolean().optional(),
     /** gru only: apply the reset gate after the recurrent matmul (default true, as PyTorch). */
     resetAfter: z.boolean().optional(),
+    /** Layer-normalize the input and recurrent projections (and an lstm's cell state), as PyTorch's LayerNormLSTMCell. */
+    layerNorm: z.boolean().optional(),
     /** Optional initializers of the layer's params (see `LayerInitSchema`). */
     init: LayerInitSchema.optional(),
   })
@@ -37,6 +39,9 @@ export const LayerSpecSchema = z
     }
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
       ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });
+    }
+    if (layer.layerNorm && layer.cell === "gru" && layer.resetAfter === false) {
+      ctx.addIssue({ code: "custom", path: ["layerNorm"], message: `"layerNorm" on a gru layer needs resetAfter true (the default)` });
     }
     if (layer.init?.forgetBias !== undefined && layer.cell !== "lstm") {
       ctx.addIssue({

@@ -21,6 +21,7 @@ import { oneHot } from "./one-hot.js";
 import { pad } from "./pad.js";
 import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
+import { rsqrt } from "./rsqrt.js";
 import { sigmoid } from "./sigmoid.js";
 import { slice } from "./slice.js";
 import { softmax } from "./softmax.js";
@@ -54,6 +55,7 @@ export const NodeSchema = z.discriminatedUnion("op", [
   step.schema,
   exp.schema,
   log.schema,
+  rsqrt.schema,
   // last-axis normalizations
   softmax.schema,
   logSoftmax.schema,
@@ -108,6 +110,7 @@ export const ops: { readonly [K in OpKind]: OpDef<NodeOf<K>> } = {
   step,
   exp,
   log,
+  rsqrt,
   softmax,
   logSoftmax,
   concat,

@@ -40,7 +40,7 @@ export class GraphBuilder implements VjpBuilder {
   private readonly shapes = new Map<string, Shape>();
   private lossId: string | undefined;
   private counter = 0;
-  /** The prefix of generated ids inside {@link GraphBuilder.scoped}, e.g. `"layers.0."`. */
+  /** The prefix of generated ids inside `scoped`, e.g. `"layers.0."`. */
   private scope = "";
 
   /** @param prefix prepended to generated node ids, to keep several builders' ids apart */

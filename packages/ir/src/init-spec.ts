@@ -18,7 +18,7 @@ const GlorotUniformInit = z.object({ kind: z.literal("glorotUniform"), gain: pos
 /** A random matrix with orthonormal columns (rows when wider than tall), times `gain` (default 1); matrices only. */
 const OrthogonalInit = z.object({ kind: z.literal("orthogonal"), gain: positive.optional() }).strict();
 
-/** The initializers that fill a whole tensor (or one block of {@link BlocksInit}). */
+/** The initializers that fill a whole tensor (or one block of a `blocks` initializer). */
 export const LeafInitSchema = z.discriminatedUnion("kind", [UniformInit, NormalInit, ConstantInit, ZerosInit, GlorotUniformInit, OrthogonalInit]);
 
 /**

@@ -14,7 +14,7 @@ export interface CellOptions {
   readonly inputSize: number;
   /** Width H of the hidden state. */
   readonly hidden: number;
-  /** Layer-normalize the input and recurrent projections (and an LSTM's cell state); see {@link normalizedIn}. */
+  /** Layer-normalize the input and recurrent projections (and an LSTM's cell state), with a gain and a bias each (`normalizedIn`). */
   readonly layerNorm?: boolean;
 }
 

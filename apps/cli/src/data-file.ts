@@ -1,5 +1,6 @@
 import { formatShape, fromNested, resolveShape, sizeOf, zeros, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 import { bytesPerNumber, checkMemory, type SequenceData } from "@unroll/bptt";
+import { tokenTable } from "./token-vocab.js";
 
 /** The parts of a DATA document. */
 interface DataJson {
@@ -59,7 +60,7 @@ export function dataFromJson(
       throw new Error(`field "${name}" has shape ${formatShape(t.shape)} but the model expects ${formatShape(expected)} (time-major [T][B]...)`);
     }
     if (steps < 1 || batch < 1) throw new Error(`field "${name}" needs at least one step and one row`);
-    if (perStep.length === 1) checkClassIds(name, t, program);
+    if (perStep.length === 1) checkIds(name, t, program);
     sequences[name] = t;
   }
   let initialState: Record<string, Tensor> | undefined;
@@ -113,6 +114,21 @@ function checkDeclaredSize(doc: DataJson, program: CheckedProgram, dtype: Dtype,
   for (const name of given) if (program.states[name]) count(`initialState.${name}`, sizeOf(resolveShape(program.states[name].shape, batch)));
   const figures = `${numbers.toLocaleString("en-US")} numbers in ${dtype}: ${steps} steps × ${batch} rows at the model's widths`;
   checkMemory(numbers * bytesPerNumber(dtype), budget, "the data need", figures, `field "${largest}"`);
+}
+
+/** Ids `[T][B]`: token ids of an embedding are checked against its vocab, any others as class ids. */
+function checkIds(name: string, t: Tensor, program: CheckedProgram): void {
+  const tokens = tokenTable(program, name);
+  if (!tokens) return checkClassIds(name, t, program);
+  const batch = t.shape[1];
+  t.data.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0 || v >= tokens.vocab) {
+      const [step, row] = [Math.floor(i / batch), i % batch];
+      throw new Error(
+        `${name}[${step}][${row}] (step ${step}, row ${row}) is ${v}, but token ids must be integers from 0 to ${tokens.vocab - 1}: the table "${tokens.table}" has ${tokens.vocab} rows (the embedding's vocab)`,
+      );
+    }
+  });
 }
 
 /** Class-id targets `[T][B]` must be integers from 0 to the number of classes (the output width) minus 1. */

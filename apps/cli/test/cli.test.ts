@@ -215,6 +215,53 @@ describe("unroll CLI errors beyond the input files", () => {
     expect(r.stderr).toMatch(/y\[1\]\[0\] is 3, but class ids must be integers from 0 to 2/);
   });
 
+  it("rejects token ids outside an embedding's vocab, naming the step and row", () => {
+    const spec = {
+      input: 4,
+      embedding: { vocab: 4, units: 2 },
+      layers: [{ cell: "rnn", hidden: 2 }],
+      head: { units: 4, activation: "softmax" },
+      loss: "cross_entropy",
+    };
+    const args = (x: unknown) => [
+      "train",
+      "--model",
+      file("emb.json", spec),
+      "--seed",
+      "1",
+      "--data",
+      file("emb-data.json", {
+        x,
+        y: [
+          [0, 1],
+          [2, 3],
+        ],
+      }),
+      "--save",
+      file("emb-w.json"),
+      "--optimizer",
+      "sgd",
+      "--lr",
+      "0.1",
+    ];
+    const bad = runCli(
+      args([
+        [0, 3],
+        [4, 1],
+      ]),
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/x\[1\]\[0\] \(step 1, row 0\) is 4, but token ids must be integers from 0 to 3: the table "embedding.table" has 4 rows/);
+    const good = runCli(
+      args([
+        [0, 3],
+        [2, 1],
+      ]),
+    );
+    expect(good.status, good.stderr).toBe(0);
+    expect(Object.keys(read("emb-w.json"))).toContain("embedding.table");
+  });
+
   it("rejects truncation of a bidirectional model in one line", () => {
     const data = file("ce-data2.json", { x: [[[1]], [[2]], [[3]]], y: [[0], [1], [2]] });
     const r = runCli([

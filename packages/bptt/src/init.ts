@@ -1,4 +1,5 @@
 import { allocate, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+import { initValues } from "./initializers.js";
 import { checkParamsMemory, defaultMemoryBudget } from "./memory-budget.js";
 
 /**
@@ -35,9 +36,10 @@ export function initBound(name: string, params: Readonly<Record<string, readonly
 }
 
 /**
- * Fresh parameters for a program, deterministic for a seed: each element
- * uniform in [-bound, bound] ({@link initBound}), parameters filled in
- * sorted-name order from one generator. Parameters that would need more
+ * Fresh parameters for a program, deterministic for a seed: a parameter with
+ * an initializer in the program's `init` is filled by it (`InitializerSchema`),
+ * any other with each element uniform in [-bound, bound] ({@link initBound});
+ * parameters are filled in sorted-name order from one generator. Parameters that would need more
  * than `memoryBudget` bytes (default `defaultMemoryBudget()`) are refused
  * with a `MemoryBudgetError` before any is allocated.
  */
@@ -47,9 +49,14 @@ export function initParams(program: CheckedProgram, seed: number, dtype: Dtype, 
   const out: Record<string, Tensor> = {};
   for (const name of Object.keys(program.params).sort()) {
     const shape = [...program.params[name]];
-    const bound = initBound(name, program.params);
     const data = allocate(dtype, sizeOf(shape));
-    for (let i = 0; i < data.length; i++) data[i] = (2 * rng() - 1) * bound;
+    const init = program.program.init?.[name];
+    if (init) {
+      data.set(initValues(init, shape, rng));
+    } else {
+      const bound = initBound(name, program.params);
+      for (let i = 0; i < data.length; i++) data[i] = (2 * rng() - 1) * bound;
+    }
     out[name] = { shape, data };
   }
   return out;

@@ -40,6 +40,8 @@ export class GraphBuilder implements VjpBuilder {
   private readonly shapes = new Map<string, Shape>();
   private lossId: string | undefined;
   private counter = 0;
+  /** The prefix of generated ids inside `scoped`, e.g. `"layers.0."`. */
+  private scope = "";
 
   /** @param prefix prepended to generated node ids, to keep several builders' ids apart */
   constructor(private readonly prefix = "n") {}
@@ -117,10 +119,26 @@ export class GraphBuilder implements VjpBuilder {
     this.lossId = value;
   }
 
+  /**
+   * Runs `fn` with generated node ids prefixed by `${prefix}.` (`"layers.0.n4"`
+   * rather than `"n4"`), so that a report about a node (a non-finite value, a
+   * shape error) names the layer it belongs to. Scopes nest; ids given
+   * explicitly are kept as they are.
+   */
+  scoped<T>(prefix: string, fn: () => T): T {
+    const outer = this.scope;
+    this.scope = `${outer}${prefix}.`;
+    try {
+      return fn();
+    } finally {
+      this.scope = outer;
+    }
+  }
+
   /** Adds a node of any op; `id` defaults to a fresh generated one. */
   node<K extends OpKind>(op: K, inputs: string[], attrs?: AttrsOf<K>, id?: string): string {
-    while (id === undefined && this.shapes.has(`${this.prefix}${this.counter}`)) this.counter++;
-    const nodeId = id ?? `${this.prefix}${this.counter++}`;
+    while (id === undefined && this.shapes.has(`${this.scope}${this.prefix}${this.counter}`)) this.counter++;
+    const nodeId = id ?? `${this.scope}${this.prefix}${this.counter++}`;
     const node = (attrs === undefined ? { id: nodeId, op, inputs } : { id: nodeId, op, inputs, attrs }) as unknown as NodeOf<K>;
     const inShapes = inputs.map((i) => this.shape(i));
     let shape: Shape;
@@ -187,6 +205,10 @@ export class GraphBuilder implements VjpBuilder {
   log(x: string): string {
     return this.node("log", [x]);
   }
+  /** `1 / sqrt(x)`. */
+  rsqrt(x: string): string {
+    return this.node("rsqrt", [x]);
+  }
   /** Softmax over the last axis. */
   softmax(x: string): string {
     return this.node("softmax", [x]);
@@ -250,6 +272,28 @@ export class GraphBuilder implements VjpBuilder {
   /** One-hot rows from class ids `[B]`. */
   oneHot(classes: string, depth: number): string {
     return this.node("oneHot", [classes], { depth });
+  }
+  /** Rows `table[ids[i]]` of a table `[V, ...]` by integer ids `[n]` (an embedding lookup). */
+  gather(table: string, ids: string): string {
+    return this.node("gather", [table, ids]);
+  }
+  /**
+   * Layer normalization over the last axis (Ba, Kiros and Hinton 2016), composed
+   * of primitive ops so that its gradient is exact and its elementwise part fuses:
+   *
+   * ```
+   * μ = mean(x, last axis),  σ² = mean((x - μ)², last axis)
+   * y = (x - μ) · rsqrt(σ² + eps) · gain + bias
+   * ```
+   *
+   * `gain` and `bias` broadcast against x (usually params `[width]`, initialized
+   * to 1 and 0); `eps` defaults to 1e-5, as PyTorch's `nn.LayerNorm`.
+   */
+  layerNorm(x: string, gain: string, bias: string, eps = 1e-5): string {
+    const centered = this.sub(x, this.mean(x, { axes: [-1], keepDims: true }));
+    const variance = this.mean(this.mul(centered, centered), { axes: [-1], keepDims: true });
+    const scale = this.rsqrt(this.add(variance, this.scalar(eps)));
+    return this.add(this.mul(this.mul(centered, scale), gain), bias);
   }
   /** Per-row mean squared error `[B]`. */
   mse(pred: string, target: string): string {

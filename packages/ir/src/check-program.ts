@@ -1,4 +1,5 @@
-import { GraphError } from "./errors.js";
+import { GraphError, ShapeError } from "./errors.js";
+import { checkInitFits } from "./init-spec.js";
 import { PROGRAM_FORMAT, ProgramSchema, type Program } from "./program.js";
 import type { StepGraph } from "./graph.js";
 import { formatShape, shapesEqual, type Shape } from "./shape.js";
@@ -93,7 +94,23 @@ export function checkProgram(program: Program): CheckedProgram {
   if (!sequences[program.output]) {
     throw new GraphError("output", `"${program.output}" is not an output (ys) of any stage`);
   }
+  checkParamInits(program, params);
   return { program, stages, dataInputs, params, states, sequences, hasLoss: stages.some((s) => s.checked.graph.loss !== undefined) };
+}
+
+/** Checks that every initializer of `program.init` names a param and fits its shape. */
+function checkParamInits(program: Program, params: Readonly<Record<string, readonly number[]>>): void {
+  for (const [id, init] of Object.entries(program.init ?? {})) {
+    const path = `init[${JSON.stringify(id)}]`;
+    const shape = params[id];
+    if (!shape) throw new GraphError(path, `"${id}" is not a param of the program; params: ${Object.keys(params).join(", ")}`);
+    try {
+      checkInitFits(init, shape);
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      throw new GraphError(path, `param "${id}" of shape ${formatShape(shape)}: ${e.message}`);
+    }
+  }
 }
 
 /** Parses JSON data into a program, or throws a {@link GraphError} naming the field at fault. */

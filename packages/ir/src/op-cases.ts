@@ -275,6 +275,20 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
       { name: "param [4] positive", build: ({ b, p }) => b.log(p("w", [4], positive)) },
     ],
   },
+  rsqrt: {
+    examples: [
+      { inputs: [[4, 0.25, 1, 2]], output: [0.5, 2, 1, 0.70710678118], digits: 6 },
+      // a variance of 0 (without eps) and a negative one
+      { inputs: [[0, -1]], output: [Infinity, NaN] },
+    ],
+    graphs: [
+      { name: "[B,3] positive", build: ({ b, x }) => b.rsqrt(x("x", ["B", 3], positive)) },
+      { name: "param [4] positive", build: ({ b, p }) => b.rsqrt(p("w", [4], positive)) },
+      // what rsqrt is for: layer normalization, composed (gain and bias broadcast over the rows)
+      { name: "layerNorm [B,5] with gain and bias", build: ({ b, x, p }) => b.layerNorm(x("x", ["B", 5]), p("gain", [5]), p("bias", [5])) },
+      { name: "layerNorm [B,3] with eps 0.1", build: ({ b, x, p }) => b.layerNorm(x("x", ["B", 3]), p("gain", [3]), p("bias", [3]), 0.1) },
+    ],
+  },
   // last-axis normalizations
   softmax: {
     examples: [
@@ -822,6 +836,62 @@ export const opCases: { readonly [K in OpKind]: OpCases<K> } = {
     graphs: [
       { name: "class ids [B], depth 4: no gradient", build: ({ b, x }) => b.oneHot(x("c", ["B"], classIds(4)), 4) },
       { name: "oneHot(c, 4) * x", build: ({ b, x }) => b.mul(b.oneHot(x("c", ["B"], classIds(4)), 4), x("x", ["B", 4])) },
+    ],
+  },
+  gather: {
+    examples: [
+      {
+        inputs: [
+          [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+          [2, 0, 2],
+        ],
+        output: [
+          [5, 6],
+          [1, 2],
+          [5, 6],
+        ],
+      },
+      // a table of scalars [V] gives one value per id
+      {
+        inputs: [
+          [0.5, -1, 2],
+          [1, 1, 0, 2],
+        ],
+        output: [-1, -1, 0.5, 2],
+      },
+      {
+        inputs: [
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [
+              [5, 6],
+              [7, 8],
+            ],
+          ],
+          [1],
+        ],
+        output: [
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+      },
+    ],
+    graphs: [
+      { name: "embedding [5, 3] by ids [B]", build: ({ b, x, p }) => b.gather(p("E", [5, 3]), x("ids", ["B"], classIds(5))) },
+      // two rows for many ids: repeated ids must add their gradients
+      { name: "table [2, 3], repeated ids, times x", build: ({ b, x, p }) => b.mul(b.gather(p("E", [2, 3]), x("ids", ["B"], classIds(2))), x("x", ["B", 3])) },
+      { name: "table [4] of scalars", build: ({ b, x, p }) => b.gather(p("E", [4]), x("ids", ["B"], classIds(4))) },
+      { name: "table [3, 2, 2]", build: ({ b, x, p }) => b.gather(p("E", [3, 2, 2]), x("ids", ["B"], classIds(3))) },
+      { name: "unbatched ids [3]", build: ({ b, p }) => b.gather(p("E", [4, 2]), p("ids", [3], classIds(4))) },
     ],
   },
   // per-row losses, shape [B]

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { StepGraphSchema } from "./graph.js";
+import { ParamInitsSchema } from "./init-spec.js";
 import { ValueIdSchema } from "./ops/define.js";
 
 /** The version tag of a program document. */
@@ -32,6 +33,8 @@ export const ProgramSchema = z
     stages: z.array(StageSchema).min(1),
     /** The sequence reported as the model's outputs. */
     output: ValueIdSchema,
+    /** Optional initializers of some params, by param id; `initParams` gives the others its default. */
+    init: ParamInitsSchema.optional(),
   })
   .strict();
 

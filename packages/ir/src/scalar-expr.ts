@@ -27,11 +27,11 @@ export interface ScalarCall {
 
 /**
  * The functions of the language, all on IEEE doubles as JavaScript computes them:
- * `add`, `sub`, `mul`, `div` (`a ∘ b`), `neg` (`-a`), `tanh`, `exp`, `log`, `abs`,
+ * `add`, `sub`, `mul`, `div` (`a ∘ b`), `neg` (`-a`), `tanh`, `exp`, `log`, `abs`, `sqrt`,
  * `max`, `min` (as `Math.max`/`Math.min`, NaN wins), `gt` (1 when `a > b`, else 0)
  * and `select` (`b` when `c ≠ 0`, else `d`; NaN counts as nonzero).
  */
-export type ScalarFn = "add" | "sub" | "mul" | "div" | "neg" | "tanh" | "exp" | "log" | "abs" | "max" | "min" | "gt" | "select";
+export type ScalarFn = "add" | "sub" | "mul" | "div" | "neg" | "tanh" | "exp" | "log" | "abs" | "sqrt" | "max" | "min" | "gt" | "select";
 
 /** A number or an expression, where an expression is expected. */
 export type ScalarArg = ScalarExpr | number;
@@ -49,6 +49,7 @@ const evaluators: { readonly [F in ScalarFn]: (...args: number[]) => number } = 
   exp: (a: number) => Math.exp(a),
   log: (a: number) => Math.log(a),
   abs: (a: number) => Math.abs(a),
+  sqrt: (a: number) => Math.sqrt(a),
   max: (a: number, b: number) => Math.max(a, b),
   min: (a: number, b: number) => Math.min(a, b),
   gt: (a: number, b: number) => (a > b ? 1 : 0),
@@ -80,6 +81,8 @@ export const exp = (a: ScalarArg): ScalarExpr => call("exp", [a]);
 export const log = (a: ScalarArg): ScalarExpr => call("log", [a]);
 /** `|a|`. */
 export const abs = (a: ScalarArg): ScalarExpr => call("abs", [a]);
+/** Square root (NaN below 0). */
+export const sqrt = (a: ScalarArg): ScalarExpr => call("sqrt", [a]);
 /** The larger of `a` and `b` (NaN if either is). */
 export const max = (a: ScalarArg, b: ScalarArg): ScalarExpr => call("max", [a, b]);
 /** The smaller of `a` and `b` (NaN if either is). */
@@ -125,6 +128,7 @@ const jsRenderers: { readonly [F in ScalarFn]: (...args: Js[]) => Js } = {
   exp: method("exp"),
   log: method("log"),
   abs: method("abs"),
+  sqrt: method("sqrt"),
   max: method("max"),
   min: method("min"),
   gt: (a, b) => ({ text: `(${wrap(a)} > ${wrap(b)} ? 1 : 0)`, primary: true }),

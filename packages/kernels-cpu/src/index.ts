@@ -14,6 +14,7 @@ import { constant } from "./constant.js";
 import { countOf } from "./count-of.js";
 import { div } from "./div.js";
 import { exp } from "./exp.js";
+import { gather } from "./gather.js";
 import { identity } from "./identity.js";
 import type { KernelTable } from "./kernel.js";
 import { log } from "./log.js";
@@ -27,6 +28,7 @@ import { oneHot } from "./one-hot.js";
 import { pad } from "./pad.js";
 import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
+import { rsqrt } from "./rsqrt.js";
 import { sigmoid } from "./sigmoid.js";
 import { slice } from "./slice.js";
 import { softmax } from "./softmax.js";
@@ -57,6 +59,7 @@ export const cpuKernels: KernelTable = {
   step,
   exp,
   log,
+  rsqrt,
   // last-axis normalizations
   softmax,
   logSoftmax,
@@ -76,6 +79,7 @@ export const cpuKernels: KernelTable = {
   constant,
   identity,
   oneHot,
+  gather,
   // per-row losses, shape [B]
   mse,
   softmaxCrossEntropy,

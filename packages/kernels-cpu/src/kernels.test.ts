@@ -839,5 +839,17 @@ describe.each<Dtype>(["float32", "float64"])("cpu kernels in %s", (dtype) => {
       );
       expect(() => run("oneHot", { depth: 3 }, [t([0, 3], dtype)], dtype)).toThrow("row 1 has class id 3");
     });
+
+    it.each([3, -1, 0.5])("gather rejects id %s naming the row and the valid ids", (bad) => {
+      const table = t(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        dtype,
+      );
+      expect(() => run("gather", undefined, [table, t([0, bad], dtype)], dtype)).toThrow(`gather: row 1 has id ${bad}, which is not an integer in [0, 3)`);
+    });
   });
 });

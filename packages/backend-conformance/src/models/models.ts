@@ -93,6 +93,29 @@ export function modelCases(): readonly ModelCase[] {
       head: { units: O + 1, activation: "softmax" },
       loss: "cross_entropy",
     }),
+    spec("layer-normalized rnn + lstm, linear head, mse", {
+      input: I,
+      layers: [
+        { cell: "rnn", hidden: H, layerNorm: true },
+        { cell: "lstm", hidden: H, layerNorm: true },
+      ],
+      head: linear,
+      loss: "mse",
+    }),
+    spec("layer-normalized bidirectional gru, linear head, mse", {
+      input: I,
+      layers: [{ cell: "gru", hidden: H, layerNorm: true, bidirectional: true }],
+      head: linear,
+      loss: "mse",
+    }),
+    // token ids in [0, O + 1), as the data's class ids
+    spec("embedding, lstm, softmax head, cross_entropy", {
+      input: O + 1,
+      embedding: { vocab: O + 1, units: I },
+      layers: [{ cell: "lstm", hidden: H }],
+      head: { units: O + 1, activation: "softmax" },
+      loss: "cross_entropy",
+    }),
     { name: "custom gated cell (GraphBuilder), mse", program: customCell(), causal: true },
   ];
 }

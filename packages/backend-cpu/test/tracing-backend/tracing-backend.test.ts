@@ -18,16 +18,16 @@ describe("the tracing backend", () => {
     expect(log).toEqual([
       {
         op: "matmul",
-        node: "n0",
+        node: "layers.0.n0",
         inputShapes: [
           [4, 2],
           [2, 3],
         ],
       }, // x W_in
-      { op: "add", node: "n1", inputShapes: [[4, 3], [3]] }, // + b
+      { op: "add", node: "layers.0.n1", inputShapes: [[4, 3], [3]] }, // + b
       {
         op: "matmul",
-        node: "n2",
+        node: "layers.0.n2",
         inputShapes: [
           [4, 3],
           [3, 3],
@@ -35,7 +35,7 @@ describe("the tracing backend", () => {
       }, // h W_re
       {
         op: "add",
-        node: "n3",
+        node: "layers.0.n3",
         inputShapes: [
           [4, 3],
           [4, 3],

@@ -14,7 +14,25 @@ export interface CellOptions {
   readonly inputSize: number;
   /** Width H of the hidden state. */
   readonly hidden: number;
+  /** Layer-normalize the input and recurrent projections (and an LSTM's cell state), with a gain and a bias each (`normalizedIn`). */
+  readonly layerNorm?: boolean;
 }
+
+/**
+ * `value` (`[B, width]`), layer-normalized with params `${name}.${id}.gain${suffix}`
+ * and `.bias${suffix}` `[width]` when the cell's `layerNorm` is set (params that
+ * start at 1 and 0: a model spec sets them in the program's `init`); `value`
+ * itself otherwise.
+ */
+export function normalizedIn(b: GraphBuilder, opts: CellOptions, id: string, value: string, width: number): string {
+  if (!opts.layerNorm) return value;
+  const suffix = opts.suffix ?? "";
+  const param = (part: string) => b.param(`${opts.name}.${id}.${part}${suffix}`, [width]);
+  return b.scoped(id, () => b.layerNorm(value, param("gain"), param("bias")));
+}
+
+/** The layer-norm ids of each cell's normalized values: input and recurrent projections, and an LSTM's cell state. */
+export const LAYER_NORMS = { rnn: ["ln_in", "ln_re"], lstm: ["ln_in", "ln_re", "ln_c"], gru: ["ln_in", "ln_re"] } as const;
 
 /** Checks a layer's sizes (positive integers) and that its input has shape `["B", inputSize]`. */
 export function checkLayerInput(b: GraphBuilder, who: string, input: string, sizes: Readonly<Record<string, number>>): void {

@@ -1,5 +1,6 @@
 import type { GraphBuilder } from "../builder.js";
-import { cellNames, type CellOptions } from "./cell-options.js";
+import { GraphError } from "../errors.js";
+import { cellNames, normalizedIn, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link gruCell}. */
 export interface GruCellOptions extends CellOptions {
@@ -23,6 +24,9 @@ export interface GruCellOptions extends CellOptions {
  * n = tanh(x_t W_in_n + b_in_n + (r * h_{t-1}) W_re_n + b_re_n)    otherwise
  * h_t = (1 - z) * n + z * h_{t-1}
  * ```
+ *
+ * With `layerNorm` (resetAfter only): `x_t W_in` and `h_{t-1} W_re` are each
+ * layer-normalized over all 3H before their biases are added.
  */
 export function gruCell(b: GraphBuilder, opts: GruCellOptions): string {
   const named = cellNames(b, opts, "gruCell");
@@ -32,12 +36,15 @@ export function gruCell(b: GraphBuilder, opts: GruCellOptions): string {
   const bIn = b.param(named("b_in"), [3 * H]);
   const bRe = b.param(named("b_re"), [3 * H]);
   const h = b.carry(named("h"), ["B", H]);
-  const gx = b.add(b.matmul(input, wIn), bIn);
+  if (opts.layerNorm && !(opts.resetAfter ?? true)) {
+    throw new GraphError("", `gruCell "${opts.name}": layerNorm needs resetAfter (the whole h W_re is normalized before the reset gate)`);
+  }
+  const gx = b.add(normalizedIn(b, opts, "ln_in", b.matmul(input, wIn), 3 * H), bIn);
   let r: string;
   let z: string;
   let nPre: string;
   if (opts.resetAfter ?? true) {
-    const gh = b.add(b.matmul(h, wRe), bRe);
+    const gh = b.add(normalizedIn(b, opts, "ln_re", b.matmul(h, wRe), 3 * H), bRe);
     r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(gh, 0, H))], undefined, named("r"));
     z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(gh, H, 2 * H))], undefined, named("z"));
     nPre = b.add(b.slice(gx, 2 * H, 3 * H), b.mul(r, b.slice(gh, 2 * H, 3 * H)));

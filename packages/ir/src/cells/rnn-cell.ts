@@ -1,6 +1,6 @@
 import type { GraphBuilder } from "../builder.js";
 import { activate, type CellActivation } from "./activation.js";
-import { cellNames, type CellOptions } from "./cell-options.js";
+import { cellNames, normalizedIn, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link rnnCell}. */
 export interface RnnCellOptions extends CellOptions {
@@ -15,6 +15,7 @@ export interface RnnCellOptions extends CellOptions {
  *
  * ```
  * h_t = f(h_{t-1} W_re + x_t W_in + b)
+ * h_t = f(LN_re(h_{t-1} W_re) + LN_in(x_t W_in) + b)    with layerNorm
  * ```
  */
 export function rnnCell(b: GraphBuilder, opts: RnnCellOptions): string {
@@ -25,8 +26,8 @@ export function rnnCell(b: GraphBuilder, opts: RnnCellOptions): string {
   const bias = b.param(named("b"), [H]);
   const h = b.carry(named("h"), ["B", H]);
   // the x part depends on no carry, so a pass can hoist it out of the time loop
-  const xPart = b.add(b.matmul(input, wIn), bias);
-  const hNext = activate(b, b.add(b.matmul(h, wRe), xPart), opts.activation ?? "tanh", named("h_next"));
+  const xPart = b.add(normalizedIn(b, opts, "ln_in", b.matmul(input, wIn), H), bias);
+  const hNext = activate(b, b.add(normalizedIn(b, opts, "ln_re", b.matmul(h, wRe), H), xPart), opts.activation ?? "tanh", named("h_next"));
   b.update(h, hNext);
   return hNext;
 }

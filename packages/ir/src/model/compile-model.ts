@@ -5,8 +5,11 @@ import { lstmCell } from "../cells/lstm-cell.js";
 import { rnnCell } from "../cells/rnn-cell.js";
 import { checkProgram } from "../check-program.js";
 import { GraphError } from "../errors.js";
+import type { ParamInits } from "../init-spec.js";
 import { PROGRAM_FORMAT, type Program, type Stage } from "../program.js";
 import { describeZodError } from "../zod-path.js";
+import { EMBEDDING_TABLE, embeddingInit, type EmbeddingSpec } from "./embedding-spec.js";
+import { headParamInits, layerNormInits, layerParamInits } from "./layer-init.js";
 import { ModelSpecSchema, type LayerSpec, type ModelSpec } from "./model-spec.js";
 
 /** Parses JSON data into a model spec, or throws a {@link GraphError} naming the field at fault (`layers[0].hidden`). */
@@ -21,7 +24,7 @@ export function parseModelSpec(json: unknown): ModelSpec {
 
 /** Adds one direction of a layer to a stage; returns its new hidden value. */
 function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string, input: string, inputSize: number): string {
-  const opts = { name, suffix, input, inputSize, hidden: layer.hidden };
+  const opts = { name, suffix, input, inputSize, hidden: layer.hidden, layerNorm: layer.layerNorm ?? false };
   switch (layer.cell) {
     case "rnn":
       return rnnCell(b, { ...opts, activation: layer.activation ?? "tanh" });
@@ -47,11 +50,21 @@ function openStage(seq: string, width: number): OpenStage {
   return { b, value: b.input(seq, ["B", width]), width, computes: false };
 }
 
+/** A stage that starts from token ids `"x"` `[B]` and looks up their rows of the embedding table. */
+function openEmbeddingStage(spec: EmbeddingSpec): OpenStage {
+  const b = new GraphBuilder();
+  const ids = b.input("x", ["B"]);
+  const value = b.node("gather", [b.param(EMBEDDING_TABLE, [spec.vocab, spec.units]), ids], undefined, "embedding.lookup");
+  return { b, value, width: spec.units, computes: true };
+}
+
 /**
  * Compiles a model spec to a program. Data sequences: `"x"` `[B, input]` and,
  * with a loss, targets `"y"` (`[B, O]` for mse, class ids `[B]` for
  * cross_entropy). The program's output is the sequence `"output"`: the head's
- * output (probabilities for softmax), or the last layer's hidden state.
+ * output (probabilities for softmax), or the last layer's hidden state. With an
+ * embedding, `"x"` is token ids `[B]` whose rows of `embedding.table` feed the
+ * first layer (a bidirectional first layer reads them as `embedding.out`).
  *
  * Consecutive unidirectional layers and the head share one stage. A
  * bidirectional layer k ends the open stage (which outputs `layers.{k-1}.out`),
@@ -62,17 +75,23 @@ function openStage(seq: string, width: number): OpenStage {
 export function compileModel(spec: ModelSpec): Program {
   const m = parseModelSpec(spec);
   const stages: Stage[] = [];
-  let cur = openStage("x", m.input);
+  const init: ParamInits = {};
+  if (m.embedding) init[EMBEDDING_TABLE] = embeddingInit(m.embedding);
+  let cur = m.embedding ? openEmbeddingStage(m.embedding) : openStage("x", m.input);
   m.layers.forEach((layer, k) => {
     const name = `layers.${k}`;
+    for (const suffix of layer.bidirectional ? ["", "_reverse"] : [""]) {
+      if (layer.init) Object.assign(init, layerParamInits(layer.cell, layer.hidden, layer.init, name, suffix));
+      if (layer.layerNorm) Object.assign(init, layerNormInits(layer.cell, name, suffix));
+    }
     if (!layer.bidirectional) {
-      cur.value = addCell(cur.b, layer, name, "", cur.value, cur.width);
+      cur.value = cur.b.scoped(name, () => addCell(cur.b, layer, name, "", cur.value, cur.width));
       cur.width = layer.hidden;
       cur.computes = true;
       return;
     }
     if (cur.computes) {
-      const out = `layers.${k - 1}.out`;
+      const out = k === 0 ? "embedding.out" : `layers.${k - 1}.out`;
       cur.b.output(out, cur.value);
       stages.push({ graph: cur.b.toGraph(out) });
       cur = openStage(out, cur.width);
@@ -84,7 +103,10 @@ export function compileModel(spec: ModelSpec): Program {
     ] as const) {
       const dirStage = openStage(seq, cur.width);
       const id = `${name}.${dir}`;
-      dirStage.b.output(id, addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width));
+      dirStage.b.output(
+        id,
+        dirStage.b.scoped(name, () => addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width)),
+      );
       stages.push(reverse ? { graph: dirStage.b.toGraph(id), reverse } : { graph: dirStage.b.toGraph(id) });
     }
     const b = new GraphBuilder();
@@ -93,7 +115,10 @@ export function compileModel(spec: ModelSpec): Program {
   });
 
   const { b } = cur;
-  const head = m.head && denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, ...m.head });
+  const headSpec = m.head;
+  const head =
+    headSpec &&
+    b.scoped("head", () => denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, units: headSpec.units, activation: headSpec.activation }));
   const output = head?.output ?? cur.value;
   b.output("output", output);
   if (m.loss === "mse") {
@@ -106,7 +131,8 @@ export function compileModel(spec: ModelSpec): Program {
   }
   stages.push({ graph: b.toGraph("output") });
 
-  const program: Program = { format: PROGRAM_FORMAT, stages, output: "output" };
+  if (m.head?.init) Object.assign(init, headParamInits(m.head.init, "head"));
+  const program: Program = { format: PROGRAM_FORMAT, stages, output: "output", ...(Object.keys(init).length > 0 ? { init } : {}) };
   checkProgram(program); // a failure here is a bug in this compiler, not in the spec
   return program;
 }

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { SizeSchema } from "../size.js";
+import { EmbeddingSpecSchema } from "./embedding-spec.js";
+import { GATES, HeadInitSchema, LayerInitSchema } from "./layer-init.js";
 
 /** The version tag of a model spec document. */
 export const MODEL_FORMAT = "unroll.model/1";
-
-/** How many H-wide gates each cell computes side by side. */
-const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 /**
  * One recurrent layer. `activation` applies to `rnn` only (default `"tanh"`),
@@ -24,6 +23,10 @@ export const LayerSpecSchema = z
     bidirectional: z.boolean().optional(),
     /** gru only: apply the reset gate after the recurrent matmul (default true, as PyTorch). */
     resetAfter: z.boolean().optional(),
+    /** Layer-normalize the input and recurrent projections (and an lstm's cell state), as PyTorch's LayerNormLSTMCell. */
+    layerNorm: z.boolean().optional(),
+    /** Optional initializers of the layer's params (see `LayerInitSchema`). */
+    init: LayerInitSchema.optional(),
   })
   .strict()
   .superRefine((layer, ctx) => {
@@ -36,6 +39,16 @@ export const LayerSpecSchema = z
     }
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
       ctx.addIssue({ code: "custom", path: ["resetAfter"], message: `"resetAfter" applies to gru layers only, not ${layer.cell}` });
+    }
+    if (layer.layerNorm && layer.cell === "gru" && layer.resetAfter === false) {
+      ctx.addIssue({ code: "custom", path: ["layerNorm"], message: `"layerNorm" on a gru layer needs resetAfter true (the default)` });
+    }
+    if (layer.init?.forgetBias !== undefined && layer.cell !== "lstm") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["init", "forgetBias"],
+        message: `"forgetBias" applies to lstm layers only, not ${layer.cell} (it has no forget gate)`,
+      });
     }
     // the cell's gates side by side (4H for lstm, 3H for gru) and both directions (2H) are widths too
     const widest = layer.hidden * GATES[layer.cell] * (layer.bidirectional ? 2 : 1);
@@ -55,6 +68,8 @@ export const HeadSpecSchema = z
     units: SizeSchema,
     /** Output nonlinearity. */
     activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
+    /** Optional initializers of the head's params (see `HeadInitSchema`). */
+    init: HeadInitSchema.optional(),
   })
   .strict();
 
@@ -75,7 +90,7 @@ export const ModelSpecSchema = z
   .object({
     /** Optional version tag, `"unroll.model/1"`. */
     format: z.literal(MODEL_FORMAT).optional(),
-    /** Input width I. */
+    /** Input width I; with an embedding, the number of token ids (its vocab). */
     input: SizeSchema,
     /** Recurrent layers, bottom first. */
     layers: z.array(LayerSpecSchema).min(1, "a model needs at least one layer"),
@@ -83,9 +98,18 @@ export const ModelSpecSchema = z
     head: HeadSpecSchema.optional(),
     /** Optional per-step loss. */
     loss: z.enum(["mse", "cross_entropy"]).optional(),
+    /** Optional embedding: `x` is token ids `[B]` instead of vectors (see `EmbeddingSpecSchema`). */
+    embedding: EmbeddingSpecSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.embedding && spec.embedding.vocab !== spec.input) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["input"],
+        message: `with an embedding, "input" is the number of token ids and must equal embedding.vocab (${spec.embedding.vocab}), got ${spec.input}`,
+      });
+    }
     if (spec.loss !== "cross_entropy") return;
     if (spec.head === undefined) {
       ctx.addIssue({ code: "custom", path: ["loss"], message: `loss "cross_entropy" needs a head with activation "softmax"` });

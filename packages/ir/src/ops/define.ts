@@ -81,6 +81,8 @@ export interface VjpBuilder {
   constant(values: number[], shape: number[]): string;
   /** One-hot rows from class ids. */
   oneHot(classes: string, depth: number): string;
+  /** Rows of a table by integer ids. */
+  gather(table: string, ids: string): string;
 }
 
 /** What an op's gradient rule may use: a builder for new nodes and the shapes of known values. */

@@ -8,6 +8,7 @@ import { countOf } from "./count-of.js";
 import type { OpDef } from "./define.js";
 import { div } from "./div.js";
 import { exp } from "./exp.js";
+import { gather } from "./gather.js";
 import { identity } from "./identity.js";
 import { log } from "./log.js";
 import { logSoftmax } from "./log-softmax.js";
@@ -20,6 +21,7 @@ import { oneHot } from "./one-hot.js";
 import { pad } from "./pad.js";
 import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
+import { rsqrt } from "./rsqrt.js";
 import { sigmoid } from "./sigmoid.js";
 import { slice } from "./slice.js";
 import { softmax } from "./softmax.js";
@@ -53,6 +55,7 @@ export const NodeSchema = z.discriminatedUnion("op", [
   step.schema,
   exp.schema,
   log.schema,
+  rsqrt.schema,
   // last-axis normalizations
   softmax.schema,
   logSoftmax.schema,
@@ -72,6 +75,7 @@ export const NodeSchema = z.discriminatedUnion("op", [
   constant.schema,
   identity.schema,
   oneHot.schema,
+  gather.schema,
   // per-row losses, shape [B]
   mse.schema,
   softmaxCrossEntropy.schema,
@@ -106,6 +110,7 @@ export const ops: { readonly [K in OpKind]: OpDef<NodeOf<K>> } = {
   step,
   exp,
   log,
+  rsqrt,
   softmax,
   logSoftmax,
   concat,
@@ -121,6 +126,7 @@ export const ops: { readonly [K in OpKind]: OpDef<NodeOf<K>> } = {
   constant,
   identity,
   oneHot,
+  gather,
   mse,
   softmaxCrossEntropy,
 };

@@ -76,6 +76,7 @@ describe("package boundaries (eslint.config.mjs)", () => {
       ["the drawings do not import a backend", "packages/viz/src/fixture.ts", "@unroll/backend-cpu", layer("layer:viz")],
       ["an app does not import the test kit", "apps/demo/src/fixture.ts", "@unroll/backend-conformance", layer("layer:app")],
       ["the backend registry does not import the test kit", "packages/backends/src/fixture.ts", "@unroll/backend-conformance", layer("layer:backend-registry")],
+      ["the umbrella does not import the test kit", "packages/unroll/src/fixture.ts", "@unroll/backend-conformance", layer("layer:umbrella")],
       ["an app's tests do not import the test kit either", "apps/cli/test/fixture.test.ts", "@unroll/backend-conformance", layer("layer:app")],
     ])("%s", async (_, file, target, message) => {
       const problems = await importProblems(file, `import * as m from "${target}";\nexport const used = m;\n`);

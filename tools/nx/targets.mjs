@@ -41,7 +41,8 @@ function targetsOf(root, workspaceRoot) {
   const tsconfig = existsSync(tsconfigPath) ? readJson(tsconfigPath) : undefined;
   // a project built by `tsc -b` (composite, emits dist/), as opposed to apps/web's noEmit config for the IDE
   const emits = tsconfig !== undefined && tsconfig.compilerOptions?.noEmit !== true;
-  const isLibrary = root.startsWith("packages/");
+  // the umbrella package (@unroll/unroll) only re-exports the libraries: its API reference is theirs
+  const isLibrary = root.startsWith("packages/") && !(pkg.nx?.tags ?? []).includes("layer:umbrella");
   return {
     build: scripts.build
       ? { executor: "nx:run-script", options: { script: "build" }, cache: true, inputs: ["default", "^default"], outputs: ["{projectRoot}/dist"] }
@@ -93,6 +94,6 @@ function targetsOf(root, workspaceRoot) {
           inputs: ["default", "^default", "{workspaceRoot}/typedoc.json", "{workspaceRoot}/docs/guides/**/*", { externalDependencies: ["typedoc"] }],
           outputs: ["{projectRoot}/dist-docs"],
         }
-      : noop("no API reference: only the packages/ libraries have one"),
+      : noop("no API reference: only the packages/ libraries have one (the umbrella re-exports theirs)"),
   };
 }

@@ -22,7 +22,7 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
  * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The drawings
  * read the IR and the scheduler's plans, never a backend. The backend registry names the backends and pools the apps
  * offer; the demo kit holds what the demos share (it trains on any backend it is handed). Apps import every layer but
- * the test kit.
+ * the test kit. The data loaders (@unroll/data) read text into the IR's tensors, and nothing else.
  */
 const layers = {
   "layer:ir": [],
@@ -34,7 +34,18 @@ const layers = {
   "layer:backend-registry": ["layer:ir", "layer:scheduler", "layer:backend", "layer:backend-pool"],
   "layer:demo-kit": ["layer:ir", "layer:scheduler"],
   "layer:viz": ["layer:ir", "layer:scheduler"],
-  "layer:app": ["layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:demo-kit", "layer:ir", "layer:kernels", "layer:scheduler", "layer:viz"],
+  "layer:data": ["layer:ir"],
+  "layer:app": [
+    "layer:backend",
+    "layer:backend-pool",
+    "layer:backend-registry",
+    "layer:demo-kit",
+    "layer:ir",
+    "layer:kernels",
+    "layer:scheduler",
+    "layer:viz",
+    "layer:data",
+  ],
   "layer:tool": [
     "layer:app",
     "layer:backend",
@@ -46,6 +57,7 @@ const layers = {
     "layer:scheduler",
     "layer:testkit",
     "layer:viz",
+    "layer:data",
   ],
 };
 

@@ -101,17 +101,17 @@ function unrollCommand(io: CliIo): Command {
     .requiredOption("--out <file>", "where to write { loss, outputs, states, finalState, grads, inputGrads, windows? }")
     .action(withMemoryHint(gradCommand));
 
-  truncation(
+  const plan = truncation(
     program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
   )
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
-    .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
+    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON), or a CSV time series")
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--json", "print the same as one JSON document")
     .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
     .option("--online <N>", "--method rtrl or snap1: an update every N steps")
-    .option("--max-memory <MiB>", "memory budget the estimate is compared with (default: half the memory available)")
-    .action(withMemoryHint((o: PlanCommandOptions) => planCommand(o, io)));
+    .option("--max-memory <MiB>", "memory budget the estimate is compared with (default: half the memory available)");
+  data(plan).action(withMemoryHint((o: PlanCommandOptions) => planCommand(o, io)));
 
   method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
     .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")

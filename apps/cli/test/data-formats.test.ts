@@ -159,6 +159,17 @@ describe("CSV time series", () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it("gives plan the same sequences: the longest wave's 49 steps after the shift, 8 waves, masked", async () => {
+    const r = await inProcess([
+      "plan",
+      ...["--model", example("sine/model.json"), "--data", example("sine/series.csv")],
+      ...["--sequence-col", "wave", "--input-cols", "value", "--target-shift", "1", "--truncate", "20", "--json"],
+    ]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const plan = JSON.parse(r.stdout);
+    expect([plan.steps, plan.batch, plan.forward.program.masked]).toEqual([49, 8, true]);
+  });
+
   it("asks train for targets when the CSV gives none", async () => {
     const r = await inProcess([
       "train",

@@ -6,7 +6,15 @@ export interface CsvTable {
   /** The header's names, or undefined when the file has no header row. */
   readonly header?: readonly string[];
   /** The data rows, each with its 1-based line number. */
-  readonly rows: readonly { readonly line: number; readonly cells: readonly string[] }[];
+  readonly rows: readonly CsvRow[];
+}
+
+/** One data row of a CSV file. */
+export interface CsvRow {
+  /** The 1-based line it is on. */
+  readonly line: number;
+  /** Its cells, as text. */
+  readonly cells: readonly string[];
 }
 
 /** Whether the first row is a header: `true`, `false`, or `"auto"` (a header when one of its cells is not a number). */

@@ -16,8 +16,16 @@ export function buildVocabulary(text: string): CharVocabulary {
   return { chars };
 }
 
+/** A vocabulary file's document. */
+export interface VocabularyJson {
+  /** Always {@link VOCABULARY_FORMAT}. */
+  readonly format: typeof VOCABULARY_FORMAT;
+  /** The characters; a character's id is its index. */
+  readonly chars: string[];
+}
+
 /** A vocabulary as a JSON document `{ "format": "unroll.vocab/1", "chars": [...] }`, to save and reuse with {@link vocabularyFromJson}. */
-export function vocabularyToJson(vocab: CharVocabulary): { format: string; chars: string[] } {
+export function vocabularyToJson(vocab: CharVocabulary): VocabularyJson {
   return { format: VOCABULARY_FORMAT, chars: [...vocab.chars] };
 }
 

@@ -22,7 +22,8 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
  * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The drawings
  * read the IR and the scheduler's plans, never a backend. The backend registry names the backends and pools the apps
  * offer; the demo kit holds what the demos share (it trains on any backend it is handed). Apps import every layer but
- * the test kit. The umbrella package (@unroll/unroll) re-exports every public package, the CLI among them.
+ * the test kit. The data loaders (@unroll/data) read text into the IR's tensors, and nothing else. The umbrella
+ * package (@unroll/unroll) re-exports every public package, the CLI among them.
  */
 const layers = {
   "layer:ir": [],
@@ -34,8 +35,29 @@ const layers = {
   "layer:backend-registry": ["layer:ir", "layer:scheduler", "layer:backend", "layer:backend-pool"],
   "layer:demo-kit": ["layer:ir", "layer:scheduler"],
   "layer:viz": ["layer:ir", "layer:scheduler"],
-  "layer:app": ["layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:demo-kit", "layer:ir", "layer:kernels", "layer:scheduler", "layer:viz"],
-  "layer:umbrella": ["layer:app", "layer:backend", "layer:backend-pool", "layer:backend-registry", "layer:ir", "layer:kernels", "layer:scheduler", "layer:viz"],
+  "layer:data": ["layer:ir"],
+  "layer:app": [
+    "layer:backend",
+    "layer:backend-pool",
+    "layer:backend-registry",
+    "layer:demo-kit",
+    "layer:ir",
+    "layer:kernels",
+    "layer:scheduler",
+    "layer:viz",
+    "layer:data",
+  ],
+  "layer:umbrella": [
+    "layer:app",
+    "layer:backend",
+    "layer:backend-pool",
+    "layer:backend-registry",
+    "layer:ir",
+    "layer:kernels",
+    "layer:scheduler",
+    "layer:viz",
+    "layer:data",
+  ],
   "layer:tool": [
     "layer:app",
     "layer:backend",
@@ -48,6 +70,7 @@ const layers = {
     "layer:testkit",
     "layer:viz",
     "layer:umbrella",
+    "layer:data",
   ],
 };
 

@@ -11,6 +11,7 @@ import { backendHelp, withWorkers } from "./backends.js";
 import { failureOf } from "./failure.js";
 import { processIo, type CliIo } from "./io.js";
 import { withMemoryHint } from "./memory-options.js";
+import { dataFormats } from "./load-sequences.js";
 
 const MAX_MEMORY_HELP =
   "memory budget: a request that would need more (parameters, files, a window) is refused before allocating (default: half the memory available)";
@@ -19,13 +20,31 @@ const MAX_MEMORY_HELP =
 function common(cmd: Command, weightsRequired: boolean): Command {
   cmd
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
-    .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }");
+    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON), or a CSV time series");
+  data(cmd);
   if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
   return cmd
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--backend <name>", backendHelp(), "cpu")
     .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)")
     .option("--max-memory <MiB>", MAX_MEMORY_HELP);
+}
+
+/** Adds the options that say how to read DATA (a CSV time series, plain text); see load-sequences.ts. */
+function data(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--data-format <format>", "how to read the data (default: .csv is csv, .txt is text, anything else json)").choices(dataFormats))
+    .option("--input-cols <cols>", "CSV: the input columns, comma-separated header names or 0-based indices")
+    .option("--target-cols <cols>", "CSV: the target columns (default with --target-shift: the input columns)")
+    .option("--target-shift <k>", "CSV: the target at step t is row t + k of the target columns (1: predict the next step)")
+    .option("--sequence-col <col>", "CSV: rows with the same value here form one sequence (one batch row), in file order; shorter ones are padded and masked")
+    .option("--window <T>", "CSV: cut the one long series into windows of T steps (one batch row each)")
+    .option("--stride <S>", "CSV: --window: steps between window starts (default: the window)")
+    .option("--header <mode>", "CSV: is the first row a header: auto (when a cell is not a number), yes or no")
+    .option("--text <file>", "plain text for a character-level model, instead of --data: next-character targets")
+    .option("--seq-len <T>", "--text: steps per sequence (the text is cut into rows of T characters)")
+    .option("--vocab <file>", "--text: the vocabulary to use (from --save-vocab), so that ids match another run")
+    .option("--save-vocab <file>", "--text: save the vocabulary (sorted unique characters) to reuse with --vocab");
 }
 
 /** Adds the choice of gradient method. */
@@ -86,17 +105,17 @@ function unrollCommand(io: CliIo): Command {
     .option("--quiet", "no summary line")
     .action(withMemoryHint((o: GradCommandOptions) => gradCommand(o, io)));
 
-  truncation(
+  const plan = truncation(
     program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
   )
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
-    .requiredOption("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? }")
+    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON), or a CSV time series")
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--json", "print the same as one JSON document")
     .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
     .option("--online <N>", "--method rtrl or snap1: an update every N steps")
-    .option("--max-memory <MiB>", "memory budget the estimate is compared with (default: half the memory available)")
-    .action(withMemoryHint((o: PlanCommandOptions) => planCommand(o, io)));
+    .option("--max-memory <MiB>", "memory budget the estimate is compared with (default: half the memory available)");
+  data(plan).action(withMemoryHint((o: PlanCommandOptions) => planCommand(o, io)));
 
   method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
     .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")

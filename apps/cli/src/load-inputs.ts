@@ -1,23 +1,22 @@
 import { loadProgram, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 import { checkParamsMemory, initParams, paramsMemory, type SequenceData } from "@unroll/bptt";
-import { dataFromJson } from "./data-file.js";
 import { readJson } from "./files.js";
 import { parseMaxMemory } from "./memory-options.js";
 import { paramSizeField } from "./size-field.js";
 import { blameFile, UserError } from "./user-error.js";
 import { weightsFromJson } from "./weights.js";
 import { contentDigest } from "./snapshot-file.js";
+import { loadSequences, type DataOptions } from "./load-sequences.js";
+import { processIo } from "./io.js";
 
 /** Options shared by run, grad and train. */
-export interface CommonOptions {
+export interface CommonOptions extends DataOptions {
   /** MODEL.json path. */
   readonly model: string;
   /** WEIGHTS.json path. */
   readonly weights?: string;
   /** Seed for fresh weights (train only). */
   readonly seed?: string;
-  /** DATA.json path. */
-  readonly data: string;
   /** Precision. */
   readonly dtype: string;
   /** Backend name. */
@@ -59,9 +58,16 @@ export function parseDtype(value: string): Dtype {
  * before it is read, the parameters' total (from the model) before they are
  * made or read, the data's declared tensors before they are built. With
  * `digests`, the documents' digests are taken from the same reading (a
- * snapshot names the model and data it belongs to by them).
+ * snapshot names the model and data it belongs to by them). The data come
+ * from {@link loadSequences} (JSON, CSV or text); `warn` prints its warnings
+ * (by default on standard error).
  */
-export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNeededTo?: string, { digests = false } = {}): Inputs {
+export function loadInputs(
+  opts: CommonOptions,
+  optionalTargets: boolean,
+  lossNeededTo?: string,
+  { digests = false, warn = (line: string) => processIo.stderr(`unroll: warning: ${line}\n`) } = {},
+): Inputs {
   const dtype = parseDtype(opts.dtype);
   const memoryBudget = parseMaxMemory(opts.maxMemory);
   let modelDigest = "";
@@ -85,11 +91,7 @@ export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNe
   } else {
     throw new UserError("give the weights with --weights FILE (or, for train, --seed N for fresh ones)");
   }
-  let dataDigest = "";
-  const { data, hasTargets } = blameFile(opts.data, () => {
-    const doc = readJson(opts.data, "data", memoryBudget);
-    if (digests) dataDigest = contentDigest(doc);
-    return dataFromJson(doc, program, dtype, optionalTargets, memoryBudget);
-  });
+  const { data, hasTargets, source } = loadSequences(opts, { program, dtype, optionalTargets, memoryBudget, warn });
+  const dataDigest = digests ? contentDigest(source) : "";
   return { program, params, data, hasTargets, dtype, memoryBudget, ...(digests ? { digests: { model: modelDigest, data: dataDigest } } : {}) };
 }

@@ -9,4 +9,5 @@ export * from "@unroll/backend-cpu";
 export * from "@unroll/backend-workers";
 export * from "@unroll/backends";
 export * from "@unroll/viz";
+export * from "@unroll/data";
 export { runUnroll, reportFailure, type CliIo } from "@unroll/cli";

@@ -15,7 +15,7 @@ import {
 } from "@unroll/bptt";
 import { cpuDevice, cpuKernels } from "@unroll/backend-cpu";
 import { loadProgram } from "@unroll/ir";
-import { dataFromJson } from "../data-file.js";
+import { loadSequences, type DataOptions } from "../load-sequences.js";
 import { parseMaxMemory } from "../memory-options.js";
 import { readJson } from "../files.js";
 import { parseDtype } from "../load-inputs.js";
@@ -24,11 +24,9 @@ import { blameFile, UserError } from "../user-error.js";
 import { processIo, type CliIo } from "../io.js";
 
 /** Options of `unroll plan`. */
-export interface PlanCommandOptions extends TruncationOptions {
+export interface PlanCommandOptions extends TruncationOptions, DataOptions {
   /** MODEL.json path. */
   readonly model: string;
-  /** DATA.json path. */
-  readonly data: string;
   /** Precision. */
   readonly dtype: string;
   /** Time checkpointing interval. */
@@ -57,7 +55,8 @@ export function planCommand(opts: PlanCommandOptions, io: CliIo = processIo): vo
   const truncation = parseTruncation(opts);
   const budget = parseMaxMemory(opts.maxMemory);
   const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model", budget)));
-  const { data } = blameFile(opts.data, () => dataFromJson(readJson(opts.data, "data", budget), program, dtype, true, budget));
+  const warn = (line: string) => io.stderr(`unroll: warning: ${line}\n`);
+  const { data } = loadSequences(opts, { program, dtype, optionalTargets: true, memoryBudget: budget, warn });
   const { steps, batch } = dataSize(program, data);
   let checkpointEvery = 1;
   if (opts.checkpoint !== undefined) {

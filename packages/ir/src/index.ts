@@ -51,3 +51,4 @@ export * from "./model/model-spec.js";
 export * from "./model/compile-model.js";
 export * from "./model/param-shapes.js";
 export * from "./load-program.js";
+export * from "./dropout.js";

@@ -14,6 +14,8 @@ export interface CellOptions {
   readonly inputSize: number;
   /** Width H of the hidden state. */
   readonly hidden: number;
+  /** Variational dropout rate of h_{t-1} where it enters the recurrence (default 0: none); the mask is `${name}.recurrentDropout${suffix}`. */
+  readonly recurrentDropout?: number;
 }
 
 /** Checks a layer's sizes (positive integers) and that its input has shape `["B", inputSize]`. */
@@ -25,6 +27,11 @@ export function checkLayerInput(b: GraphBuilder, who: string, input: string, siz
   if (!shapesEqual(shape, ["B", sizes.inputSize])) {
     throw new GraphError("", `${who}: input "${input}" has shape ${formatShape(shape)}, expected [B, ${sizes.inputSize}]`);
   }
+}
+
+/** The value that feeds h_{t-1} into a cell's recurrent matmul: `h` itself, or `h` under its variational dropout mask. */
+export function recurrentInput(b: GraphBuilder, opts: CellOptions, named: (id: string) => string, h: string): string {
+  return opts.recurrentDropout ? b.dropout(h, opts.recurrentDropout, { variational: true, id: named("recurrentDropout") }) : h;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from "../builder.js";
-import { cellNames, type CellOptions } from "./cell-options.js";
+import { cellNames, recurrentInput, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link lstmCell}. */
 export type LstmCellOptions = CellOptions;
@@ -25,7 +25,7 @@ export function lstmCell(b: GraphBuilder, opts: LstmCellOptions): string {
   const bias = b.param(named("b"), [4 * H]);
   const h = b.carry(named("h"), ["B", H]);
   const c = b.carry(named("c"), ["B", H]);
-  const z = b.add(b.matmul(h, wRe), b.add(b.matmul(input, wIn), bias));
+  const z = b.add(b.matmul(recurrentInput(b, opts, named, h), wRe), b.add(b.matmul(input, wIn), bias));
   const block = (k: number): string => b.slice(z, k * H, (k + 1) * H);
   const i = b.node("sigmoid", [block(0)], undefined, named("i"));
   const f = b.node("sigmoid", [block(1)], undefined, named("f"));

@@ -1,6 +1,6 @@
 import type { GraphBuilder } from "../builder.js";
 import { activate, type CellActivation } from "./activation.js";
-import { cellNames, type CellOptions } from "./cell-options.js";
+import { cellNames, recurrentInput, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link rnnCell}. */
 export interface RnnCellOptions extends CellOptions {
@@ -26,7 +26,7 @@ export function rnnCell(b: GraphBuilder, opts: RnnCellOptions): string {
   const h = b.carry(named("h"), ["B", H]);
   // the x part depends on no carry, so a pass can hoist it out of the time loop
   const xPart = b.add(b.matmul(input, wIn), bias);
-  const hNext = activate(b, b.add(b.matmul(h, wRe), xPart), opts.activation ?? "tanh", named("h_next"));
+  const hNext = activate(b, b.add(b.matmul(recurrentInput(b, opts, named, h), wRe), xPart), opts.activation ?? "tanh", named("h_next"));
   b.update(h, hNext);
   return hNext;
 }

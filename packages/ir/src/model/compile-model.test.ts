@@ -223,7 +223,7 @@ describe("model spec errors", () => {
   });
 
   it("rejects unknown keys, no layers and a wrong format", () => {
-    expectError({ input: 3, layers: [{ cell: "rnn", hidden: 2, dropout: 0.5 }] }, "layers[0]", /dropout/);
+    expectError({ input: 3, layers: [{ cell: "rnn", hidden: 2, peephole: true }] }, "layers[0]", /peephole/);
     expectError({ input: 3, layers: [] }, "layers", /at least one layer/);
     expectError({ format: "unroll.model/2", input: 3, layers: [{ cell: "rnn", hidden: 2 }] }, "format", /unroll.model\/1/);
     expectError({ input: 0, layers: [{ cell: "rnn", hidden: 2 }] }, "input", /.+/);
@@ -238,7 +238,7 @@ describe("model spec errors", () => {
     expectError(
       { input: 3, layers: [{ cell: "rnn", hidden: 2 }], head: { units: 1, activation: "linear", bias: false } },
       "head",
-      /unknown key "bias"; valid keys here: units, activation$/,
+      /unknown key "bias"; valid keys here: units, activation, dropout$/,
     );
     expect(() => parseModelSpec({ input: 3, layers: [{ cell: "rnn", hidden: 2 }], los: "mse" })).toThrow(
       /unknown key "los"; valid keys here: format, input, layers, head, loss/,

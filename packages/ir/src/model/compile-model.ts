@@ -21,7 +21,7 @@ export function parseModelSpec(json: unknown): ModelSpec {
 
 /** Adds one direction of a layer to a stage; returns its new hidden value. */
 function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string, input: string, inputSize: number): string {
-  const opts = { name, suffix, input, inputSize, hidden: layer.hidden };
+  const opts = { name, suffix, input: layerInput(b, layer, name, input), inputSize, hidden: layer.hidden, recurrentDropout: layer.recurrentDropout };
   switch (layer.cell) {
     case "rnn":
       return rnnCell(b, { ...opts, activation: layer.activation ?? "tanh" });
@@ -30,6 +30,11 @@ function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string
     case "gru":
       return gruCell(b, { ...opts, resetAfter: layer.resetAfter ?? true });
   }
+}
+
+/** A layer's input x_t under its dropout (the mask `${name}.dropout`, which both directions share), or x_t itself. */
+function layerInput(b: GraphBuilder, layer: LayerSpec, name: string, input: string): string {
+  return b.dropout(input, layer.dropout ?? 0, { variational: layer.variational ?? false, id: `${name}.dropout` });
 }
 
 /** The stage being filled: its builder, the value that feeds the next layer and its width. */
@@ -93,7 +98,8 @@ export function compileModel(spec: ModelSpec): Program {
   });
 
   const { b } = cur;
-  const head = m.head && denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, ...m.head });
+  const head =
+    m.head && denseHead(b, { name: "head", input: b.dropout(cur.value, m.head.dropout ?? 0, { id: "head.dropout" }), inputSize: cur.width, ...m.head });
   const output = head?.output ?? cur.value;
   b.output("output", output);
   if (m.loss === "mse") {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkProgram, compileModel, type ModelSpec, type Tensor } from "@unroll/ir";
-import { computeGradients, dropoutMasks, runForward, type SequenceData } from "@unroll/bptt";
+import { computeGradients, dropoutMasks, runForward, sgd, Trainer, type SequenceData } from "@unroll/bptt";
 import { expectAllClose, expectMatchesFiniteDifferences, loadFloat64, randomParams, tensor, uniform } from "./support/bptt-fixtures.js";
 
 // Dropout as data: the scheduler fills each mask, so with a fixed (seed, draw)
@@ -109,6 +109,26 @@ describe("dropout through the scheduler (cpu, float64)", () => {
     await expect(computeGradients(loaded, program, params, data, { kind: "full" }, { dropout: { seed: -1, draw: 0 } })).rejects.toThrow(
       /dropout seed must be a whole number from 0 to 4294967295, got -1/,
     );
+  });
+});
+
+describe("dropout in the Trainer", () => {
+  it("draws the masks of pass e with draw e from dropoutSeed", async () => {
+    const { program, loaded } = await loadFloat64(specs("gru").dropped);
+    const data = dataOf(4);
+    const lr = 0.5;
+    const params = randomParams(program, 8);
+    const trainer = new Trainer(loaded, program, params, { optimizer: sgd({ lr }), dropoutSeed: 17 });
+    for (const draw of [0, 1]) {
+      const before = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
+      await trainer.fit(data);
+      // one sgd step on the whole batch: params = before - lr · grads under this pass's masks
+      const { grads } = await computeGradients(loaded, program, before, data, { kind: "full" }, { dropout: { seed: 17, draw } });
+      for (const [name, p] of Object.entries(params)) {
+        const want = { shape: p.shape, data: before[name].data.map((v, i) => v - lr * grads[name].data[i]) };
+        expectAllClose(`pass ${draw}: ${name}`, { [name]: p }, { [name]: want }, 1e-15, 1e-12);
+      }
+    }
   });
 });
 

@@ -42,9 +42,6 @@ export function maskOfLengths(lengths: readonly number[], steps: number, dtype: 
 export function dataSize(program: CheckedProgram, data: SequenceData): WindowSize {
   // dropout masks are filled by the scheduler, not given
   const names = Object.keys(program.dataInputs).filter((name) => !program.dropout[name]);
-  for (const name of Object.keys(data.sequences)) {
-    if (program.dropout[name]) throw new InputError(`the data gives "${name}", a dropout mask, which is filled by the scheduler: remove it from the data`);
-  }
   for (const name of names) {
     if (!Object.hasOwn(data.sequences, name)) throw new InputError(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
   }

@@ -1,5 +1,6 @@
-import { allocate, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+import { allocate, dtypeOf, resolveShape, sizeOf, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 import { InputError } from "./input-error.js";
+import { dataSize, type SequenceData } from "./data.js";
 
 /**
  * Which dropout masks a run uses: a training draw, keyed by `seed` and `draw`
@@ -7,6 +8,9 @@ import { InputError } from "./input-error.js";
  * where every mask is 1.
  */
 export type DropoutMode = { readonly seed: number; readonly draw: number } | "off";
+
+/** The seed of training's dropout masks when none is given (`Trainer`'s `dropoutSeed`, `unroll train --dropout-seed`). */
+export const DEFAULT_DROPOUT_SEED = 0;
 
 /** One round of murmur3's 32-bit block mixing: folds the word `k` into the hash `h`. */
 function mix(h: number, k: number): number {
@@ -42,14 +46,15 @@ function checkWord(n: number, what: string): void {
  * `1/(1-rate)`, else 0; it is a counter-based hash of (seed, draw, mask name,
  * batch row, step, element), so it does not depend on how a backend splits
  * the batch or in what order it fills. A variational mask uses step 0 for
- * every step. With `"off"` every element is 1.
+ * every step. With `"off"` every element is 1. `firstStep` is the step of the
+ * whole sequence that `t = 0` is (a chunk of a stream).
  *
  * ```
  * for t, b, j: u = hash(seed, draw, name, b, variational ? 0 : t, j) / 2^32
  *              mask[t, b, j] = u < rate ? 0 : 1 / (1 - rate)
  * ```
  */
-export function dropoutMasks(program: CheckedProgram, steps: number, batch: number, dtype: Dtype, mode: DropoutMode): Record<string, Tensor> {
+export function dropoutMasks(program: CheckedProgram, steps: number, batch: number, dtype: Dtype, mode: DropoutMode, firstStep = 0): Record<string, Tensor> {
   if (mode !== "off") {
     checkWord(mode.seed, "seed");
     checkWord(mode.draw, "draw");
@@ -70,7 +75,7 @@ export function dropoutMasks(program: CheckedProgram, steps: number, batch: numb
     const drawnSteps = info.variational ? Math.min(steps, 1) : steps;
     for (let t = 0; t < drawnSteps; t++) {
       for (let b = 0; b < batch; b++) {
-        const key = mix(mix(base, b), t);
+        const key = mix(mix(base, b), info.variational ? 0 : firstStep + t);
         for (let j = 0; j < row; j++) {
           const u = fmix(mix(key, j) ^ 6) / 2 ** 32;
           data[t * perStep + b * row + j] = u < info.rate ? 0 : scale;
@@ -81,4 +86,20 @@ export function dropoutMasks(program: CheckedProgram, steps: number, batch: numb
     for (let t = drawnSteps; t < steps; t++) data.copyWithin(t * perStep, 0, perStep);
   }
   return out;
+}
+
+/**
+ * The data with the program's dropout masks added ({@link dropoutMasks}), for
+ * a backend, which reads masks like data. Refuses data that gives a mask itself.
+ */
+export function withDropoutMasks(program: CheckedProgram, data: SequenceData, mode: DropoutMode, firstStep = 0): SequenceData {
+  if (Object.keys(program.dropout).length === 0) return data;
+  for (const name of Object.keys(data.sequences)) {
+    if (Object.hasOwn(program.dropout, name)) {
+      throw new InputError(`the data gives "${name}", a dropout mask, which is filled by the scheduler: remove it from the data`);
+    }
+  }
+  const { steps, batch } = dataSize(program, data);
+  const dtype = dtypeOf(Object.values(data.sequences)[0].data);
+  return { ...data, sequences: { ...data.sequences, ...dropoutMasks(program, steps, batch, dtype, mode, firstStep) } };
 }

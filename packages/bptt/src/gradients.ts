@@ -9,7 +9,7 @@ import { checkMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { estimateRunMemory } from "./program/run-memory.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import type { WindowSize } from "./check-request.js";
-import { dropoutMasks, type DropoutMode } from "./dropout-masks.js";
+import { withDropoutMasks, type DropoutMode } from "./dropout-masks.js";
 import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
 /** Options of {@link runForward} and {@link computeGradients}. */
@@ -88,12 +88,12 @@ export async function runForward(
   data: SequenceData,
   program: CheckedProgram,
 ): Promise<WindowResult> {
-  const { steps, batch } = dataSize(program, data);
+  const { steps } = dataSize(program, data);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   return loaded.runWindow({
     params,
     // evaluation: dropout off
-    sequences: { ...data.sequences, ...dropoutMasks(program, steps, batch, dtype, "off") },
+    sequences: withDropoutMasks(program, data, "off").sequences,
     initialState: data.initialState ?? {},
     ...(data.lengths ? { mask: maskOfLengths(data.lengths, steps, dtype) } : {}),
     gradients: false,
@@ -130,12 +130,9 @@ export async function computeGradients(
   truncation: Truncation,
   options: RunOptions = {},
 ): Promise<GradientResult> {
-  const { steps, batch: rows } = dataSize(program, data);
-  const dtype = dtypeOf(Object.values(data.sequences)[0].data);
-  const masks = dropoutMasks(program, steps, rows, dtype, options.dropout ?? "off");
-  const size = { steps, batch: rows };
-  if (Object.keys(masks).length === 0) return gradientsOf(loaded, program, params, data, size, truncation, options);
-  const result = await gradientsOf(loaded, program, params, { ...data, sequences: { ...data.sequences, ...masks } }, size, truncation, options);
+  const size = dataSize(program, data);
+  if (Object.keys(program.dropout).length === 0) return gradientsOf(loaded, program, params, data, size, truncation, options);
+  const result = await gradientsOf(loaded, program, params, withDropoutMasks(program, data, options.dropout ?? "off"), size, truncation, options);
   // the masks are not data the caller gave: no gradient for them
   const inputGrads = Object.fromEntries(Object.entries(result.inputGrads).filter(([name]) => !program.dropout[name]));
   return { ...result, inputGrads };

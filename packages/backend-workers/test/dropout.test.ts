@@ -30,7 +30,8 @@ describe("workers backend equals the CPU backend with dropout (lstm, float64, 2 
   beforeAll(async () => {
     workers = createWorkerBackend({ workers: 2 });
     [onWorkers, onCpu] = await Promise.all([workers.load(program, { dtype: "float64" }), createCpuBackend().load(program, { dtype: "float64" })]);
-  });
+    // starting workers on a busy machine
+  }, 60_000);
   afterAll(async () => {
     await workers?.dispose();
   });

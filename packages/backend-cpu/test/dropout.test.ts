@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkProgram, compileModel, type ModelSpec, type Tensor } from "@unroll/ir";
-import { computeGradients, dropoutMasks, runForward, sgd, Trainer, type SequenceData } from "@unroll/bptt";
+import { computeGradients, dropoutMasks, estimateRunMemory, planWindows, runForward, sgd, Trainer, WindowCompiler, type SequenceData } from "@unroll/bptt";
 import { expectAllClose, expectMatchesFiniteDifferences, loadFloat64, randomParams, tensor, uniform } from "./support/bptt-fixtures.js";
 
 // Dropout as data: the scheduler fills each mask, so with a fixed (seed, draw)
@@ -109,6 +109,25 @@ describe("dropout through the scheduler (cpu, float64)", () => {
     await expect(computeGradients(loaded, program, params, data, { kind: "full" }, { dropout: { seed: -1, draw: 0 } })).rejects.toThrow(
       /dropout seed must be a whole number from 0 to 4294967295, got -1/,
     );
+  });
+});
+
+describe("the memory estimate of a model with dropout", () => {
+  it("counts each mask as a sequence buffer [T, B, width] read from the request", () => {
+    const { plain, dropped } = specs("lstm");
+    const shape = { batch: B, dtype: "float64", masked: false } as const;
+    const plan = planWindows(T, { kind: "full" });
+    const withMasks = estimateRunMemory(new WindowCompiler(checkProgram(compileModel(dropped))), plan, shape);
+    const without = estimateRunMemory(new WindowCompiler(checkProgram(compileModel(plain))), plan, shape);
+    const program = checkProgram(compileModel(dropped));
+    const buffers = withMasks.windows[0].program.buffers;
+    for (const [name, info] of Object.entries(program.dropout)) {
+      const buffer = buffers.find((b) => "from" in b.init && b.init.from === "sequences" && b.init.name === name);
+      expect(buffer?.shape, name).toEqual([T, B, info.shape[1]]);
+    }
+    // the masks: layers.0.dropout [B, I], layers.1.dropout [B, H] and [B, 2H] for the head, recurrent ones [B, H] × 3
+    const maskBytes = T * B * (I + H + 2 * H + 3 * H) * 8;
+    expect(withMasks.peak - without.peak).toBeGreaterThanOrEqual(maskBytes);
   });
 });
 

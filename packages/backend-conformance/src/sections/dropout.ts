@@ -134,7 +134,7 @@ async function finiteDifferenceMismatches(backend: Backend, c: DropoutCase): Pro
   try {
     const res = await computeGradients(loaded, program, params, data, { kind: "full" }, { dropout: DRAW });
     const objective = async () => (await computeGradients(loaded, program, params, data, { kind: "full" }, { dropout: DRAW })).loss;
-    return directionMismatches("grads", params, res.grads, DIRECTIONS, rngFor(`dropout/${c.plain.name}/directions`), objective);
+    return await directionMismatches("grads", params, res.grads, DIRECTIONS, rngFor(`dropout/${c.plain.name}/directions`), objective);
   } finally {
     await loaded.dispose();
   }

@@ -7,7 +7,15 @@ import { dataSize, type SequenceData } from "./data.js";
  * (a new draw per optimizer step gives new masks), or `"off"`, evaluation,
  * where every mask is 1.
  */
-export type DropoutMode = { readonly seed: number; readonly draw: number } | "off";
+export type DropoutMode = DropoutDraw | "off";
+
+/** One training draw of a program's dropout masks; see {@link dropoutMasks}. */
+export interface DropoutDraw {
+  /** The run's seed, a whole number in [0, 2^32). */
+  readonly seed: number;
+  /** Which draw under that seed (the `Trainer` uses its pass count), a whole number in [0, 2^32). */
+  readonly draw: number;
+}
 
 /** The seed of training's dropout masks when none is given (`Trainer`'s `dropoutSeed`, `unroll train --dropout-seed`). */
 export const DEFAULT_DROPOUT_SEED = 0;

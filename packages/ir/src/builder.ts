@@ -1,5 +1,5 @@
 import { GraphError, ShapeError } from "./errors.js";
-import { checkDropoutRate, type DropoutDecl } from "./dropout.js";
+import { checkDropoutRate, type DropoutDecl, type DropoutOptions } from "./dropout.js";
 import { GRAPH_FORMAT, type CarryDecl, type ParamDecl, type StepGraph, type XsDecl, type YsDecl } from "./graph.js";
 import type { VjpBuilder } from "./ops/define.js";
 import { opOf, type Node, type NodeOf, type OpKind } from "./ops/index.js";
@@ -269,10 +269,8 @@ export class GraphBuilder implements VjpBuilder {
    * by 1/(1-rate)) in training and with ones in evaluation, so gradients stay
    * exact; `variational` keeps one mask for every step of a sequence. A rate of
    * 0 returns `x` and declares nothing.
-   *
-   * @param id the mask's name, a data sequence name unique in the program; `dropout.${k}` for the k-th by default
    */
-  dropout(x: string, rate: number, options: { readonly variational?: boolean; readonly id?: string } = {}): string {
+  dropout(x: string, rate: number, options: DropoutOptions = {}): string {
     checkDropoutRate(rate, `dropout of "${x}"`);
     if (rate === 0) return x;
     const shape = this.shape(x);

@@ -32,6 +32,14 @@ export const DropoutDeclSchema = z
 /** A declared dropout mask; see {@link DropoutDeclSchema}. */
 export type DropoutDecl = z.infer<typeof DropoutDeclSchema>;
 
+/** Options of `GraphBuilder.dropout`. */
+export interface DropoutOptions {
+  /** One mask for every step of a sequence instead of a new one per step (default false). */
+  readonly variational?: boolean;
+  /** The mask's name, a data sequence name unique in the program (default `dropout.${k}` for the builder's k-th mask). */
+  readonly id?: string;
+}
+
 /** Throws unless `rate` is a dropout rate in [0, 1); `who` names the field in the message. */
 export function checkDropoutRate(rate: number, who: string): void {
   if (!(typeof rate === "number" && rate >= 0 && rate < 1)) throw new GraphError("", `${who}: ${RATE_RANGE}, got ${rate}`);

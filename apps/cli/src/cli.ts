@@ -121,6 +121,7 @@ function unrollCommand(io: CliIo): Command {
     .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")
     .option("--weights <file>", "starting parameters")
     .option("--seed <N>", "fresh parameters from this seed (uniform ±1/sqrt(H), as PyTorch)")
+    .option("--dropout-seed <S>", "a model with dropout: seed of its dropout masks, new ones each epoch (default 0)")
     .requiredOption("--save <file>", "where to write the trained weights (atomically)")
     .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerNames).makeOptionMandatory())
     .requiredOption("--lr <x>", "learning rate")

@@ -27,7 +27,9 @@ export function dataFromJson(
 ): { data: SequenceData; hasTargets: boolean } {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`data must be an object like { "x": [T][B][I] }`);
   const doc = json as DataJson;
-  const known = new Set([...Object.keys(program.dataInputs), "initialState", "lengths"]);
+  // dropout masks are data inputs that the scheduler fills
+  const given = Object.keys(program.dataInputs).filter((name) => !program.dropout[name]);
+  const known = new Set([...given, "initialState", "lengths"]);
   for (const key of Object.keys(doc)) {
     if (!known.has(key)) throw new Error(`field "${key}" is not used by this model (it reads: ${[...known].join(", ")})`);
   }
@@ -37,7 +39,7 @@ export function dataFromJson(
   let steps = -1;
   let batch = -1;
   let hasTargets = true;
-  const names = Object.keys(program.dataInputs).sort((a, b) => (a === "x" ? -1 : b === "x" ? 1 : 0));
+  const names = given.sort((a, b) => (a === "x" ? -1 : b === "x" ? 1 : 0));
   for (const name of names) {
     const perStep = program.dataInputs[name];
     if (!(name in doc)) {

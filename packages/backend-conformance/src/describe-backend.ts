@@ -1,5 +1,6 @@
 import { afterAll, describe } from "vitest";
 import { describeCapabilities } from "./sections/capabilities.js";
+import { describeDropout } from "./sections/dropout.js";
 import { describeErrors } from "./sections/errors.js";
 import { describeLifecycle } from "./sections/lifecycle.js";
 import { describeMasks } from "./sections/masks.js";
@@ -37,7 +38,8 @@ import { suiteContext, type BackendFactory, type SuiteContext } from "./suite-co
  * CPU backend's, two windows carrying state and sensitivities add up to one,
  * and a bidirectional model or a misshapen sensitivity rejects; run options that change nothing
  * (`checkpointEvery`, `collectStates: false`, which returns no states); masked
- * steps; errors for misshapen requests, non-finite values, unsupported dtypes
+ * steps; dropout (off equals no dropout; a draw's gradients equal the CPU
+ * backend's and finite differences); errors for misshapen requests, non-finite values, unsupported dtypes
  * or ops and, for a forward-only backend, requests for gradients; running a
  * program many times, disposing programs and the backend.
  *
@@ -74,6 +76,7 @@ export function describeSections(ctx: SuiteContext): void {
   describeSnap(ctx);
   describeRunOptions(ctx);
   describeMasks(ctx);
+  describeDropout(ctx);
   describeErrors(ctx);
   describeLifecycle(ctx);
 }

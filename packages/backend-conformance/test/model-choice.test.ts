@@ -6,7 +6,7 @@ import { inSection, outcome, planSuite, type PlannedTest } from "./support/plan.
 import { cpuWithout } from "./support/wrappers.js";
 
 /** The sections that test time and rows, not cells: one undeclared op of a cell must not skip them. */
-const SECTIONS = ["BPTT equivalences", "run options", "lengths and masks", "dispose and reuse"];
+const SECTIONS = ["BPTT equivalences", "run options", "lengths and masks", "dropout", "dispose and reuse"];
 const skipped = (tests: readonly PlannedTest[]) => tests.filter((t) => t.skipped);
 const running = (tests: readonly PlannedTest[]) => tests.filter((t) => !t.skipped);
 

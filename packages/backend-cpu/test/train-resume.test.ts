@@ -67,6 +67,24 @@ const cases: Record<string, Case> = {
     optimizer: () => adam({ lr: 0.01 }),
     options: { method: "snap1", updateEvery: 1 },
   },
+  "dropout (variational, recurrent, head), truncated BPTT(2, 2), minibatches": {
+    spec: {
+      ...spec,
+      layers: [{ cell: "lstm", hidden: 3, dropout: 0.3, variational: true, recurrentDropout: 0.3 }],
+      head: { units: O, activation: "linear", dropout: 0.2 },
+    },
+    dtype: "float64",
+    epochs: 2,
+    optimizer: () => sgd({ lr: 0.1 }),
+    options: { truncation: { kind: "chunked", window: 2 }, batchSize: 2, dropoutSeed: 9 },
+  },
+  "dropout, RTRL updating every 2 steps, minibatches": {
+    spec: { ...rnnSpec, layers: [{ cell: "rnn", hidden: 3, dropout: 0.3, recurrentDropout: 0.3 }] },
+    dtype: "float64",
+    epochs: 2,
+    optimizer: () => sgd({ lr: 0.1 }),
+    options: { method: "rtrl", updateEvery: 2, batchSize: 2 },
+  },
 };
 
 /** Thrown from `onStep` to stop a run, as a kill would. */

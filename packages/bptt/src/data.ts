@@ -40,7 +40,8 @@ export function maskOfLengths(lengths: readonly number[], steps: number, dtype: 
 
 /** Sequence length and batch size of the data, checked against the program's data inputs. */
 export function dataSize(program: CheckedProgram, data: SequenceData): WindowSize {
-  const names = Object.keys(program.dataInputs);
+  // dropout masks are filled by the scheduler, not given
+  const names = Object.keys(program.dataInputs).filter((name) => !program.dropout[name]);
   for (const name of names) {
     if (!Object.hasOwn(data.sequences, name)) throw new InputError(`the data has no sequence "${name}" (the program reads: ${names.join(", ")})`);
   }

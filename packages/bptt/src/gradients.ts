@@ -9,6 +9,8 @@ import { checkMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { estimateRunMemory } from "./program/run-memory.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { meanLoss } from "./mean-loss.js";
+import type { WindowSize } from "./check-request.js";
+import { withDropoutMasks, type DropoutMode } from "./dropout-masks.js";
 import { isForwardMethod, type ForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 
 /** Options of {@link runForward} and {@link computeGradients}. */
@@ -40,6 +42,12 @@ export interface RunOptions {
    * Default false, and then nothing more is computed.
    */
   readonly deltaNorms?: boolean;
+  /**
+   * The dropout masks of a program with dropout ({@link dropoutMasks}):
+   * `{ seed, draw }` in training, the same masks for the same pair; `"off"`
+   * (the default) multiplies by 1, as in evaluation.
+   */
+  readonly dropout?: DropoutMode;
 }
 
 /** One window of a truncated gradient computation; with the `deltaNorms` option, its {@link GradientFlow} too. */
@@ -93,7 +101,8 @@ export async function runForward(
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   return loaded.runWindow({
     params,
-    sequences: data.sequences,
+    // evaluation: dropout off
+    sequences: withDropoutMasks(program, data, "off").sequences,
     initialState: data.initialState ?? {},
     ...(data.lengths ? { mask: maskOfLengths(data.lengths, steps, dtype) } : {}),
     gradients: false,
@@ -131,13 +140,30 @@ export async function computeGradients(
   truncation: Truncation,
   options: RunOptions = {},
 ): Promise<GradientResult> {
-  const { steps } = dataSize(program, data);
+  const size = dataSize(program, data);
+  if (Object.keys(program.dropout).length === 0) return gradientsOf(loaded, program, params, data, size, truncation, options);
+  const result = await gradientsOf(loaded, program, params, withDropoutMasks(program, data, options.dropout ?? "off"), size, truncation, options);
+  // the masks are not data the caller gave: no gradient for them
+  const inputGrads = Object.fromEntries(Object.entries(result.inputGrads).filter(([name]) => !program.dropout[name]));
+  return { ...result, inputGrads };
+}
+
+/** {@link computeGradients} once the data holds every sequence the program reads, dropout masks included. */
+async function gradientsOf(
+  loaded: LoadedProgram,
+  program: CheckedProgram,
+  params: Readonly<Record<string, Tensor>>,
+  data: SequenceData,
+  size: WindowSize,
+  truncation: Truncation,
+  options: RunOptions,
+): Promise<GradientResult> {
+  const { steps, batch } = size;
   const plan = planWindows(steps, truncation);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtype) : undefined;
   checkTruncatable(program, plan);
-  if (isForwardMethod(options.method)) return rtrlGradients(loaded, program, params, data, plan, options, options.method);
-  const { batch } = dataSize(program, data);
+  if (isForwardMethod(options.method)) return rtrlGradients(loaded, program, params, data, size, plan, options, options.method);
   const run = estimateRunMemory(new WindowCompiler(program), plan, {
     batch,
     dtype,
@@ -215,13 +241,13 @@ async function rtrlGradients(
   program: CheckedProgram,
   params: Readonly<Record<string, Tensor>>,
   data: SequenceData,
+  { steps, batch }: WindowSize,
   plan: Plan,
   options: RunOptions,
   method: ForwardMethod,
 ): Promise<GradientResult> {
   checkRtrlProgram(program, options);
   if (plan.windows.length > 1) throw new InputError("RTRL computes the gradient of the whole sequence as it goes: truncation does not apply to it");
-  const { steps, batch } = dataSize(program, data);
   const dtype = dtypeOf(Object.values(data.sequences)[0].data);
   checkRtrlMemory(new WindowCompiler(program), steps, batch, dtype, data.lengths !== undefined, options.memoryBudget, options.collectStates ?? true, method);
   const forward = await loaded.runWindow({

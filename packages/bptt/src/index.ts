@@ -38,3 +38,4 @@ export * from "./program/memory-estimate.js";
 export * from "./program/format-window.js";
 export * from "./program/run-memory.js";
 export * from "./program/window-program-json.js";
+export * from "./dropout-masks.js";

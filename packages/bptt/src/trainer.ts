@@ -1,3 +1,4 @@
+import { DEFAULT_DROPOUT_SEED, withDropoutMasks } from "./dropout-masks.js";
 import { InputError } from "./input-error.js";
 import { ownEntry } from "./own-entry.js";
 import { dtypeOf, full, resolveShape, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
@@ -67,6 +68,15 @@ export interface TrainerOptions {
    * `gradNorms` (BPTT only). Default false, and then nothing more is computed.
    */
   readonly deltaNorms?: boolean;
+  /**
+   * The seed of the dropout masks of a program with dropout (default
+   * {@link DEFAULT_DROPOUT_SEED}). Each pass of {@link Trainer.fit} draws new
+   * masks (draw = the pass count, which {@link Trainer.state} saves, so a
+   * resumed pass draws the same ones) for the whole batch, keyed by row, so
+   * they do not depend on `batchSize`; {@link Trainer.fitStream} draws by the
+   * optimizer steps taken before it and keys on the step of the stream.
+   */
+  readonly dropoutSeed?: number;
 }
 
 /** What one optimizer step saw; with the `deltaNorms` option, its window's {@link GradientFlow} too. */
@@ -289,12 +299,13 @@ export class Trainer {
     const overlapping = plan.windows.some((w, i) => i > 0 && w.start < plan.windows[i - 1].end);
     this.checkMemory(data);
     const reports: StepReport[] = [];
+    const all = this.withMasks(data, this.passes);
     while (pass.batch * size < B) {
       const mb = pass.batch;
       const from = mb * size;
       const to = Math.min(B, from + size);
       const rows = (t: Tensor, axis: number): Tensor => (from === 0 && to === B ? t : selectRows(t, from, to, axis));
-      const sequences = Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, rows(v, 1)]));
+      const sequences = Object.fromEntries(Object.entries(all.sequences).map(([k, v]) => [k, rows(v, 1)]));
       if (pass.window === 0) {
         const entering: Record<string, Tensor> = {};
         for (const [name, info] of Object.entries(this.program.states)) {
@@ -379,6 +390,7 @@ export class Trainer {
     }
     let carried = this.options.stateful ? { state: this.carried[0], sensitivities: this.carriedSensitivities[0] } : {};
     const reports: StepReport[] = [];
+    const draw = this.updates;
     let offset = 0;
     for await (const chunk of stream) {
       const { batch } = dataSize(this.program, chunk);
@@ -387,7 +399,7 @@ export class Trainer {
           `fitStream trains the whole batch of each chunk (${batch} rows) as one stream: batchSize ${this.options.batchSize} does not apply`,
         );
       }
-      carried = await this.runWindows(chunk, 0, offset, carried, reports, onStep);
+      carried = await this.runWindows(this.withMasks(chunk, draw, offset), 0, offset, carried, reports, onStep);
       offset += dataSize(this.program, chunk).steps;
     }
     if (this.options.stateful) {
@@ -404,13 +416,14 @@ export class Trainer {
     if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);
     checkPosition(pass, Math.ceil(B / size), Math.ceil(T / (this.options.updateEvery ?? T)));
     const reports: StepReport[] = [];
+    const all = this.withMasks(data, this.passes);
     while (pass.batch * size < B) {
       const mb = pass.batch;
       const from = mb * size;
       const to = Math.min(B, from + size);
       const rows = (t: Tensor, axis: number): Tensor => (from === 0 && to === B ? t : selectRows(t, from, to, axis));
       const part: SequenceData = {
-        sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, rows(v, 1)])),
+        sequences: Object.fromEntries(Object.entries(all.sequences).map(([k, v]) => [k, rows(v, 1)])),
         ...(data.initialState ? { initialState: Object.fromEntries(Object.entries(data.initialState).map(([k, v]) => [k, rows(v, 0)])) } : {}),
         ...(data.lengths ? { lengths: data.lengths.slice(from, to) } : {}),
       };
@@ -448,6 +461,11 @@ export class Trainer {
     this.pass = this.resumeAt ?? { batch: 0, window: 0, kept: new Map(), loss: NO_LOSS };
     this.resumeAt = undefined;
     return this.pass;
+  }
+
+  /** The data with the dropout masks of draw `draw` (none without dropout). */
+  private withMasks(data: SequenceData, draw: number, firstStep = 0): SequenceData {
+    return withDropoutMasks(this.program, data, { seed: this.options.dropoutSeed ?? DEFAULT_DROPOUT_SEED, draw }, firstStep);
   }
 
   /** The parameters' precision. */

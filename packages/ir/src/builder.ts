@@ -1,4 +1,5 @@
 import { GraphError, ShapeError } from "./errors.js";
+import { checkDropoutRate, type DropoutDecl, type DropoutOptions } from "./dropout.js";
 import { GRAPH_FORMAT, type CarryDecl, type ParamDecl, type StepGraph, type XsDecl, type YsDecl } from "./graph.js";
 import type { VjpBuilder } from "./ops/define.js";
 import { opOf, type Node, type NodeOf, type OpKind } from "./ops/index.js";
@@ -37,6 +38,7 @@ export class GraphBuilder implements VjpBuilder {
   private readonly nodes: Node[] = [];
   private readonly ys: YsDecl[] = [];
   private readonly updates: Record<string, string> = {};
+  private readonly dropouts: DropoutDecl[] = [];
   private readonly shapes = new Map<string, Shape>();
   private lossId: string | undefined;
   private counter = 0;
@@ -58,6 +60,7 @@ export class GraphBuilder implements VjpBuilder {
     Object.assign(b.updates, g.update);
     for (const [id, s] of checked.shapes) b.shapes.set(id, s);
     b.lossId = g.loss;
+    b.dropouts.push(...(g.dropout ?? []));
     return b;
   }
 
@@ -304,6 +307,23 @@ export class GraphBuilder implements VjpBuilder {
     return this.node("softmaxCrossEntropy", [logits, classes]);
   }
 
+  /**
+   * Dropout of `x` (shape `["B", ...]`): declares the mask input `id`, of x's
+   * shape, and returns `x * mask`. The scheduler fills the mask (already scaled
+   * by 1/(1-rate)) in training and with ones in evaluation, so gradients stay
+   * exact; `variational` keeps one mask for every step of a sequence. A rate of
+   * 0 returns `x` and declares nothing.
+   */
+  dropout(x: string, rate: number, options: DropoutOptions = {}): string {
+    checkDropoutRate(rate, `dropout of "${x}"`);
+    if (rate === 0) return x;
+    const shape = this.shape(x);
+    if (shape[0] !== "B") throw new GraphError("", `dropout of "${x}": the value must have a batch axis, shape ["B", ...], got ${formatShape(shape)}`);
+    const mask = this.input(options.id ?? `dropout.${this.dropouts.length}`, [...shape]);
+    this.dropouts.push(options.variational ? { id: mask, rate, variational: true } : { id: mask, rate });
+    return this.mul(x, mask);
+  }
+
   /** The graph as plain data, without validation. */
   toGraph(name?: string): StepGraph {
     return {
@@ -316,6 +336,7 @@ export class GraphBuilder implements VjpBuilder {
       ys: [...this.ys],
       update: { ...this.updates },
       ...(this.lossId === undefined ? {} : { loss: this.lossId }),
+      ...(this.dropouts.length === 0 ? {} : { dropout: [...this.dropouts] }),
     };
   }
 

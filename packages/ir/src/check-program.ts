@@ -24,14 +24,29 @@ export interface StateInfo {
   readonly init: number;
 }
 
+/** A dropout mask of a program: a data input that the scheduler fills. */
+export interface DropoutMaskInfo {
+  /** Per-step shape, `["B", ...]`. */
+  readonly shape: Shape;
+  /** Fraction of elements dropped in training, in [0, 1). */
+  readonly rate: number;
+  /** True when one mask serves every step of a sequence. */
+  readonly variational: boolean;
+}
+
 /** A program that passed validation, with the facts the scheduler needs. */
 export interface CheckedProgram {
   /** The program as given. */
   readonly program: Program;
   /** Its stages, checked. */
   readonly stages: readonly CheckedStage[];
-  /** Sequences that come from the data (not produced by a stage), with their per-step shapes. */
+  /**
+   * Sequences that come from the data (not produced by a stage), with their per-step shapes. They include the
+   * dropout masks, which backends read like data but the scheduler fills (`runForward`, `computeGradients`).
+   */
   readonly dataInputs: Readonly<Record<string, Shape>>;
+  /** The dropout masks among the data inputs, by name. */
+  readonly dropout: Readonly<Record<string, DropoutMaskInfo>>;
   /** Every parameter and its shape. */
   readonly params: Readonly<Record<string, readonly number[]>>;
   /** Every recurrent state (carry), by name. */
@@ -56,6 +71,7 @@ export function checkProgram(program: Program): CheckedProgram {
   const sequences = idRecord<Shape>();
   const params = idRecord<readonly number[]>();
   const states = idRecord<StateInfo>();
+  const dropout = idRecord<DropoutMaskInfo>();
   const stages = program.stages.map((stage, s): CheckedStage => {
     const path = `stages[${s}].graph`;
     const checked = checkGraph(stage.graph, path);
@@ -89,13 +105,33 @@ export function checkProgram(program: Program): CheckedProgram {
       if (sequences[y.id] || dataInputs[y.id]) throw new GraphError(`${path}.ys[${i}]`, `sequence "${y.id}" is already defined`);
       sequences[y.id] = checked.shapes.get(y.value)!;
     });
+    g.dropout?.forEach((d, i) => {
+      const info = { shape: dataInputs[d.id], rate: d.rate, variational: d.variational ?? false };
+      if (sequences[d.id]) throw new GraphError(`${path}.dropout[${i}].id`, `dropout mask "${d.id}" is an output of another stage`);
+      const known = dropout[d.id];
+      // stages may share a mask (both directions of a layer), declared alike
+      if (known && (known.rate !== info.rate || known.variational !== info.variational)) {
+        throw new GraphError(
+          `${path}.dropout[${i}]`,
+          `dropout mask "${d.id}" is declared by another stage with rate ${known.rate}, variational ${known.variational}`,
+        );
+      }
+      dropout[d.id] = info;
+    });
     return { checked, reverse: stage.reverse ?? false };
   });
   if (!sequences[program.output]) {
     throw new GraphError("output", `"${program.output}" is not an output (ys) of any stage`);
   }
   checkParamInits(program, params);
-  return { program, stages, dataInputs, params, states, sequences, hasLoss: stages.some((s) => s.checked.graph.loss !== undefined) };
+  stages.forEach((stage, s) =>
+    stage.checked.graph.xs.forEach((x, i) => {
+      if (dropout[x.id] && !stage.checked.graph.dropout?.some((d) => d.id === x.id)) {
+        throw new GraphError(`stages[${s}].graph.xs[${i}]`, `"${x.id}" is a dropout mask of another stage, so this stage must declare it in its dropout too`);
+      }
+    }),
+  );
+  return { program, stages, dataInputs, dropout, params, states, sequences, hasLoss: stages.some((s) => s.checked.graph.loss !== undefined) };
 }
 
 /** Checks that every initializer of `program.init` names a param and fits its shape. */

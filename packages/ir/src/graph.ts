@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ValueIdSchema } from "./ops/define.js";
 import { NodeSchema } from "./ops/index.js";
 import { SizeSchema } from "./size.js";
+import { DropoutDeclSchema } from "./dropout.js";
 
 /** The version tag of a step graph document. */
 export const GRAPH_FORMAT = "unroll.graph/1";
@@ -86,6 +87,8 @@ export const StepGraphSchema = z
     update: z.record(ValueIdSchema, ValueIdSchema),
     /** A per-row loss `[B]`; the scheduler averages it over rows and steps. */
     loss: ValueIdSchema.optional(),
+    /** Dropout masks among the xs, which the scheduler fills (see {@link DropoutDeclSchema}). */
+    dropout: z.array(DropoutDeclSchema).optional(),
   })
   .strict();
 

@@ -54,3 +54,4 @@ export { HeadInitSchema, LayerInitSchema, type HeadInit, type LayerInit } from "
 export * from "./model/compile-model.js";
 export * from "./model/param-shapes.js";
 export * from "./load-program.js";
+export * from "./dropout.js";

@@ -4,6 +4,7 @@ import { PROTO_ID_MESSAGE } from "./ops/define.js";
 import { opKinds, opOf, type Node } from "./ops/index.js";
 import { formatShape, shapesEqual, type Shape } from "./shape.js";
 import { describeZodError } from "./zod-path.js";
+import { checkDropoutDecls } from "./dropout.js";
 
 /** A step graph that passed validation: nodes in a runnable order and the shape of every value. */
 export interface CheckedGraph {
@@ -185,6 +186,7 @@ export function checkGraph(graph: StepGraph, prefix = ""): CheckedGraph {
     const s = known(graph.loss, `${p}loss`);
     if (!shapesEqual(s, ["B"])) throw new GraphError(`${p}loss`, `the loss must be per row, shape [B], got ${formatShape(s)} for "${graph.loss}"`);
   }
+  if (graph.dropout) checkDropoutDecls(graph.dropout, graph.xs, p);
   return { graph, order, shapes };
 }
 

@@ -1,5 +1,6 @@
 import {
   createOptimizer,
+  DEFAULT_DROPOUT_SEED,
   isOptimizerName,
   loadNumber,
   optimizerNames,
@@ -62,6 +63,8 @@ export interface TrainCommandOptions extends CommonOptions, MethodOptions {
   readonly snapshotEvery?: string;
   /** A snapshot to continue from. */
   readonly resume?: string;
+  /** Seed of the dropout masks (a model with dropout). */
+  readonly dropoutSeed?: string;
 }
 
 /** What a numeric option accepts: the test, and the words for it in an error ("a number ≥ 0"). */
@@ -74,6 +77,7 @@ const positiveInt: NumberRule = { accepts: (n) => Number.isSafeInteger(n) && n >
 const positive: NumberRule = { accepts: (n) => Number.isFinite(n) && n > 0, says: "a number > 0" };
 const nonNegative: NumberRule = { accepts: (n) => Number.isFinite(n) && n >= 0, says: "a number ≥ 0" };
 const fraction: NumberRule = { accepts: (n) => n >= 0 && n < 1, says: "a number in [0, 1)" };
+const word: NumberRule = { accepts: (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, says: `a whole number from 0 to ${2 ** 32 - 1}` };
 
 /** Parses a numeric option, or refuses it with the option's name, its value and what it accepts. */
 function num(name: string, v: string | undefined, rule: NumberRule): number | undefined {
@@ -143,11 +147,18 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
   const { program, params, data, dtype, memoryBudget, digests } = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", {
     digests: snapshots,
   });
+  const dropoutSeed = num("--dropout-seed", o.dropoutSeed, word);
+  const hasDropout = Object.keys(program.dropout).length > 0;
+  if (dropoutSeed !== undefined && !hasDropout) throw new UserError("--dropout-seed seeds the dropout masks, but this model has no dropout");
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
   const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const perEpoch = windows * Math.ceil(batch / (batchSize ?? batch));
   const total = epochs * perEpoch;
-  const settings = trainSettings(o, { truncation, method, updateEvery, batchSize, clipNorm, clipValue });
+  const settings = {
+    ...trainSettings(o, { truncation, method, updateEvery, batchSize, clipNorm, clipValue }),
+    // only with dropout, so that snapshots of models without it keep their settings
+    ...(hasDropout ? { dropoutSeed: dropoutSeed ?? DEFAULT_DROPOUT_SEED } : {}),
+  };
   // what a snapshot belongs to: digests of the documents as loadInputs read them (taken only when snapshots are in play)
   const identity = { model: digests?.model ?? "", data: digests?.data ?? "", settings };
   // everything about the snapshot is checked before anything is written
@@ -171,6 +182,7 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
       // the log records gradient flow through each window; without a log nothing measures it
       ...(o.log && method === "bptt" ? { deltaNorms: true } : {}),
       memoryBudget,
+      ...(dropoutSeed !== undefined ? { dropoutSeed } : {}),
       ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}) } : {}),
     });
     // refused over the memory budget before the log file is created

@@ -17,13 +17,15 @@ function outputWidth(program: CheckedProgram): number {
 }
 
 /**
- * Random float64 data for a program: each data sequence `[T, B, ...]` uniform in
+ * Random float64 data for a program: each data sequence but the dropout masks `[T, B, ...]` uniform in
  * [-1, 1), except targets `[B]` per step, which are class ids of the output's
  * width; and a random initial state for every state.
  */
 export function modelData(program: CheckedProgram, steps: number, batch: number, rand: () => number): ModelData {
   const sequences: Record<string, Tensor> = {};
   for (const [name, shape] of Object.entries(program.dataInputs)) {
+    // dropout masks are the scheduler's to fill
+    if (program.dropout[name]) continue;
     const rest = shape.slice(1) as number[];
     sequences[name] = randomTensor([steps, batch, ...rest], rand, rest.length === 0 ? classIds(outputWidth(program)) : uniform);
   }

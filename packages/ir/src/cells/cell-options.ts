@@ -16,6 +16,8 @@ export interface CellOptions {
   readonly hidden: number;
   /** Layer-normalize the input and recurrent projections (and an LSTM's cell state), with a gain and a bias each (`normalizedIn`). */
   readonly layerNorm?: boolean;
+  /** Variational dropout rate of h_{t-1} where it enters the recurrence (default 0: none); the mask is `${name}.recurrentDropout${suffix}`. */
+  readonly recurrentDropout?: number;
 }
 
 /**
@@ -43,6 +45,11 @@ export function checkLayerInput(b: GraphBuilder, who: string, input: string, siz
   if (!shapesEqual(shape, ["B", sizes.inputSize])) {
     throw new GraphError("", `${who}: input "${input}" has shape ${formatShape(shape)}, expected [B, ${sizes.inputSize}]`);
   }
+}
+
+/** The value that feeds h_{t-1} into a cell's recurrent matmul: `h` itself, or `h` under its variational dropout mask. */
+export function recurrentInput(b: GraphBuilder, opts: CellOptions, named: (id: string) => string, h: string): string {
+  return opts.recurrentDropout ? b.dropout(h, opts.recurrentDropout, { variational: true, id: named("recurrentDropout") }) : h;
 }
 
 /**

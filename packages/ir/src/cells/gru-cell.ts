@@ -1,6 +1,6 @@
 import type { GraphBuilder } from "../builder.js";
 import { GraphError } from "../errors.js";
-import { cellNames, normalizedIn, type CellOptions } from "./cell-options.js";
+import { cellNames, normalizedIn, recurrentInput, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link gruCell}. */
 export interface GruCellOptions extends CellOptions {
@@ -40,20 +40,22 @@ export function gruCell(b: GraphBuilder, opts: GruCellOptions): string {
     throw new GraphError("", `gruCell "${opts.name}": layerNorm needs resetAfter (the whole h W_re is normalized before the reset gate)`);
   }
   const gx = b.add(normalizedIn(b, opts, "ln_in", b.matmul(input, wIn), 3 * H), bIn);
+  // h_{t-1} as the recurrent matmuls read it (under recurrent dropout); the interpolation z * h reads h itself
+  const hRe = recurrentInput(b, opts, named, h);
   let r: string;
   let z: string;
   let nPre: string;
   if (opts.resetAfter ?? true) {
-    const gh = b.add(normalizedIn(b, opts, "ln_re", b.matmul(h, wRe), 3 * H), bRe);
+    const gh = b.add(normalizedIn(b, opts, "ln_re", b.matmul(hRe, wRe), 3 * H), bRe);
     r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(gh, 0, H))], undefined, named("r"));
     z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(gh, H, 2 * H))], undefined, named("z"));
     nPre = b.add(b.slice(gx, 2 * H, 3 * H), b.mul(r, b.slice(gh, 2 * H, 3 * H)));
   } else {
     // the r, z blocks of h W_re, then the n block from the reset state (r * h)
-    const ghRz = b.add(b.matmul(h, b.slice(wRe, 0, 2 * H)), b.slice(bRe, 0, 2 * H));
+    const ghRz = b.add(b.matmul(hRe, b.slice(wRe, 0, 2 * H)), b.slice(bRe, 0, 2 * H));
     r = b.node("sigmoid", [b.add(b.slice(gx, 0, H), b.slice(ghRz, 0, H))], undefined, named("r"));
     z = b.node("sigmoid", [b.add(b.slice(gx, H, 2 * H), b.slice(ghRz, H, 2 * H))], undefined, named("z"));
-    const ghN = b.add(b.matmul(b.mul(r, h), b.slice(wRe, 2 * H, 3 * H)), b.slice(bRe, 2 * H, 3 * H));
+    const ghN = b.add(b.matmul(b.mul(r, hRe), b.slice(wRe, 2 * H, 3 * H)), b.slice(bRe, 2 * H, 3 * H));
     nPre = b.add(b.slice(gx, 2 * H, 3 * H), ghN);
   }
   const cand = b.node("tanh", [nPre], undefined, named("n"));

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from "../builder.js";
-import { cellNames, normalizedIn, type CellOptions } from "./cell-options.js";
+import { cellNames, normalizedIn, recurrentInput, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link lstmCell}. */
 export type LstmCellOptions = CellOptions;
@@ -30,7 +30,7 @@ export function lstmCell(b: GraphBuilder, opts: LstmCellOptions): string {
   const h = b.carry(named("h"), ["B", H]);
   const c = b.carry(named("c"), ["B", H]);
   const xPart = b.add(normalizedIn(b, opts, "ln_in", b.matmul(input, wIn), 4 * H), bias);
-  const z = b.node("add", [normalizedIn(b, opts, "ln_re", b.matmul(h, wRe), 4 * H), xPart], undefined, named("gates"));
+  const z = b.node("add", [normalizedIn(b, opts, "ln_re", b.matmul(recurrentInput(b, opts, named, h), wRe), 4 * H), xPart], undefined, named("gates"));
   const block = (k: number): string => b.slice(z, k * H, (k + 1) * H);
   const i = b.node("sigmoid", [block(0)], undefined, named("i"));
   const f = b.node("sigmoid", [block(1)], undefined, named("f"));

@@ -1,6 +1,6 @@
 import type { GraphBuilder } from "../builder.js";
 import { activate, type CellActivation } from "./activation.js";
-import { cellNames, normalizedIn, type CellOptions } from "./cell-options.js";
+import { cellNames, normalizedIn, recurrentInput, type CellOptions } from "./cell-options.js";
 
 /** Options of {@link rnnCell}. */
 export interface RnnCellOptions extends CellOptions {
@@ -27,7 +27,12 @@ export function rnnCell(b: GraphBuilder, opts: RnnCellOptions): string {
   const h = b.carry(named("h"), ["B", H]);
   // the x part depends on no carry, so a pass can hoist it out of the time loop
   const xPart = b.add(normalizedIn(b, opts, "ln_in", b.matmul(input, wIn), H), bias);
-  const hNext = activate(b, b.add(normalizedIn(b, opts, "ln_re", b.matmul(h, wRe), H), xPart), opts.activation ?? "tanh", named("h_next"));
+  const hNext = activate(
+    b,
+    b.add(normalizedIn(b, opts, "ln_re", b.matmul(recurrentInput(b, opts, named, h), wRe), H), xPart),
+    opts.activation ?? "tanh",
+    named("h_next"),
+  );
   b.update(h, hNext);
   return hNext;
 }

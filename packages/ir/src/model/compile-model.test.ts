@@ -238,7 +238,7 @@ describe("model spec errors", () => {
     expectError(
       { input: 3, layers: [{ cell: "rnn", hidden: 2 }], head: { units: 1, activation: "linear", bias: false } },
       "head.bias",
-      /unknown key; valid keys in head: units, activation, init$/,
+      /unknown key; valid keys in head: units, activation, init, dropout$/,
     );
     expect(() => parseModelSpec({ input: 3, layers: [{ cell: "rnn", hidden: 2 }], los: "mse" })).toThrow(
       /^los: unknown key; valid keys at the top level: format, input, layers, head, loss/,

@@ -24,7 +24,15 @@ export function parseModelSpec(json: unknown): ModelSpec {
 
 /** Adds one direction of a layer to a stage; returns its new hidden value. */
 function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string, input: string, inputSize: number): string {
-  const opts = { name, suffix, input, inputSize, hidden: layer.hidden, layerNorm: layer.layerNorm ?? false };
+  const opts = {
+    name,
+    suffix,
+    input: layerInput(b, layer, name, input),
+    inputSize,
+    hidden: layer.hidden,
+    layerNorm: layer.layerNorm ?? false,
+    recurrentDropout: layer.recurrentDropout,
+  };
   switch (layer.cell) {
     case "rnn":
       return rnnCell(b, { ...opts, activation: layer.activation ?? "tanh" });
@@ -33,6 +41,11 @@ function addCell(b: GraphBuilder, layer: LayerSpec, name: string, suffix: string
     case "gru":
       return gruCell(b, { ...opts, resetAfter: layer.resetAfter ?? true });
   }
+}
+
+/** A layer's input x_t under its dropout (the mask `${name}.dropout`, which both directions share), or x_t itself. */
+function layerInput(b: GraphBuilder, layer: LayerSpec, name: string, input: string): string {
+  return b.dropout(input, layer.dropout ?? 0, { variational: layer.variational ?? false, id: `${name}.dropout` });
 }
 
 /** The stage being filled: its builder, the value that feeds the next layer and its width. */
@@ -118,7 +131,15 @@ export function compileModel(spec: ModelSpec): Program {
   const headSpec = m.head;
   const head =
     headSpec &&
-    b.scoped("head", () => denseHead(b, { name: "head", input: cur.value, inputSize: cur.width, units: headSpec.units, activation: headSpec.activation }));
+    b.scoped("head", () =>
+      denseHead(b, {
+        name: "head",
+        input: b.dropout(cur.value, headSpec.dropout ?? 0, { id: "head.dropout" }),
+        inputSize: cur.width,
+        units: headSpec.units,
+        activation: headSpec.activation,
+      }),
+    );
   const output = head?.output ?? cur.value;
   b.output("output", output);
   if (m.loss === "mse") {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SizeSchema } from "../size.js";
 import { EmbeddingSpecSchema } from "./embedding-spec.js";
 import { GATES, HeadInitSchema, LayerInitSchema } from "./layer-init.js";
+import { DropoutRateSchema } from "../dropout.js";
 
 /** The version tag of a model spec document. */
 export const MODEL_FORMAT = "unroll.model/1";
@@ -27,9 +28,22 @@ export const LayerSpecSchema = z
     layerNorm: z.boolean().optional(),
     /** Optional initializers of the layer's params (see `LayerInitSchema`). */
     init: LayerInitSchema.optional(),
+    /** Dropout on the layer's input x_t in training, a rate in [0, 1) (default 0). */
+    dropout: DropoutRateSchema.optional(),
+    /** One input dropout mask for every step of a sequence (default false). */
+    variational: z.boolean().optional(),
+    /** Variational dropout on h_{t-1} where it enters the recurrence (`h_{t-1} W_re`), a rate in [0, 1) (default 0). */
+    recurrentDropout: DropoutRateSchema.optional(),
   })
   .strict()
   .superRefine((layer, ctx) => {
+    if (layer.variational !== undefined && !layer.dropout) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["variational"],
+        message: `"variational" applies to a layer with "dropout" above 0 (the input dropout it makes variational)`,
+      });
+    }
     if (layer.activation !== undefined && layer.cell !== "rnn") {
       ctx.addIssue({
         code: "custom",
@@ -70,6 +84,8 @@ export const HeadSpecSchema = z
     activation: z.enum(["linear", "sigmoid", "tanh", "softmax"]),
     /** Optional initializers of the head's params (see `HeadInitSchema`). */
     init: HeadInitSchema.optional(),
+    /** Dropout on the head's input in training, a rate in [0, 1) (default 0). */
+    dropout: DropoutRateSchema.optional(),
   })
   .strict();
 

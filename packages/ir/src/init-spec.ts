@@ -6,17 +6,61 @@ const finite = z.number().refine(Number.isFinite, { message: "must be a finite n
 const positive = z.number().positive().refine(Number.isFinite, { message: "must be a finite number" });
 
 /** Each element uniform in `[low, high)`. */
-const UniformInit = z.object({ kind: z.literal("uniform"), low: finite, high: finite }).strict();
+const UniformInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("uniform"),
+    /** The lower bound. */
+    low: finite,
+    /** The upper bound, above `low`. */
+    high: finite,
+  })
+  .strict();
 /** Each element normal with mean `mean` (default 0) and standard deviation `std`. */
-const NormalInit = z.object({ kind: z.literal("normal"), mean: finite.optional(), std: positive }).strict();
+const NormalInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("normal"),
+    /** The mean, 0 by default. */
+    mean: finite.optional(),
+    /** The standard deviation, above 0. */
+    std: positive,
+  })
+  .strict();
 /** Every element `value`. */
-const ConstantInit = z.object({ kind: z.literal("constant"), value: finite }).strict();
+const ConstantInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("constant"),
+    /** The value of every element. */
+    value: finite,
+  })
+  .strict();
 /** Every element 0. */
-const ZerosInit = z.object({ kind: z.literal("zeros") }).strict();
+const ZerosInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("zeros"),
+  })
+  .strict();
 /** Glorot (Xavier) uniform: `gain·sqrt(6 / (fan_in + fan_out))` bound, fan_in the rows, fan_out the columns of a matrix. */
-const GlorotUniformInit = z.object({ kind: z.literal("glorotUniform"), gain: positive.optional() }).strict();
+const GlorotUniformInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("glorotUniform"),
+    /** Scales the bound, 1 by default. */
+    gain: positive.optional(),
+  })
+  .strict();
 /** A random matrix with orthonormal columns (rows when wider than tall), times `gain` (default 1); matrices only. */
-const OrthogonalInit = z.object({ kind: z.literal("orthogonal"), gain: positive.optional() }).strict();
+const OrthogonalInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("orthogonal"),
+    /** Scales the matrix, 1 by default. */
+    gain: positive.optional(),
+  })
+  .strict();
 
 /** The initializers that fill a whole tensor (or one block of a `blocks` initializer). */
 export const LeafInitSchema = z.discriminatedUnion("kind", [UniformInit, NormalInit, ConstantInit, ZerosInit, GlorotUniformInit, OrthogonalInit]);
@@ -26,7 +70,14 @@ export const LeafInitSchema = z.discriminatedUnion("kind", [UniformInit, NormalI
  * column blocks, each filled by its own initializer, as an LSTM's gates
  * `i, f, g, o` side by side (`[..., 4H]`) with the forget gate's bias 1.
  */
-const BlocksInit = z.object({ kind: z.literal("blocks"), blocks: z.array(LeafInitSchema).min(1) }).strict();
+const BlocksInit = z
+  .object({
+    /** The initializer. */
+    kind: z.literal("blocks"),
+    /** One initializer per block, in order along the last axis. */
+    blocks: z.array(LeafInitSchema).min(1),
+  })
+  .strict();
 
 /**
  * How one parameter is initialized, as JSON:

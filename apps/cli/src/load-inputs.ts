@@ -85,11 +85,25 @@ export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNe
   } else {
     throw new UserError("give the weights with --weights FILE (or, for train, --seed N for fresh ones)");
   }
-  let dataDigest = "";
-  const { data, hasTargets } = blameFile(opts.data, () => {
-    const doc = readJson(opts.data, "data", memoryBudget);
-    if (digests) dataDigest = contentDigest(doc);
-    return dataFromJson(doc, program, dtype, optionalTargets, memoryBudget);
-  });
+  const { data, hasTargets, digest: dataDigest = "" } = loadData(opts.data, program, dtype, optionalTargets, memoryBudget, digests);
   return { program, params, data, hasTargets, dtype, memoryBudget, ...(digests ? { digests: { model: modelDigest, data: dataDigest } } : {}) };
+}
+
+/**
+ * Loads a DATA file for `program`, its errors naming the file: what
+ * {@link loadInputs} reads DATA with, and train's `--val-data`. With `digest`,
+ * also the document's {@link contentDigest}.
+ */
+export function loadData(
+  path: string,
+  program: CheckedProgram,
+  dtype: Dtype,
+  optionalTargets: boolean,
+  memoryBudget: number,
+  digest = false,
+): { data: SequenceData; hasTargets: boolean; digest?: string } {
+  return blameFile(path, () => {
+    const doc = readJson(path, "data", memoryBudget);
+    return { ...dataFromJson(doc, program, dtype, optionalTargets, memoryBudget), ...(digest ? { digest: contentDigest(doc) } : {}) };
+  });
 }

@@ -240,9 +240,10 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
       io.stderr(`trained ${trainer.steps} steps${from}: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
       if (stopper) {
         const best = `val_loss best at epoch ${stopper.bestEpoch} (${stopper.best.toPrecision(5)})`;
-        if (stoppedAfter !== undefined) io.stderr(`early stopping after epoch ${stoppedAfter}: ${best}\n`);
         // as Keras 3, the best weights come back whether or not training stopped early
-        if (stopping!.restoreBest && stopper.bestEpoch !== trainer.epochs) io.stderr(`weights restored from epoch ${stopper.bestEpoch}: ${best}\n`);
+        const restored = stopping!.restoreBest && stopper.bestEpoch !== trainer.epochs ? `weights restored from epoch ${stopper.bestEpoch}` : undefined;
+        if (stoppedAfter !== undefined) io.stderr(`early stopping after epoch ${stoppedAfter}: ${best}${restored ? `; ${restored}` : ""}\n`);
+        else if (restored) io.stderr(`${restored}: ${best}\n`);
       }
       const final = async (prefix: string, d: SequenceData): Promise<string> => {
         const measured = metric ? await trainer.evaluate(d, metric) : { loss: (await runForward(loaded, params, d, program)).loss!, value: undefined };

@@ -8,9 +8,28 @@
  * `epoch` counts the epochs completed before the current one (0 during the first).
  */
 export type LrDecay =
-  | { readonly kind: "step"; readonly every: number; readonly gamma: number }
-  | { readonly kind: "exponential"; readonly gamma: number }
-  | { readonly kind: "cosine"; readonly period: number; readonly minLr?: number };
+  | {
+      /** `StepLR`. */
+      readonly kind: "step";
+      /** Epochs between decays. */
+      readonly every: number;
+      /** Factor of each decay, in (0, 1]. */
+      readonly gamma: number;
+    }
+  | {
+      /** `ExponentialLR`. */
+      readonly kind: "exponential";
+      /** Factor per epoch, in (0, 1]. */
+      readonly gamma: number;
+    }
+  | {
+      /** `CosineAnnealingLR` over one half period. */
+      readonly kind: "cosine";
+      /** Epochs from the base rate down to `minLr`. */
+      readonly period: number;
+      /** The rate at the end of the period and after it (default 0). */
+      readonly minLr?: number;
+    };
 
 /**
  * A learning-rate schedule: an optional decay over epochs and an optional

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { optimizerNames } from "@unroll/bptt";
+import { metricNames, optimizerNames } from "@unroll/bptt";
 import { generateCommand, type GenerateCommandOptions } from "./commands/generate.js";
 import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
@@ -12,6 +12,7 @@ import { failureOf } from "./failure.js";
 import { processIo, type CliIo } from "./io.js";
 import { withMemoryHint } from "./memory-options.js";
 import { dataFormats } from "./load-sequences.js";
+import { LR_SCHEDULE_SYNTAX } from "./lr-schedule-options.js";
 
 const MAX_MEMORY_HELP =
   "memory budget: a request that would need more (parameters, files, a window) is refused before allocating (default: half the memory available)";
@@ -141,6 +142,15 @@ function unrollCommand(io: CliIo): Command {
     .option("--snapshot <file>", "write the whole training state (weights, optimizer, position) atomically, to resume from")
     .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
     .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
+    .option("--lr-schedule <s>", `decay the learning rate over epochs: ${LR_SCHEDULE_SYNTAX}`)
+    .option("--warmup <N>", "raise the learning rate linearly over the first N optimizer steps (with or without --lr-schedule)")
+    .option("--val-data <file>", "data to report the loss and metric on after each epoch, without training on it (same format as --data)")
+    .option("--val-split <F>", "validate on the last fraction F of --data's sequences, in (0, 1), and train on the rest")
+    .addOption(new Option("--metric <name>", "metric to report (default: accuracy for cross_entropy, mae for mse)").choices(metricNames))
+    .option("--patience <N>", "early stopping: stop after N epochs without a lower validation loss (needs --val-data or --val-split)")
+    .option("--min-delta <x>", "--patience: the least decrease of the validation loss that counts (default 0)")
+    .option("--restore-best", "--patience: end with the weights of the epoch with the best validation loss (the default)")
+    .option("--no-restore-best", "--patience: end with the last epoch's weights")
     .action(withMemoryHint((o: TrainCommandOptions) => trainCommand(o, io)));
 
   program

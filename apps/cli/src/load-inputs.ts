@@ -8,6 +8,7 @@ import { weightsFromJson } from "./weights.js";
 import { contentDigest } from "./snapshot-file.js";
 import { loadSequences, type DataOptions } from "./load-sequences.js";
 import { processIo } from "./io.js";
+import type { CharVocabulary } from "@unroll/data";
 
 /** Options shared by run, grad and train. */
 export interface CommonOptions extends DataOptions {
@@ -41,6 +42,10 @@ export interface Inputs {
   readonly memoryBudget: number;
   /** With the `digests` option: the {@link contentDigest} of the MODEL and DATA documents as read. */
   readonly digests?: { readonly model: string; readonly data: string };
+  /** Text data: the vocabulary its characters were numbered by (validation text must use the same). */
+  readonly vocabulary?: CharVocabulary;
+  /** Prints a warning line, as DATA's loading did. */
+  readonly warn: (line: string) => void;
 }
 
 /** Parses the dtype option. */
@@ -91,7 +96,35 @@ export function loadInputs(
   } else {
     throw new UserError("give the weights with --weights FILE (or, for train, --seed N for fresh ones)");
   }
-  const { data, hasTargets, source } = loadSequences(opts, { program, dtype, optionalTargets, memoryBudget, warn });
+  const { data, hasTargets, source, vocabulary } = loadSequences(opts, { program, dtype, optionalTargets, memoryBudget, warn });
   const dataDigest = digests ? contentDigest(source) : "";
-  return { program, params, data, hasTargets, dtype, memoryBudget, ...(digests ? { digests: { model: modelDigest, data: dataDigest } } : {}) };
+  return {
+    program,
+    params,
+    data,
+    hasTargets,
+    dtype,
+    memoryBudget,
+    warn,
+    ...(vocabulary ? { vocabulary } : {}),
+    ...(digests ? { digests: { model: modelDigest, data: dataDigest } } : {}),
+  };
+}
+
+/**
+ * Loads train's `--val-data` the way DATA was loaded: the same format options
+ * (CSV columns, text's sequence length), text numbered by the training data's
+ * vocabulary, targets required, and never a `--save-vocab`.
+ */
+export function loadValidationData(o: DataOptions, path: string, inputs: Inputs): SequenceData {
+  const options: DataOptions = {
+    ...o,
+    data: path,
+    text: undefined,
+    saveVocab: undefined,
+    // training text came by --text: the validation file is text too, whatever its extension
+    ...(o.text !== undefined && o.dataFormat === undefined ? { dataFormat: "text" } : {}),
+  };
+  const { program, dtype, memoryBudget, warn, vocabulary } = inputs;
+  return loadSequences(options, { program, dtype, optionalTargets: false, memoryBudget, warn, ...(vocabulary ? { vocabulary } : {}) }).data;
 }

@@ -66,6 +66,8 @@ export interface LoadContext {
   readonly memoryBudget: number;
   /** Prints a warning line (the batch-major warning). */
   readonly warn: (line: string) => void;
+  /** Text: the vocabulary to use (validation text takes the training text's), before `--vocab` and the text's own. */
+  readonly vocabulary?: CharVocabulary;
 }
 
 /** The data, loaded and checked against the model. */
@@ -76,6 +78,8 @@ export interface LoadedSequences {
   readonly hasTargets: boolean;
   /** What the data was made from (the JSON document, or the text and the options that read it), for a digest. */
   readonly source: unknown;
+  /** Text: the vocabulary the characters were numbered by. */
+  readonly vocabulary?: CharVocabulary;
 }
 
 const CSV_OPTIONS = ["inputCols", "targetCols", "targetShift", "sequenceCol", "window", "stride", "header"] as const;
@@ -136,7 +140,8 @@ export function loadSequences(options: DataOptions, ctx: LoadContext): LoadedSeq
   const text = readText(path, "text", ctx.memoryBudget);
   const vocabPath = options.vocab;
   const vocab =
-    vocabPath !== undefined ? blameFile(vocabPath, () => vocabularyFromJson(readJson(vocabPath, "vocabulary", ctx.memoryBudget))) : buildVocabulary(text);
+    ctx.vocabulary ??
+    (vocabPath !== undefined ? blameFile(vocabPath, () => vocabularyFromJson(readJson(vocabPath, "vocabulary", ctx.memoryBudget))) : buildVocabulary(text));
   const loaded = blameFile(path, () => {
     const input = charEncoding("x", vocab, ctx.program);
     const target = "y" in ctx.program.dataInputs ? charEncoding("y", vocab, ctx.program) : "ids";
@@ -144,7 +149,7 @@ export function loadSequences(options: DataOptions, ctx: LoadContext): LoadedSeq
     return fromSequenceSet(set, ctx, { format, text, seqLen, vocab: vocab.chars });
   });
   if (options.saveVocab !== undefined) writeJsonAtomic(options.saveVocab, vocabularyToJson(vocab));
-  return loaded;
+  return { ...loaded, vocabulary: vocab };
 }
 
 /** `--data-format`, or the format the data file's extension implies. */

@@ -45,7 +45,7 @@ describe("every failure is one line and an exit code, never a stack trace", () =
       expect(plan.stdout).toContain("window");
       expect(viz).toMatchObject({ code: 0, stdout: `wrote ${join(dir, "m.svg")}: Step graph of model.json\n` });
       expect(trained.code).toBe(0);
-      expect(trained.stderr).toMatch(/^trained 1 steps: loss .* -> .*; weights saved to /);
+      expect(trained.stderr).toMatch(/^trained 1 steps: loss .* -> .*; weights saved to /m);
       expect(stray).not.toHaveBeenCalled();
     } finally {
       stray.mockRestore();

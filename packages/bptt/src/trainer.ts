@@ -14,6 +14,10 @@ import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
 import { selectRows } from "./rows.js";
 import { addLoss, meanLoss, NO_LOSS, type CountedLoss } from "./mean-loss.js";
+import { checkLrSchedule, scheduledLr, type LrSchedule } from "./optim/lr-schedule.js";
+import { computeMetric, type MetricName } from "./metrics.js";
+import { runForward } from "./gradients.js";
+import type { EpochLog, TrainingCallback, TrainingControl, TrainingHistory } from "./training-callback.js";
 import {
   loadNumber,
   loadOptimizerState,
@@ -77,6 +81,44 @@ export interface TrainerOptions {
    * optimizer steps taken before it and keys on the step of the stream.
    */
   readonly dropoutSeed?: number;
+  /**
+   * Sets the optimizer's `lr` before every update from the rate it had when
+   * the Trainer was made and the epoch and step counts (see `scheduledLr`),
+   * so a restored state goes on with the same rates.
+   */
+  readonly lrSchedule?: LrSchedule;
+}
+
+/** Options of {@link Trainer.evaluate}. */
+export interface EvaluateOptions {
+  /** The data sequence holding the targets (default `"y"`). */
+  readonly target?: string;
+}
+
+/** The loss and a metric of the current weights on some data. */
+export interface Evaluation {
+  /** The program's loss over one uninterrupted forward pass (mean over the counted steps and rows). */
+  readonly loss: number;
+  /** Which metric. */
+  readonly metric: MetricName;
+  /** Its value over the steps that count for the loss. */
+  readonly value: number;
+}
+
+/** Options of {@link Trainer.train}. */
+export interface TrainOptions {
+  /** Epochs to reach: training runs until the trainer has completed this many (so a restored trainer goes on where it stopped). */
+  readonly epochs: number;
+  /** Data to measure the loss (and metric) on after each epoch, without training on it. */
+  readonly validation?: SequenceData;
+  /** The metric to measure on the training and validation data after each epoch. */
+  readonly metric?: MetricName;
+  /** The data sequence holding the targets for the metric (default `"y"`). */
+  readonly target?: string;
+  /** Hooks run around the epochs, in order. */
+  readonly callbacks?: readonly TrainingCallback[];
+  /** Runs after every optimizer step, as {@link Trainer.fit}'s `onStep`. */
+  readonly onStep?: (report: StepReport, epoch: number) => void | Promise<void>;
 }
 
 /** What one optimizer step saw; with the `deltaNorms` option, its window's {@link GradientFlow} too. */
@@ -126,6 +168,8 @@ export class Trainer {
   /** The position {@link restore} left for the next {@link fit}. */
   private resumeAt: Pass | undefined;
   private compiler: WindowCompiler | undefined;
+  /** The optimizer's rate when the Trainer was made: what {@link TrainerOptions.lrSchedule} scales. */
+  private readonly baseLr: number;
 
   constructor(
     private readonly loaded: LoadedProgram,
@@ -133,7 +177,85 @@ export class Trainer {
     /** The parameters being trained, updated in place. */
     readonly params: Record<string, Tensor>,
     private readonly options: TrainerOptions,
-  ) {}
+  ) {
+    this.baseLr = options.optimizer.lr;
+    if (options.lrSchedule) {
+      try {
+        checkLrSchedule(options.lrSchedule);
+      } catch (e) {
+        throw new InputError(`lrSchedule: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** The learning rate the next update will use (the schedule's, or the optimizer's own). */
+  get lr(): number {
+    const schedule = this.options.lrSchedule;
+    return schedule ? scheduledLr(this.baseLr, schedule, { epoch: this.passes, step: this.updates }) : this.options.optimizer.lr;
+  }
+
+  /**
+   * The loss and `metric` of the current weights on `data`: one uninterrupted
+   * forward pass from the data's initial state (not a carried one), the metric
+   * counting the steps the loss counts (those inside each row's length).
+   */
+  async evaluate(data: SequenceData, metric: MetricName, options: EvaluateOptions = {}): Promise<Evaluation> {
+    const target = options.target ?? "y";
+    const targets = ownEntry(data.sequences, target);
+    if (!targets)
+      throw new InputError(`the data has no target sequence "${target}" to measure ${metric} against (it has: ${Object.keys(data.sequences).join(", ")})`);
+    const r = await runForward(this.loaded, this.params, data, this.program);
+    if (r.loss === undefined) throw new InputError("the program has no loss to evaluate");
+    const { steps } = dataSize(this.program, data);
+    const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtypeOf(r.outputs.data)) : undefined;
+    return { loss: r.loss, metric, value: computeMetric(metric, r.outputs, targets, mask) };
+  }
+
+  /**
+   * Trains until {@link epochs} reaches `options.epochs`, as Keras's `fit`:
+   * after each epoch it measures the metric on the training data and the loss
+   * and metric on the validation data, runs the callbacks, and stops early
+   * when one asks. Returns one {@link EpochLog} per epoch run.
+   */
+  async train(data: SequenceData, options: TrainOptions): Promise<TrainingHistory> {
+    const { epochs, validation, metric, callbacks = [] } = options;
+    if (!(Number.isSafeInteger(epochs) && epochs >= 1)) throw new InputError(`epochs must be a positive integer, got ${epochs}`);
+    const evalOptions = options.target ? { target: options.target } : {};
+    let stopped = false;
+    const control: TrainingControl = { params: this.params, ...(metric ? { metric } : {}), stop: () => void (stopped = true) };
+    const logs: EpochLog[] = [];
+    for (const c of callbacks) await c.onTrainBegin?.(control);
+    while (this.passes < epochs && !stopped) {
+      const epoch = this.passes + 1;
+      const fit = await this.fit(data, options.onStep ? (s) => options.onStep!(s, epoch) : undefined);
+      const train = metric ? await this.evaluate(data, metric, evalOptions) : undefined;
+      const val = validation
+        ? metric
+          ? await this.evaluate(validation, metric, evalOptions)
+          : { loss: await this.lossOn(validation), value: undefined }
+        : undefined;
+      const log: EpochLog = {
+        epoch,
+        loss: fit.loss,
+        ...(train ? { metric: train.value } : {}),
+        ...(val ? { valLoss: val.loss } : {}),
+        ...(val?.value !== undefined ? { valMetric: val.value } : {}),
+        lr: this.options.optimizer.lr,
+      };
+      logs.push(log);
+      for (const c of callbacks) await c.onEpochEnd?.(log, control);
+    }
+    const history: TrainingHistory = { ...(metric ? { metric } : {}), epochs: logs, stopped: stopped && this.passes < epochs };
+    for (const c of callbacks) await c.onTrainEnd?.(history, control);
+    return history;
+  }
+
+  /** The loss of the current weights on `data` (one forward pass). */
+  private async lossOn(data: SequenceData): Promise<number> {
+    const r = await runForward(this.loaded, this.params, data, this.program);
+    if (r.loss === undefined) throw new InputError("the program has no loss to evaluate");
+    return r.loss;
+  }
 
   /** Forgets carried states (and RTRL's sensitivities) and any restored position: the next call starts a pass from the data's initial state. */
   resetState(): void {
@@ -549,6 +671,7 @@ export class Trainer {
     if (this.options.clipValue !== undefined) clipGradValue(grads, this.options.clipValue);
     // value clipping changes the norm; otherwise the one just measured is still right
     if (this.options.clipNorm !== undefined) clipGradNorm(grads, this.options.clipNorm, this.options.clipValue === undefined ? gradNorm : undefined);
+    if (this.options.lrSchedule) this.options.optimizer.lr = this.lr;
     this.options.optimizer.step(this.params, grads);
     this.updates++;
     return gradNorm;

@@ -1,6 +1,14 @@
 import {
   createOptimizer,
   DEFAULT_DROPOUT_SEED,
+  earlyStopping,
+  runForward,
+  splitValidation,
+  type EpochLog,
+  type LrSchedule,
+  type MetricName,
+  type SequenceData,
+  type TrainingCallback,
   isOptimizerName,
   loadNumber,
   optimizerNames,
@@ -13,7 +21,9 @@ import {
 import { createBackend } from "../backends.js";
 import { processIo, type CliIo } from "../io.js";
 import { checkWritable, writeJsonAtomic, writeTextAtomic } from "../files.js";
-import { loadInputs, type CommonOptions } from "../load-inputs.js";
+import { loadInputs, loadValidationData, type CommonOptions } from "../load-inputs.js";
+import { parseLrSchedule, type LrScheduleOptions } from "../lr-schedule-options.js";
+import { parseValidation, type ValidationOptions } from "../validation-options.js";
 import { TrainProgress } from "../progress.js";
 import { parseMethod, type MethodOptions } from "../method-options.js";
 import { parseTruncation } from "../truncation-options.js";
@@ -22,7 +32,7 @@ import { blameFile, UserError } from "../user-error.js";
 import { weightsToJson } from "../weights.js";
 
 /** Options of `unroll train`. */
-export interface TrainCommandOptions extends CommonOptions, MethodOptions {
+export interface TrainCommandOptions extends CommonOptions, MethodOptions, LrScheduleOptions, ValidationOptions {
   /** Where to write the trained weights. */
   readonly save: string;
   /** sgd, momentum, adam or rmsprop. */
@@ -127,6 +137,9 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
     if (o.weights !== undefined && o.seed !== undefined) throw new UserError("give either --weights or --seed, not both");
   }
   if (o.snapshotEvery !== undefined && o.snapshot === undefined) throw new UserError("--snapshot-every N needs --snapshot FILE");
+  if (o.patience !== undefined && o.resume !== undefined) {
+    throw new UserError("--patience cannot go with --resume: early stopping's best epoch and weights are not in the snapshot");
+  }
   checkWritable(o.save, "--save");
   if (o.log !== undefined) checkWritable(o.log, "--log");
   if (o.snapshot !== undefined) checkWritable(o.snapshot, "--snapshot");
@@ -142,20 +155,26 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
   const clipValue = num("--clip-value", o.clipValue, positive);
   const checkpointEvery = num("--checkpoint", o.checkpoint, positiveInt);
   const snapshotEvery = num("--snapshot-every", o.snapshotEvery, positiveInt);
+  const lrSchedule = parseLrSchedule(o);
   // under --resume the snapshot's parameters replace these placeholders
   const snapshots = o.snapshot !== undefined || o.resume !== undefined;
-  const { program, params, data, dtype, memoryBudget, digests } = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", {
-    digests: snapshots,
-  });
+  const inputs = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", { digests: snapshots });
+  const { program, params, dtype, memoryBudget, digests } = inputs;
   const dropoutSeed = num("--dropout-seed", o.dropoutSeed, word);
   const hasDropout = Object.keys(program.dropout).length > 0;
   if (dropoutSeed !== undefined && !hasDropout) throw new UserError("--dropout-seed seeds the dropout masks, but this model has no dropout");
+  const { valSplit, earlyStopping: stopping, metric } = parseValidation(o, program);
+  // --val-split trains on the first rows only; --val-data loads as DATA does (JSON, CSV or text, with DATA's options)
+  const split = valSplit !== undefined ? blameFile(o.data ?? o.text ?? "", () => splitValidation(inputs.data, valSplit)) : undefined;
+  const data = split?.train ?? inputs.data;
+  const validation = split?.validation ?? (o.valData !== undefined ? loadValidationData(o, o.valData, inputs) : undefined);
   const [steps, batch] = data.sequences.x?.shape ?? Object.values(data.sequences)[0].shape;
   const windows = method !== "bptt" ? Math.ceil(steps / (updateEvery ?? steps)) : planWindows(steps, truncation).windows.length;
   const perEpoch = windows * Math.ceil(batch / (batchSize ?? batch));
   const total = epochs * perEpoch;
   const settings = {
     ...trainSettings(o, { truncation, method, updateEvery, batchSize, clipNorm, clipValue }),
+    ...scheduleSettings(lrSchedule, valSplit),
     // only with dropout, so that snapshots of models without it keep their settings
     ...(hasDropout ? { dropoutSeed: dropoutSeed ?? DEFAULT_DROPOUT_SEED } : {}),
   };
@@ -184,6 +203,7 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
       memoryBudget,
       ...(dropoutSeed !== undefined ? { dropoutSeed } : {}),
       ...(method !== "bptt" ? { method, ...(updateEvery ? { updateEvery } : {}) } : {}),
+      ...(lrSchedule ? { lrSchedule } : {}),
     });
     // refused over the memory budget before the log file is created
     trainer.checkMemory(data);
@@ -201,18 +221,27 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
       writeTextAtomic(o.snapshot, snapshotToText({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...identity, losses, trainer: trainer.state() }));
     };
     const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}), ...(resumed ? { done: startedAt } : {}) });
+    const stopper = stopping ? earlyStopping({ monitor: "valLoss", ...stopping }) : undefined;
+    const callbacks: TrainingCallback[] = [...(stopper ? [stopper] : []), ...(o.quiet ? [] : [epochPrinter(io, epochs, metric)])];
+    let stoppedAfter: number | undefined;
     try {
       // by default a snapshot at the end of each epoch
       const every = snapshotEvery ?? perEpoch;
-      while (trainer.epochs < epochs) {
-        const epoch = trainer.epochs + 1;
-        const r = await trainer.fit(data, (s) => {
+      const history = await trainer.train(data, {
+        epochs,
+        ...(validation ? { validation } : {}),
+        ...(metric ? { metric } : {}),
+        callbacks,
+        onStep: (s, epoch) => {
           progress.step(epoch, s);
           if (s.step % every === 0) snapshot();
-        });
-        if (epoch === 1) first = r.loss;
-        last = r.loss;
+        },
+      });
+      for (const log of history.epochs) {
+        if (log.epoch === 1) first = log.loss;
+        last = log.loss;
       }
+      if (history.stopped) stoppedAfter = trainer.epochs;
       progress.stop();
       snapshot();
     } finally {
@@ -222,10 +251,47 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
     if (!o.quiet) {
       const from = startedAt > 0 ? ` (resumed after step ${startedAt})` : "";
       io.stderr(`trained ${trainer.steps} steps${from}: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);
+      if (stopper) {
+        const best = `val_loss best at epoch ${stopper.bestEpoch} (${stopper.best.toPrecision(5)})`;
+        // as Keras 3, the best weights come back whether or not training stopped early
+        const restored = stopping!.restoreBest && stopper.bestEpoch !== trainer.epochs ? `weights restored from epoch ${stopper.bestEpoch}` : undefined;
+        if (stoppedAfter !== undefined) io.stderr(`early stopping after epoch ${stoppedAfter}: ${best}${restored ? `; ${restored}` : ""}\n`);
+        else if (restored) io.stderr(`${restored}: ${best}\n`);
+      }
+      const final = async (prefix: string, d: SequenceData): Promise<string> => {
+        const measured = metric ? await trainer.evaluate(d, metric) : { loss: (await runForward(loaded, params, d, program)).loss!, value: undefined };
+        return `${prefix}loss ${measured.loss.toPrecision(5)}${metric ? ` ${prefix}${metric} ${measured.value!.toPrecision(5)}` : ""}`;
+      };
+      const parts = [await final("", data), ...(validation ? [await final("val_", validation)] : [])];
+      io.stderr(`final weights: ${parts.join(" ")}\n`);
     }
   } finally {
     await backend.dispose();
   }
+}
+
+/** One line per epoch on stderr: its loss, metric, validation loss and metric, and learning rate. */
+function epochPrinter(io: CliIo, epochs: number, metric: MetricName | undefined): TrainingCallback {
+  const show = (v: number | undefined): string => (v === undefined ? "" : v.toPrecision(5));
+  return {
+    onEpochEnd(log: EpochLog) {
+      const parts = [`loss ${show(log.loss)}`];
+      if (metric) parts.push(`${metric} ${show(log.metric)}`);
+      if (log.valLoss !== undefined) parts.push(`val_loss ${show(log.valLoss)}`);
+      if (metric && log.valMetric !== undefined) parts.push(`val_${metric} ${show(log.valMetric)}`);
+      parts.push(`lr ${show(log.lr)}`);
+      io.stderr(`epoch ${log.epoch}/${epochs}: ${parts.join(" ")}\n`);
+    },
+  };
+}
+
+/** The settings of a schedule and a validation split, which change the numbers; absent when unused, so snapshots of runs without them keep their settings. */
+function scheduleSettings(lrSchedule: LrSchedule | undefined, valSplit: number | undefined): SnapshotSettings {
+  return {
+    ...(lrSchedule?.decay ? { lrSchedule: { ...lrSchedule.decay } } : {}),
+    ...(lrSchedule?.warmup !== undefined ? { warmup: lrSchedule.warmup } : {}),
+    ...(valSplit !== undefined ? { valSplit } : {}),
+  };
 }
 
 /**

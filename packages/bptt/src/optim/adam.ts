@@ -21,11 +21,18 @@ export interface AdamOptions {
  * `p -= lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + eps)`.
  */
 export function adam(options: AdamOptions): Optimizer {
-  const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = options;
+  const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = options;
   const m = new Buffers();
   const v = new Buffers();
   let t = 0;
+  let lr = options.lr;
   return {
+    get lr() {
+      return lr;
+    },
+    set lr(value: number) {
+      lr = value;
+    },
     step(params: Record<string, Tensor>, grads: Readonly<Record<string, Tensor>>) {
       t++;
       const c1 = 1 - beta1 ** t;

@@ -15,6 +15,8 @@ export interface OptimizerState {
  * plain data, so training can stop and resume exactly.
  */
 export interface Optimizer {
+  /** Learning rate of the next {@link Optimizer.step}; a schedule sets it before each step. */
+  lr: number;
   /** Applies one update to `params` from `grads` (same names and shapes). */
   step(params: Record<string, Tensor>, grads: Readonly<Record<string, Tensor>>): void;
   /** The state to save. */

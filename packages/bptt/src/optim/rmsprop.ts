@@ -15,10 +15,17 @@ export interface RmspropOptions {
 
 /** RMSprop as `torch.optim.RMSprop` (not centered, no momentum): `v = α v + (1-α) g²`, `p -= lr · g / (sqrt(v) + eps)`. */
 export function rmsprop(options: RmspropOptions): Optimizer {
-  const { lr, alpha = 0.99, eps = 1e-8, weightDecay = 0 } = options;
+  const { alpha = 0.99, eps = 1e-8, weightDecay = 0 } = options;
   const v = new Buffers();
   let t = 0;
+  let lr = options.lr;
   return {
+    get lr() {
+      return lr;
+    },
+    set lr(value: number) {
+      lr = value;
+    },
     step(params: Record<string, Tensor>, grads: Readonly<Record<string, Tensor>>) {
       t++;
       for (const [name, p] of Object.entries(params)) {

@@ -16,11 +16,18 @@ export interface SgdOptions {
  * `buf = momentum·buf + g` (buf = g at the first step), `p -= lr·buf`.
  */
 export function sgd(options: SgdOptions): Optimizer {
-  const { lr, momentum = 0, weightDecay = 0 } = options;
+  const { momentum = 0, weightDecay = 0 } = options;
   const bufs = new Buffers();
   let steps = 0;
   const kind = momentum ? "momentum" : "sgd";
+  let lr = options.lr;
   return {
+    get lr() {
+      return lr;
+    },
+    set lr(value: number) {
+      lr = value;
+    },
     step(params: Record<string, Tensor>, grads: Readonly<Record<string, Tensor>>) {
       for (const [name, p] of Object.entries(params)) {
         const g = grads[name].data;

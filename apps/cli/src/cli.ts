@@ -192,7 +192,7 @@ function unrollCommand(io: CliIo): Command {
     .option("--k1 <A>", "--window: BPTT(k1, k2), an update every k1 steps")
     .option("--k2 <B>", "--window: BPTT(k1, k2), backpropagating through the last k2 steps")
     .option("--checkpoint <N>", "--window: keep the carries every N steps and recompute the rest during backward")
-    .requiredOption("--out <file>", "FILE.svg, or FILE.html for a standalone page (written atomically)")
+    .requiredOption("--out <file>", "FILE.svg, or FILE.html for a standalone page (written atomically); - for the SVG on standard output")
     .addHelpText(
       "after",
       `

@@ -48,6 +48,14 @@ describe("unroll viz", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith("step.svg"))).toEqual(["step.svg"]);
   });
 
+  it("--out - writes the same SVG to standard output, and nothing else", () => {
+    const r = runCli(["viz", "--model", model, "--out", "-"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(dir, "step.svg"), "utf8"));
+    expect(parse(r.stdout, "image/svg+xml").documentElement!.localName).toBe("svg");
+  });
+
   it("--window with truncation and checkpoints draws the unrolled window, in a standalone HTML page", () => {
     const out = join(dir, "window.html");
     const r = runCli(["viz", "--model", model, "--window", "9", "--truncate", "3", "--checkpoint", "2", "--out", out]);
@@ -75,7 +83,11 @@ describe("unroll viz", () => {
   });
 
   it.each([
-    ["an output that is neither .svg nor .html", ["--out", join(dir, "x.png")], /^unroll: --out must name a \.svg or \.html file, got ".*x\.png"$/],
+    [
+      "an output that is neither .svg nor .html",
+      ["--out", join(dir, "x.png")],
+      /^unroll: --out must name a \.svg or \.html file \(or - for SVG on standard output\), got ".*x\.png"$/,
+    ],
     ["truncation without --window", ["--truncate", "2", "--out", join(dir, "x.svg")], /^unroll: .*apply to the unrolled window: give --window K too$/],
     ["checkpoints without --window", ["--checkpoint", "2", "--out", join(dir, "x.svg")], /give --window K too$/],
     ["a zero window", ["--window", "0", "--out", join(dir, "x.svg")], /^unroll: --window must be a positive integer, got "0"$/],

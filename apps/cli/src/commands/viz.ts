@@ -2,7 +2,8 @@ import { basename, extname } from "node:path";
 import { loadProgram } from "@unroll/ir";
 import { htmlPage, stepGraphSvg, windowDiagram, windowSvg } from "@unroll/viz";
 import { processIo, type CliIo } from "../io.js";
-import { checkWritable, readJson, writeTextAtomic } from "../files.js";
+import { readJson, writeTextAtomic } from "../files.js";
+import { checkOut, STDOUT } from "../json-out.js";
 import { positiveInteger } from "../positive-integer.js";
 import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
 import { blameFile, UserError } from "../user-error.js";
@@ -27,9 +28,10 @@ export interface VizCommandOptions extends TruncationOptions {
  * windows and cuts, checkpoints and recompute passes.
  */
 export function vizCommand(opts: VizCommandOptions, io: CliIo = processIo): void {
-  const format = extname(opts.out).toLowerCase();
-  if (format !== ".svg" && format !== ".html") throw new UserError(`--out must name a .svg or .html file, got "${opts.out}"`);
-  checkWritable(opts.out, "--out");
+  // --out -: the SVG on standard output
+  const format = opts.out === STDOUT ? ".svg" : extname(opts.out).toLowerCase();
+  if (format !== ".svg" && format !== ".html") throw new UserError(`--out must name a .svg or .html file (or - for SVG on standard output), got "${opts.out}"`);
+  checkOut(opts.out);
   const truncation = parseTruncation(opts);
   if (opts.window === undefined && (truncation.kind !== "full" || opts.checkpoint !== undefined)) {
     throw new UserError("--truncate, --k1/--k2 and --checkpoint apply to the unrolled window: give --window K too");
@@ -45,6 +47,10 @@ export function vizCommand(opts: VizCommandOptions, io: CliIo = processIo): void
           `${name} unrolled over ${steps} steps`,
           windowSvg(windowDiagram(program, { steps, truncation, checkpointEvery }), { title: `${name} unrolled over ${steps} steps` }),
         ];
+  if (opts.out === STDOUT) {
+    io.stdout(`${svg}\n`);
+    return;
+  }
   writeTextAtomic(opts.out, format === ".svg" ? `${svg}\n` : htmlPage(title, [svg]));
   io.stdout(`wrote ${opts.out}: ${title}\n`);
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { checkProgram, compileModel, type ModelSpec, type Tensor } from "@unroll/ir";
-import { computeGradients, dropoutMasks, estimateRunMemory, planWindows, runForward, sgd, Trainer, WindowCompiler, type SequenceData } from "@unroll/bptt";
+import {
+  computeGradients,
+  dropoutMasks,
+  estimateRunMemory,
+  generate,
+  planWindows,
+  runForward,
+  sgd,
+  Trainer,
+  WindowCompiler,
+  type SequenceData,
+} from "@unroll/bptt";
 import { expectAllClose, expectMatchesFiniteDifferences, loadFloat64, randomParams, tensor, uniform } from "./support/bptt-fixtures.js";
 
 // Dropout as data: the scheduler fills each mask, so with a fixed (seed, draw)
@@ -78,6 +89,19 @@ describe("dropout through the scheduler (cpu, float64)", () => {
       expect(Math.abs(res.loss - other.loss)).toBeGreaterThan(1e-3);
     });
   }
+
+  it("generate runs with dropout off: the same as the model without dropout", async () => {
+    const { plain, dropped } = specs("lstm");
+    const plainSpec: ModelSpec = { ...plain, layers: [plain.layers[0]], head: { units: I, activation: "linear" } };
+    const droppedSpec: ModelSpec = { ...dropped, layers: [dropped.layers[0]], head: { units: I, activation: "linear", dropout: 0.25 } };
+    const a = await loadFloat64(plainSpec);
+    const b = await loadFloat64(droppedSpec);
+    const params = randomParams(a.program, 4);
+    const prime = tensor([3, B, I], uniform(6));
+    const ga = await generate(a.loaded, a.program, params, { prime, steps: 4 });
+    const gb = await generate(b.loaded, b.program, params, { prime, steps: 4 });
+    expectAllClose("outputs", { o: gb.outputs }, { o: ga.outputs }, 0, 0);
+  });
 
   it("truncated BPTT feeds each window the masks of the whole sequence: the same as the masks given as plain data", async () => {
     const spec: ModelSpec = { ...specs("gru").dropped, layers: [{ cell: "gru", hidden: H, dropout: 0.3, recurrentDropout: 0.4 }] };

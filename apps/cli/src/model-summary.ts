@@ -101,7 +101,8 @@ export function summarizeModel(program: CheckedProgram, doc: unknown): ModelSumm
   const shapes = (r: Readonly<Record<string, Shape>>) => Object.fromEntries(Object.entries(r).map(([k, s]) => [k, formatShape(s)]));
   return {
     layers,
-    inputs: shapes(program.dataInputs),
+    // what the data gives: dropout masks are the scheduler's
+    inputs: shapes(Object.fromEntries(Object.entries(program.dataInputs).filter(([name]) => !program.dropout[name]))),
     outputs: { [program.program.output]: formatShape(program.sequences[program.program.output]) },
     loss: spec ? (spec.loss ?? null) : program.hasLoss ? "graph" : null,
     count,

@@ -1,4 +1,4 @@
-import { dtypeOf, zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
+import { dtypeOf, full, zeros, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
 import { createRng } from "./init.js";
 import { InputError } from "./input-error.js";
@@ -115,14 +115,15 @@ export async function generate(
     throw new InputError(`classes are fed back one-hot ([B, ${O}]) or as token ids ([B]), but the input "${name}" is [${declared.join(", ")}]`);
   }
   const dtype = dtypeOf(prime.data);
+  const ones = (shape: number[], d: Dtype): Tensor => full(shape, 1, d);
   const probabilities = outputOp(program) === "softmax";
   const rng = createRng(options.seed ?? 0);
-  // the other inputs (targets) are not known while generating: zeros, as run does without targets
+  // the other inputs (targets) are not known while generating: zeros, as run does without targets; dropout masks are off (ones)
   const others = (L: number): Record<string, Tensor> =>
     Object.fromEntries(
       Object.entries(program.dataInputs)
         .filter(([k]) => k !== name)
-        .map(([k, s]) => [k, zeros([L, B, ...s.slice(1).map(Number)], dtype)]),
+        .map(([k, s]) => [k, (program.dropout[k] ? ones : zeros)([L, B, ...s.slice(1).map(Number)], dtype)]),
     );
   const width = tokenIds ? 1 : inputWidth[0];
   const inputs = zeros([steps, B, ...inputWidth], dtype);

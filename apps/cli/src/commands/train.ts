@@ -158,7 +158,8 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
   const lrSchedule = parseLrSchedule(o);
   // under --resume the snapshot's parameters replace these placeholders
   const snapshots = o.snapshot !== undefined || o.resume !== undefined;
-  const inputs = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", { digests: snapshots });
+  const warn = (line: string) => io.stderr(`unroll: warning: ${line}\n`);
+  const inputs = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", { digests: snapshots, warn });
   const { program, params, dtype, memoryBudget, digests } = inputs;
   const dropoutSeed = num("--dropout-seed", o.dropoutSeed, word);
   const hasDropout = Object.keys(program.dropout).length > 0;

@@ -7,7 +7,7 @@ import { blameFile, UserError } from "./user-error.js";
 import { weightsFromJson } from "./weights.js";
 import { contentDigest } from "./snapshot-file.js";
 import { loadSequences, type DataOptions } from "./load-sequences.js";
-import { processIo } from "./io.js";
+import { processIo, warnOn } from "./io.js";
 import type { CharVocabulary } from "@unroll/data";
 
 /** Options shared by run, grad and train. */
@@ -67,12 +67,7 @@ export function parseDtype(value: string): Dtype {
  * from {@link loadSequences} (JSON, CSV or text); `warn` prints its warnings
  * (by default on standard error).
  */
-export function loadInputs(
-  opts: CommonOptions,
-  optionalTargets: boolean,
-  lossNeededTo?: string,
-  { digests = false, warn = (line: string) => processIo.stderr(`unroll: warning: ${line}\n`) } = {},
-): Inputs {
+export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNeededTo?: string, { digests = false, warn = warnOn(processIo) } = {}): Inputs {
   const dtype = parseDtype(opts.dtype);
   const memoryBudget = parseMaxMemory(opts.maxMemory);
   let modelDigest = "";

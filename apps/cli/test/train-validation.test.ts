@@ -148,6 +148,41 @@ describe("unroll train with validation", () => {
     expect(final.val_loss).toBe(valLosses[best]);
   });
 
+  it("--val-data of a --text run is text numbered by the training text's vocabulary", () => {
+    // the validation text's own vocabulary would be "bd": 2 characters, not the model's 4
+    writeFileSync(join(dir, "train.txt"), "abcdabdcacbdadbc".repeat(4));
+    writeFileSync(join(dir, "val.txt"), "bdbdbbdd".repeat(2));
+    const charModel = { input: 4, layers: [{ cell: "gru", hidden: 4 }], head: { units: 4, activation: "softmax" }, loss: "cross_entropy" };
+    const common = ["--model", file("char.json", charModel), "--seq-len", "4", "--dtype", "float64"];
+    const r = runCli(
+      [
+        "train",
+        ...common,
+        ["--text", file("train.txt")],
+        ["--val-data", file("val.txt"), "--save-vocab", file("vocab.json"), "--seed", "1"],
+        ["--optimizer", "adam", "--lr", "0.05", "--epochs", "2", "--save", file("wc.json")],
+      ].flat(),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(read("vocab.json").chars).toEqual(["a", "b", "c", "d"]);
+    const final = fields(r.stderr.split("\n").find((l) => l.startsWith("final weights:"))!);
+    const run = runCli([
+      "run",
+      ...common,
+      "--text",
+      file("val.txt"),
+      "--vocab",
+      file("vocab.json"),
+      "--weights",
+      file("wc.json"),
+      "--quiet",
+      "--out",
+      file("vr.json"),
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(final.val_loss).toBeCloseTo(read("vr.json").loss, 4);
+  });
+
   it("refuses options that cannot work, saying what is accepted", () => {
     const cases: [string[], string][] = [
       [["--patience", "2"], "--patience stops on the validation loss: give --val-data FILE or --val-split F with it"],

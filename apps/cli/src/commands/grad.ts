@@ -1,7 +1,7 @@
 import { computeGradients } from "@unroll/bptt";
 import { dtypeOf, toNested, zeros, type Tensor } from "@unroll/ir";
 import { createBackend } from "../backends.js";
-import type { CliIo } from "../io.js";
+import { warnOn, type CliIo } from "../io.js";
 import { checkOut, printSummary, writeOut } from "../json-out.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { recordToJson } from "../to-json.js";
@@ -25,7 +25,7 @@ export async function gradCommand(opts: GradCommandOptions, io: CliIo): Promise<
   const truncation = parseTruncation(opts);
   const { method } = parseMethod(opts);
   const every = opts.checkpoint === undefined ? undefined : positiveInteger("--checkpoint", opts.checkpoint);
-  const { program, params, data, dtype, memoryBudget } = loadInputs(opts, false, "compute gradients");
+  const { program, params, data, dtype, memoryBudget } = loadInputs(opts, false, "compute gradients", { warn: warnOn(io) });
   const backend = createBackend(opts.backend);
   try {
     const loaded = await backend.load(program, { dtype, memoryBudget });

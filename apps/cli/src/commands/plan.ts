@@ -21,7 +21,7 @@ import { readJson } from "../files.js";
 import { parseDtype } from "../load-inputs.js";
 import { parseTruncation, type TruncationOptions } from "../truncation-options.js";
 import { blameFile, UserError } from "../user-error.js";
-import { processIo, type CliIo } from "../io.js";
+import { processIo, warnOn, type CliIo } from "../io.js";
 
 /** Options of `unroll plan`. */
 export interface PlanCommandOptions extends TruncationOptions, DataOptions {
@@ -55,7 +55,7 @@ export function planCommand(opts: PlanCommandOptions, io: CliIo = processIo): vo
   const truncation = parseTruncation(opts);
   const budget = parseMaxMemory(opts.maxMemory);
   const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model", budget)));
-  const warn = (line: string) => io.stderr(`unroll: warning: ${line}\n`);
+  const warn = warnOn(io);
   const { data } = loadSequences(opts, { program, dtype, optionalTargets: true, memoryBudget: budget, warn });
   const { steps, batch } = dataSize(program, data);
   let checkpointEvery = 1;

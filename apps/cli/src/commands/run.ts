@@ -1,7 +1,7 @@
 import { runForward } from "@unroll/bptt";
 import { toNested } from "@unroll/ir";
 import { createBackend } from "../backends.js";
-import type { CliIo } from "../io.js";
+import { warnOn, type CliIo } from "../io.js";
 import { checkOut, printSummary, writeOut } from "../json-out.js";
 import { loadInputs, type CommonOptions } from "../load-inputs.js";
 import { elapsedText, lossPhrase, shapeText } from "../summary-line.js";
@@ -19,7 +19,7 @@ export interface RunCommandOptions extends CommonOptions {
 export async function runCommand(opts: RunCommandOptions, io: CliIo): Promise<void> {
   const start = performance.now();
   checkOut(opts.out);
-  const { program, params, data, hasTargets, dtype, memoryBudget } = loadInputs(opts, true);
+  const { program, params, data, hasTargets, dtype, memoryBudget } = loadInputs(opts, true, undefined, { warn: warnOn(io) });
   const backend = createBackend(opts.backend);
   try {
     const loaded = await backend.load(program, { dtype, memoryBudget });

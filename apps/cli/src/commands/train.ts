@@ -19,7 +19,7 @@ import {
   type TrainerOptions,
 } from "@unroll/bptt";
 import { createBackend } from "../backends.js";
-import { processIo, type CliIo } from "../io.js";
+import { processIo, warnOn, type CliIo } from "../io.js";
 import { checkWritable, writeJsonAtomic, writeTextAtomic } from "../files.js";
 import { loadInputs, loadValidationData, type CommonOptions } from "../load-inputs.js";
 import { parseLrSchedule, type LrScheduleOptions } from "../lr-schedule-options.js";
@@ -158,7 +158,7 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
   const lrSchedule = parseLrSchedule(o);
   // under --resume the snapshot's parameters replace these placeholders
   const snapshots = o.snapshot !== undefined || o.resume !== undefined;
-  const warn = (line: string) => io.stderr(`unroll: warning: ${line}\n`);
+  const warn = warnOn(io);
   const inputs = loadInputs(o.resume !== undefined ? { ...o, seed: "0" } : o, false, "train it", { digests: snapshots, warn });
   const { program, params, dtype, memoryBudget, digests } = inputs;
   const dropoutSeed = num("--dropout-seed", o.dropoutSeed, word);

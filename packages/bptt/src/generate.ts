@@ -1,5 +1,6 @@
-import { dtypeOf, full, zeros, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
+import { dtypeOf, zeros, type CheckedProgram, type Tensor } from "@unroll/ir";
 import type { LoadedProgram } from "./backend.js";
+import { withDropoutMasks } from "./dropout-masks.js";
 import { createRng } from "./init.js";
 import { InputError } from "./input-error.js";
 import { sampleCategorical } from "./sample.js";
@@ -115,23 +116,26 @@ export async function generate(
     throw new InputError(`classes are fed back one-hot ([B, ${O}]) or as token ids ([B]), but the input "${name}" is [${declared.join(", ")}]`);
   }
   const dtype = dtypeOf(prime.data);
-  const ones = (shape: number[], d: Dtype): Tensor => full(shape, 1, d);
   const probabilities = outputOp(program) === "softmax";
   const rng = createRng(options.seed ?? 0);
-  // the other inputs (targets) are not known while generating: zeros, as run does without targets; dropout masks are off (ones)
-  const others = (L: number): Record<string, Tensor> =>
-    Object.fromEntries(
-      Object.entries(program.dataInputs)
-        .filter(([k]) => k !== name)
-        .map(([k, s]) => [k, (program.dropout[k] ? ones : zeros)([L, B, ...s.slice(1).map(Number)], dtype)]),
-    );
+  // the window's sequences around the fed input x ([L, B, ...]): the other inputs (targets) are not known while
+  // generating, so zeros, as run does without targets; dropout is off
+  const around = (x: Tensor): Record<string, Tensor> => {
+    const L = x.shape[0];
+    const others = Object.entries(program.dataInputs)
+      .filter(([k]) => k !== name && !Object.hasOwn(program.dropout, k))
+      .map(([k, s]) => [k, zeros([L, B, ...s.slice(1).map(Number)], dtype)]);
+    return withDropoutMasks(program, { sequences: { ...Object.fromEntries(others), [name]: x } }, "off").sequences;
+  };
+  // the same for every generated step: made once
+  const aroundStep = around(zeros([1, B, ...inputWidth], dtype));
   const width = tokenIds ? 1 : inputWidth[0];
   const inputs = zeros([steps, B, ...inputWidth], dtype);
   const outputs = zeros([steps, B, O], dtype);
   const samples = mode === "classes" ? zeros([steps, B], dtype) : undefined;
   let r = await loaded.runWindow({
     params,
-    sequences: { ...others(P), [name]: prime },
+    sequences: around(prime),
     initialState: options.initialState ?? {},
     gradients: false,
     collectStates: false,
@@ -160,7 +164,7 @@ export async function generate(
     inputs.data.set(x.data, k * B * width);
     r = await loaded.runWindow({
       params,
-      sequences: { ...others(1), [name]: x },
+      sequences: { ...aroundStep, [name]: x },
       initialState: r.finalState,
       firstStep: P + k,
       gradients: false,

@@ -204,11 +204,10 @@ export class Trainer {
     const targets = ownEntry(data.sequences, target);
     if (!targets)
       throw new InputError(`the data has no target sequence "${target}" to measure ${metric} against (it has: ${Object.keys(data.sequences).join(", ")})`);
-    const r = await runForward(this.loaded, this.params, data, this.program);
-    if (r.loss === undefined) throw new InputError("the program has no loss to evaluate");
+    const { loss, outputs } = await this.forward(data);
     const { steps } = dataSize(this.program, data);
-    const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtypeOf(r.outputs.data)) : undefined;
-    return { loss: r.loss, metric, value: computeMetric(metric, r.outputs, targets, mask) };
+    const mask = data.lengths ? maskOfLengths(data.lengths, steps, dtypeOf(outputs.data)) : undefined;
+    return { loss, metric, value: computeMetric(metric, outputs, targets, mask) };
   }
 
   /**
@@ -232,7 +231,7 @@ export class Trainer {
       const val = validation
         ? metric
           ? await this.evaluate(validation, metric, evalOptions)
-          : { loss: await this.lossOn(validation), value: undefined }
+          : { loss: (await this.forward(validation)).loss, value: undefined }
         : undefined;
       const log: EpochLog = {
         epoch,
@@ -250,11 +249,11 @@ export class Trainer {
     return history;
   }
 
-  /** The loss of the current weights on `data` (one forward pass). */
-  private async lossOn(data: SequenceData): Promise<number> {
+  /** The outputs and loss of the current weights on `data` (one forward pass, dropout off). */
+  private async forward(data: SequenceData): Promise<{ loss: number; outputs: Tensor }> {
     const r = await runForward(this.loaded, this.params, data, this.program);
     if (r.loss === undefined) throw new InputError("the program has no loss to evaluate");
-    return r.loss;
+    return { loss: r.loss, outputs: r.outputs };
   }
 
   /** Forgets carried states (and RTRL's sensitivities) and any restored position: the next call starts a pass from the data's initial state. */

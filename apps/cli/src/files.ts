@@ -5,23 +5,30 @@ import writeFileAtomic from "write-file-atomic";
 import { UserError } from "./user-error.js";
 
 /**
+ * A file's text, refused (from its size on disk) above the memory budget
+ * before it is read; `kind` names the text in the figure ("JSON text").
+ */
+export function readText(path: string, what: string, memoryBudget?: number, kind = "text"): string {
+  try {
+    if (memoryBudget !== undefined) {
+      const { size } = statSync(path);
+      // no field: the callers name the file
+      checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of ${kind}`);
+    }
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    if (e instanceof MemoryBudgetError) throw e;
+    throw new UserError(`cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/**
  * Reads and parses a JSON file, with an error naming the file when it cannot.
  * With a memory budget, a file whose text alone is above it is refused
  * (from its size on disk) before it is read.
  */
 export function readJson(path: string, what: string, memoryBudget?: number): unknown {
-  let text: string;
-  try {
-    if (memoryBudget !== undefined) {
-      const { size } = statSync(path);
-      // no field: the callers name the file
-      checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of JSON text`);
-    }
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    if (e instanceof MemoryBudgetError) throw e;
-    throw new UserError(`cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readText(path, what, memoryBudget, "JSON text");
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { toNested, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
-import { checkMemory, MemoryBudgetError, type SequenceData } from "@unroll/bptt";
+import type { SequenceData } from "@unroll/bptt";
 import {
   batchMajorSuspicion,
   buildVocabulary,
@@ -15,7 +14,7 @@ import {
   type SequenceSet,
 } from "@unroll/data";
 import { dataFromJson } from "./data-file.js";
-import { checkWritable, readJson, writeJsonAtomic } from "./files.js";
+import { checkWritable, readJson, readText, writeJsonAtomic } from "./files.js";
 import { blameFile, UserError } from "./user-error.js";
 
 /** The data formats `--data-format` takes. */
@@ -206,18 +205,6 @@ function count(value: string, flag: string, min: number): number {
 function positive(value: string | undefined, flag: string, missing: string): number {
   if (value === undefined) throw new UserError(missing);
   return count(value, flag, 1);
-}
-
-/** A text file's content, refused (from its size on disk) above the memory budget before it is read. */
-function readText(path: string, what: string, memoryBudget: number): string {
-  try {
-    const { size } = statSync(path);
-    checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of text`);
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    if (e instanceof MemoryBudgetError) throw e;
-    throw new UserError(`cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 /** A CSV's chosen columns must be as many as the model's input (or output) is wide. */

@@ -12,7 +12,7 @@ import { WindowCompiler } from "./program/compile-window.js";
 import { checkWindowMemory, defaultMemoryBudget } from "./memory-budget.js";
 import { checkRtrlMemory, checkRtrlProgram } from "./rtrl-memory.js";
 import { isForwardMethod, type GradientMethod, type WindowResult } from "./window.js";
-import { selectRows } from "./rows.js";
+import { selectDataRows, selectRows } from "./rows.js";
 import { addLoss, meanLoss, NO_LOSS, type CountedLoss } from "./mean-loss.js";
 import { checkLrSchedule, scheduledLr, type LrSchedule } from "./optim/lr-schedule.js";
 import { computeMetric, type MetricName } from "./metrics.js";
@@ -542,12 +542,7 @@ export class Trainer {
       const mb = pass.batch;
       const from = mb * size;
       const to = Math.min(B, from + size);
-      const rows = (t: Tensor, axis: number): Tensor => (from === 0 && to === B ? t : selectRows(t, from, to, axis));
-      const part: SequenceData = {
-        sequences: Object.fromEntries(Object.entries(all.sequences).map(([k, v]) => [k, rows(v, 1)])),
-        ...(data.initialState ? { initialState: Object.fromEntries(Object.entries(data.initialState).map(([k, v]) => [k, rows(v, 0)])) } : {}),
-        ...(data.lengths ? { lengths: data.lengths.slice(from, to) } : {}),
-      };
+      const part = selectDataRows(all, from, to);
       const carried: Carried =
         pass.window > 0
           ? { ...(pass.state ? { state: pass.state } : {}), ...(pass.sensitivities ? { sensitivities: pass.sensitivities } : {}) }

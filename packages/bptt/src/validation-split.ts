@@ -1,6 +1,6 @@
 import { InputError } from "./input-error.js";
 import type { SequenceData } from "./data.js";
-import { selectRows } from "./rows.js";
+import { selectDataRows } from "./rows.js";
 
 /** A batch of sequences split into training and validation rows. */
 export interface ValidationSplit {
@@ -25,10 +25,5 @@ export function splitValidation(data: SequenceData, fraction: number): Validatio
       `a validation fraction of ${fraction} of ${B} sequences leaves ${at} for training and ${B - at} for validation; each needs at least one`,
     );
   }
-  const part = (from: number, to: number): SequenceData => ({
-    sequences: Object.fromEntries(Object.entries(data.sequences).map(([k, v]) => [k, selectRows(v, from, to, 1)])),
-    ...(data.initialState ? { initialState: Object.fromEntries(Object.entries(data.initialState).map(([k, v]) => [k, selectRows(v, from, to, 0)])) } : {}),
-    ...(data.lengths ? { lengths: data.lengths.slice(from, to) } : {}),
-  });
-  return { train: part(0, at), validation: part(at, B) };
+  return { train: selectDataRows(data, 0, at), validation: selectDataRows(data, at, B) };
 }

@@ -22,7 +22,8 @@ if (!globalThis.NX_GRAPH_CREATION && !process.env.NX_TASK_TARGET_PROJECT) await 
  * backend wraps a backend (the worker pool runs the shared executor on the CPU device in each worker). The drawings
  * read the IR and the scheduler's plans, never a backend. The backend registry names the backends and pools the apps
  * offer; the demo kit holds what the demos share (it trains on any backend it is handed). Apps import every layer but
- * the test kit. The data loaders (@unroll/data) read text into the IR's tensors, and nothing else. The umbrella
+ * the test kit. The data loaders (@unroll/data) read text into the IR's tensors, and nothing else; the converters (@unroll/interop)
+ * translate IR programs and tensors to and from other frameworks' files. The umbrella
  * package (@unroll/unroll) re-exports every public package, the CLI among them.
  */
 const layers = {
@@ -36,6 +37,7 @@ const layers = {
   "layer:demo-kit": ["layer:ir", "layer:scheduler"],
   "layer:viz": ["layer:ir", "layer:scheduler"],
   "layer:data": ["layer:ir"],
+  "layer:interop": ["layer:ir"],
   "layer:app": [
     "layer:backend",
     "layer:backend-pool",
@@ -46,6 +48,7 @@ const layers = {
     "layer:scheduler",
     "layer:viz",
     "layer:data",
+    "layer:interop",
   ],
   "layer:umbrella": [
     "layer:app",
@@ -57,6 +60,7 @@ const layers = {
     "layer:scheduler",
     "layer:viz",
     "layer:data",
+    "layer:interop",
   ],
   "layer:tool": [
     "layer:app",
@@ -71,6 +75,7 @@ const layers = {
     "layer:viz",
     "layer:umbrella",
     "layer:data",
+    "layer:interop",
   ],
 };
 
@@ -79,6 +84,8 @@ const testLayers = {
   "layer:backend": ["layer:testkit"],
   "layer:demo-kit": ["layer:backend"],
   "layer:backend-pool": ["layer:testkit", "layer:backend"],
+  // the converters' tests run the converted model on the CPU backend to compare it with ONNX Runtime and PyTorch
+  "layer:interop": ["layer:scheduler", "layer:backend"],
 };
 
 /** The folders of the files that count as a project's tests for `testLayers`. */

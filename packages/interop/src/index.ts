@@ -1,2 +1,6 @@
 // @unroll/interop: unroll models in and out of ONNX, PyTorch and safetensors.
-export {};
+export { SafetensorsError } from "./safetensors/safetensors-error.js";
+export { SAFETENSORS_DTYPES, SAFETENSORS_DTYPE_SIZE, type SafetensorsDtype, type WritableSafetensorsDtype } from "./safetensors/dtypes.js";
+export { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader } from "./safetensors/header.js";
+export { decodeSafetensors, type DecodeSafetensorsOptions, type DecodedSafetensors } from "./safetensors/decode.js";
+export { encodeSafetensors, type EncodeSafetensorsOptions } from "./safetensors/encode.js";

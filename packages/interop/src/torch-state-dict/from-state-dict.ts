@@ -81,7 +81,7 @@ export function modelFromTorchStateDict(stateDict: Readonly<Record<string, Tenso
       others.push(key);
       continue;
     }
-    const [, p = "", kind, which, layer, reverse] = m;
+    const [, p = "", , which, layer, reverse] = m;
     if (which === "hr") {
       throw new TorchStateDictError(`key "${key}" ${shapeOf(key)} is the projection of an nn.LSTM with proj_size, which unroll's lstm cannot express`);
     }

@@ -241,3 +241,4 @@ export function reportFailure(e: unknown, io: CliIo = processIo): number {
 }
 
 export type { CliIo } from "./io.js";
+export { isSafetensorsPath, readWeights, writeWeights } from "./weights-file.js";

@@ -18,7 +18,8 @@ export function isSafetensorsPath(path: string): boolean {
 export function readWeights(path: string, program: CheckedProgram, dtype: Dtype, memoryBudget?: number): Record<string, Tensor> {
   if (!isSafetensorsPath(path)) return blameFile(path, () => weightsFromJson(readJson(path, "weights", memoryBudget), program, dtype));
   const bytes = readBytes(path, "weights", memoryBudget);
-  return blameFile(path, () => weightsFromTensors(decodeSafetensors(bytes, { dtype }).tensors, program));
+  // the bytes are this function's own: the tensors may be views of them
+  return blameFile(path, () => weightsFromTensors(decodeSafetensors(bytes, { dtype, copy: false }).tensors, program));
 }
 
 /**

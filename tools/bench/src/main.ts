@@ -14,18 +14,23 @@ import { runChild, timingJob } from "./run-child.js";
 import { REFERENCE, selectSystems } from "./systems.js";
 import { caseName, formatLegend, formatTable, systemName } from "./table.js";
 import { selectWorkloads, workloadById } from "./workloads.js";
+import { formatWeightsFiles, runWeightsFiles } from "./run-weights-files.js";
+import { WEIGHTS_FILE_CASE } from "./weights-files.js";
 
 async function main(args: BenchArgs): Promise<number> {
   // with --json, stdout carries only JSON lines
   const say = (line: string): void => void (args.json ? process.stderr : process.stdout).write(`${line}\n`);
   if (args.baseline !== undefined || args.baselineDir !== undefined) return runComparison(args, say);
-  const cases = selectWorkloads(args.only).map((w) => workloadById(w.id, args.quick));
+  // F1 (weights files) is not a (system, workload) pair: it runs after them, when selected
+  const workloadNames = args.only?.filter((name) => name !== WEIGHTS_FILE_CASE);
+  const weightsFiles = !args.only || args.only.includes(WEIGHTS_FILE_CASE);
+  const cases = workloadNames?.length === 0 ? [] : selectWorkloads(workloadNames).map((w) => workloadById(w.id, args.quick));
   const systems = selectSystems(args.systems, args.quick);
   say(
     `unroll bench: ${args.quick ? "quick" : "full"} run, ${args.warmup} warm-up + ${args.repeats} timed steps per pair, peers capped at ${args.budgetMs / 1000} s/step`,
   );
   say(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
-  say(`cases: ${cases.map((w) => w.id).join(", ")}; systems: ${systems.map((s) => s.label).join(", ")}`);
+  say(`cases: ${[...cases.map((w) => w.id), ...(weightsFiles ? [WEIGHTS_FILE_CASE] : [])].join(", ")}; systems: ${systems.map((s) => s.label).join(", ")}`);
 
   if (args.check) {
     say("");
@@ -56,14 +61,25 @@ async function main(args: BenchArgs): Promise<number> {
     }
   }
 
-  say("");
-  say(formatLegend(cases));
-  say("");
-  say(formatTable(records));
-  say("");
-  say(`ms/step: median over timed steps (one sequence each); ms/window: per window (one SGD update); ms/seq step: ms/step over T`);
-  say(`GFLOP/s: model matmul FLOPs (2·M·N·K forward, twice that backward; not RTRL sensitivity products) over the median step`);
-  say(`× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower); peak RSS: each pair's own process`);
+  if (cases.length > 0) {
+    say("");
+    say(formatLegend(cases));
+    say("");
+    say(formatTable(records));
+    say("");
+    say(`ms/step: median over timed steps (one sequence each); ms/window: per window (one SGD update); ms/seq step: ms/step over T`);
+    say(`GFLOP/s: model matmul FLOPs (2·M·N·K forward, twice that backward; not RTRL sensitivity products) over the median step`);
+    say(`× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower); peak RSS: each pair's own process`);
+  }
+  if (weightsFiles) {
+    const started = performance.now();
+    const files = runWeightsFiles(args.quick);
+    process.stderr.write(`  ${WEIGHTS_FILE_CASE} json, safetensors (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    if (args.json) for (const r of files) process.stdout.write(`${JSON.stringify(r)}\n`);
+    say("");
+    for (const line of formatWeightsFiles(files)) say(line);
+    errors += files.filter((r) => r.status !== "ok").length;
+  }
   if (errors) say(`${errors} pair(s) failed`);
   return errors ? 1 : 0;
 }

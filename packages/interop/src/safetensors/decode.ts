@@ -8,6 +8,12 @@ import { SafetensorsError } from "./safetensors-error.js";
 export interface DecodeSafetensorsOptions {
   /** The precision of the tensors read, whatever the file stores (default float32). */
   readonly dtype?: Dtype;
+  /**
+   * False lets a tensor stored in the requested precision be a view of `bytes` instead of a
+   * copy, when it is aligned in memory (it is, in a file whose buffer starts the ArrayBuffer):
+   * for a caller that owns `bytes` and will not change them. Default true.
+   */
+  readonly copy?: boolean;
 }
 
 /** What a safetensors file holds, as our tensors. */
@@ -31,7 +37,8 @@ function halfToNumber(h: number): number {
 }
 
 /** The file's elements of one tensor, as numbers (exact for every dtype but the 64-bit integers, checked by the caller). */
-function elementsOf(entry: SafetensorsEntry, own: ArrayBuffer): ArrayLike<number> | BigInt64Array | BigUint64Array {
+function elementsOf(entry: SafetensorsEntry, own: ArrayBuffer, view?: Float32Array | Float64Array): ArrayLike<number> | BigInt64Array | BigUint64Array {
+  if (view) return view;
   switch (entry.dtype) {
     case "F64":
       return new Float64Array(own);
@@ -100,6 +107,15 @@ function toFloats(entry: SafetensorsEntry, elements: ReturnType<typeof elementsO
   return out;
 }
 
+/** A view of an entry's bytes when it is stored in the requested precision and aligned for it in memory. */
+function alignedView(bytes: Uint8Array, entry: SafetensorsEntry, dtype: Dtype): Float32Array | Float64Array | undefined {
+  const at = bytes.byteOffset + entry.begin;
+  const count = (entry.end - entry.begin) / (dtype === "float32" ? 4 : 8);
+  if (entry.dtype === "F32" && dtype === "float32" && at % 4 === 0) return new Float32Array(bytes.buffer, at, count);
+  if (entry.dtype === "F64" && dtype === "float64" && at % 8 === 0) return new Float64Array(bytes.buffer, at, count);
+  return undefined;
+}
+
 /**
  * Reads a safetensors file into tensors of the requested precision. Floats (F64, F32, F16,
  * BF16) are rounded to it; integers and booleans (I64, I32, I16, I8, U64, U32, U16, U8, BOOL)
@@ -116,9 +132,10 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   const tensors: Array<[string, Tensor]> = [];
   const dtypes: Array<[string, SafetensorsDtype]> = [];
   for (const entry of entries) {
+    const view = options.copy === false ? alignedView(bytes, entry, dtype) : undefined;
     // slice copies into a buffer of its own, aligned for any typed array.
-    const own = bytes.slice(entry.begin, entry.end).buffer;
-    tensors.push([entry.name, { shape: [...entry.shape], data: toFloats(entry, elementsOf(entry, own), dtype) }]);
+    const own = view ? new ArrayBuffer(0) : bytes.slice(entry.begin, entry.end).buffer;
+    tensors.push([entry.name, { shape: [...entry.shape], data: toFloats(entry, elementsOf(entry, own, view), dtype) }]);
     dtypes.push([entry.name, entry.dtype]);
   }
   // fromEntries defines own properties, so a tensor named "__proto__" stays a tensor.

@@ -74,3 +74,21 @@ function decodeHeaderOffsets(bytes: Uint8Array, name: string): number {
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { data_offsets: [number, number] }>;
   return 8 + n + header[name].data_offsets[0];
 }
+
+describe("decodeSafetensors with copy: false", () => {
+  it("views the file's bytes where the dtype matches and the data is aligned, and copies otherwise", () => {
+    const bytes = encodeSafetensors({ a: { shape: [2], data: new Float32Array([1.5, -2]) }, b: { shape: [1], data: new Float64Array([0.25]) } });
+    const viewed = decodeSafetensors(bytes, { dtype: "float32", copy: false }).tensors;
+    expect([...viewed.a.data]).toEqual([1.5, -2]);
+    expect(viewed.a.data.buffer).toBe(bytes.buffer);
+    // F64 read as float32 is converted: a copy
+    expect(viewed.b.data.buffer).not.toBe(bytes.buffer);
+    expect(decodeSafetensors(bytes, { dtype: "float32" }).tensors.a.data.buffer).not.toBe(bytes.buffer);
+    // misaligned in memory: copied, same values
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const copied = decodeSafetensors(shifted.subarray(1), { dtype: "float32", copy: false }).tensors;
+    expect(copied.a.data.buffer).not.toBe(shifted.buffer);
+    expect([...copied.a.data]).toEqual([1.5, -2]);
+  });
+});

@@ -5,7 +5,15 @@ export { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader, type SafetensorsEn
 export { decodeSafetensors, type DecodeSafetensorsOptions, type DecodedSafetensors } from "./safetensors/decode.js";
 export { encodeSafetensors, type EncodeSafetensorsOptions } from "./safetensors/encode.js";
 export { TorchStateDictError } from "./torch-state-dict/torch-state-dict-error.js";
-export { TORCH_GATES, type TorchCell, type TorchRecurrentModule } from "./torch-state-dict/torch-module.js";
+export {
+  TORCH_GATES,
+  type TorchCell,
+  type TorchEmbedding,
+  type TorchLayerSpec,
+  type TorchLinearHead,
+  type TorchModelSpec,
+  type TorchRecurrentModule,
+} from "./torch-state-dict/torch-module.js";
 export { modelFromTorchStateDict, type TorchImport, type TorchImportOptions } from "./torch-state-dict/from-state-dict.js";
 export { torchStateDictFromModel, type TorchExport, type TorchExportOptions } from "./torch-state-dict/to-state-dict.js";
 export { initialStateFromTorch } from "./torch-state-dict/initial-state.js";

@@ -1,6 +1,16 @@
-import { formatShape, parseModelSpec, type HeadSpec, type LayerSpec, type ModelSpec, type Tensor } from "@unroll/ir";
+import { formatShape, parseModelSpec, type HeadSpec, type ModelSpec, type Tensor } from "@unroll/ir";
 import { add, copy, transpose } from "./tensor-ops.js";
-import { TORCH_CLASS, TORCH_GATES, ourParamName, torchParamName, withPrefix, type TorchCell, type TorchRecurrentModule } from "./torch-module.js";
+import {
+  TORCH_CLASS,
+  TORCH_GATES,
+  ourParamName,
+  torchParamName,
+  withPrefix,
+  type TorchCell,
+  type TorchLayerSpec,
+  type TorchModelSpec,
+  type TorchRecurrentModule,
+} from "./torch-module.js";
 import { TorchStateDictError } from "./torch-state-dict-error.js";
 
 /** How to read a state_dict: which module it is, and what the state_dict does not say. */
@@ -22,7 +32,7 @@ export interface TorchImportOptions {
 /** A model imported from a state_dict: its spec, its weights, and the PyTorch modules it was read as. */
 export interface TorchImport {
   /** The model spec (`unroll.model/1`). */
-  readonly spec: ModelSpec;
+  readonly spec: TorchModelSpec;
   /** Its weights, by unroll's parameter names, in the state_dict's dtype. */
   readonly weights: Record<string, Tensor>;
   /** The PyTorch modules the state_dict was read as (keys' prefixes, sizes). */
@@ -136,7 +146,7 @@ export function modelFromTorchStateDict(stateDict: Readonly<Record<string, Tenso
     return stateDict[k];
   };
   const weights: Record<string, Tensor> = {};
-  const specLayers: LayerSpec[] = [];
+  const specLayers: TorchLayerSpec[] = [];
   for (let layer = 0; layer < layers; layer++) {
     const width = layer === 0 ? inputSize : hidden * directions.length;
     for (const reverse of directions) {
@@ -196,14 +206,16 @@ export function modelFromTorchStateDict(stateDict: Readonly<Record<string, Tenso
   if (options.headActivation !== undefined && !head)
     throw new TorchStateDictError(`headActivation is given but the state_dict has no nn.Linear head (<prefix>.weight and <prefix>.bias)`);
 
-  const spec = parseModelSpec({
+  const spec: TorchModelSpec = {
     format: "unroll.model/1",
     input: embedding ? embedding.numEmbeddings : inputSize,
     ...(embedding ? { embedding: { vocab: embedding.numEmbeddings, units: embedding.embeddingDim } } : {}),
     layers: specLayers,
     ...(head ? { head: { units: head.outFeatures, activation: head.activation } } : {}),
     ...(options.loss ? { loss: options.loss } : {}),
-  });
+  };
+  // the same checks as any model spec (a cross_entropy loss needs a softmax head)
+  parseModelSpec(spec);
   const module: TorchRecurrentModule = {
     cell,
     prefix,

@@ -30,10 +30,70 @@ export interface TorchRecurrentModule {
   readonly bidirectional: boolean;
   /** `nonlinearity` of an `nn.RNN`. */
   readonly nonlinearity?: "tanh" | "relu";
-  /** An `nn.Linear(inFeatures, outFeatures)` applied to every step's output, then `activation`. */
-  readonly head?: { readonly prefix: string; readonly inFeatures: number; readonly outFeatures: number; readonly activation: HeadSpec["activation"] };
-  /** An `nn.Embedding(numEmbeddings, embeddingDim)` that turns token ids into the recurrent module's input. */
-  readonly embedding?: { readonly prefix: string; readonly numEmbeddings: number; readonly embeddingDim: number };
+  /** An `nn.Linear` applied to every step's output, then its activation. */
+  readonly head?: TorchLinearHead;
+  /** An `nn.Embedding` that turns token ids into the recurrent module's input. */
+  readonly embedding?: TorchEmbedding;
+}
+
+/** An `nn.Linear(inFeatures, outFeatures)` head on every step, and the activation after it. */
+export interface TorchLinearHead {
+  /** Its keys' prefix (`"fc"` for `fc.weight`, `fc.bias`). */
+  readonly prefix: string;
+  /** `in_features`: the recurrent module's output width (2 × hidden when bidirectional). */
+  readonly inFeatures: number;
+  /** `out_features`. */
+  readonly outFeatures: number;
+  /** The activation applied after it (not part of a state_dict). */
+  readonly activation: HeadSpec["activation"];
+}
+
+/** An `nn.Embedding(numEmbeddings, embeddingDim)` before the recurrent module. */
+export interface TorchEmbedding {
+  /** Its key's prefix (`"embedding"` for `embedding.weight`). */
+  readonly prefix: string;
+  /** `num_embeddings`: the number of token ids. */
+  readonly numEmbeddings: number;
+  /** `embedding_dim`: the recurrent module's `input_size`. */
+  readonly embeddingDim: number;
+}
+
+/** One layer of a model spec read from a state_dict (every layer the same, as in PyTorch's module). */
+export interface TorchLayerSpec {
+  /** The cell. */
+  cell: TorchCell;
+  /** `hidden_size`. */
+  hidden: number;
+  /** Present (true) for a bidirectional module. */
+  bidirectional?: true;
+  /** Present for an `nn.RNN` with `nonlinearity="relu"`. */
+  activation?: "relu";
+}
+
+/** A model spec (`unroll.model/1`, a `ModelSpec` of `@unroll/ir`) read from a state_dict. */
+export interface TorchModelSpec {
+  /** `"unroll.model/1"`. */
+  format: "unroll.model/1";
+  /** The input width, or with an embedding the number of token ids. */
+  input: number;
+  /** The embedding, when the state_dict has an `nn.Embedding`. */
+  embedding?: {
+    /** Number of token ids. */
+    vocab: number;
+    /** Width of each token's vector. */
+    units: number;
+  };
+  /** The layers, bottom first. */
+  layers: TorchLayerSpec[];
+  /** The head, when the state_dict has an `nn.Linear`. */
+  head?: {
+    /** Output width. */
+    units: number;
+    /** Its activation. */
+    activation: HeadSpec["activation"];
+  };
+  /** The loss asked for in the import's options. */
+  loss?: "mse" | "cross_entropy";
 }
 
 /** A state_dict key: the prefix (with its dot), then the name. */

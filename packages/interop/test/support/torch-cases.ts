@@ -100,7 +100,9 @@ export async function torchResults(cases: readonly TorchCase[], weights: Weights
     const entries = cases.map((c, k) => {
       const module = join(dir, `case_${k}.py`);
       const source = torchModuleSource(c.program);
-      writeFileSync(module, c.tamper ? c.tamper(source) : source);
+      const written = c.tamper ? c.tamper(source) : source;
+      if (c.tamper && written === source) throw new Error(`${c.name}: the tampering changed nothing in the generated file`);
+      writeFileSync(module, written);
       const [steps, batch] = Object.values(c.data.sequences)[0].shape;
       const masks = c.dropout ? dropoutMasks(c.program, steps, batch, "float64", c.dropout) : undefined;
       const params = c.torchParams ?? c.params;

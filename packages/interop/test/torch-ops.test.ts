@@ -9,7 +9,6 @@ import {
   resolveShape,
   sizeOf,
   type CaseInputs,
-  type CheckedProgram,
   type Dim,
   type Gen,
   type OpCase,
@@ -69,36 +68,51 @@ const named = (name: string): TorchCase => torchCases.find((c) => c.name === nam
 
 /** Controls: a wrong mapping must fail the comparison. */
 const controls: TorchCase[] = [
-  { ...named("softmax: [B,4]"), name: "control: softmax over the wrong axis", tamper: (s: string) => s.replace(/torch\.softmax\((\w+), -1\)/, "torch.softmax($1, 0)") },
-  { ...named("relu: [B,4] both signs"), name: "control: relu as leaky relu", tamper: (s: string) => s.replace("torch.relu(", "torch.nn.functional.leaky_relu(") },
+  {
+    ...named("softmax: [B,4]"),
+    name: "control: softmax over the wrong axis",
+    tamper: (s: string) => s.replace(/torch\.softmax\((\w+), -1\)/, "torch.softmax($1, 0)"),
+  },
+  {
+    ...named("relu: [B,4] both signs"),
+    name: "control: relu as leaky relu",
+    tamper: (s: string) => s.replace("torch.relu(", "torch.nn.functional.leaky_relu("),
+  },
 ];
 
-describe.skipIf(torchSkip !== undefined)(`every op of the op set in torch: outputs, loss and gradients of each op case equal unroll's (float64, rtol ${RTOL})`, () => {
-  let torch: CaseResult[] = [];
-  beforeAll(async () => {
-    const { results, seconds } = await torchResults([...torchCases, ...controls]);
-    torch = results;
-    console.log(`torch-ops.test: python ran ${torchCases.length + controls.length} cases in ${seconds.toFixed(1)} s`);
-  }, 300_000);
+describe.skipIf(torchSkip !== undefined)(
+  `every op of the op set in torch: outputs, loss and gradients of each op case equal unroll's (float64, rtol ${RTOL})`,
+  () => {
+    let torch: CaseResult[] = [];
+    beforeAll(async () => {
+      const { results, seconds } = await torchResults([...torchCases, ...controls]);
+      torch = results;
+      console.log(`torch-ops.test: python ran ${torchCases.length + controls.length} cases in ${seconds.toFixed(1)} s`);
+    }, 300_000);
 
-  it("covers every op", () => {
-    for (const op of opKinds) expect(cases.some((c) => c.op === op), op).toBe(true);
-  });
+    it("covers every op", () => {
+      for (const op of opKinds)
+        expect(
+          cases.some((c) => c.op === op),
+          op,
+        ).toBe(true);
+    });
 
-  describe.each(opKinds)("%s", (op) => {
-    torchCases.forEach((c, k) => {
-      if (cases[k].op !== op) return;
-      it(cases[k].c.name, async () => {
-        expect(caseMismatches(torch[k], await unrollResult(c), RTOL)).toEqual([]);
+    describe.each(opKinds)("%s", (op) => {
+      torchCases.forEach((c, k) => {
+        if (cases[k].op !== op) return;
+        it(cases[k].c.name, async () => {
+          expect(caseMismatches(torch[k], await unrollResult(c), RTOL)).toEqual([]);
+        });
       });
     });
-  });
 
-  controls.forEach((c, k) => {
-    it(`${c.name}: fails`, async () => {
-      expect(caseMismatches(torch[torchCases.length + k], await unrollResult(c), RTOL).length).toBeGreaterThan(0);
+    controls.forEach((c, k) => {
+      it(`${c.name}: fails`, async () => {
+        expect(caseMismatches(torch[torchCases.length + k], await unrollResult(c), RTOL).length).toBeGreaterThan(0);
+      });
     });
-  });
-});
+  },
+);
 
 if (torchSkip) it.skip(torchSkip, () => {});

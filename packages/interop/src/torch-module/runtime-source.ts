@@ -11,6 +11,8 @@ _SAFETENSORS_DTYPES = {
     "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool,
 }
 _SAFETENSORS_CODES = {dtype: code for code, dtype in _SAFETENSORS_DTYPES.items()}
+# the reference implementation's dtype order (increasing alignment), which its writer sorts by
+_SAFETENSORS_ORDER = ["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
 # safetensors is little-endian; torch.frombuffer reads the machine's order
 _LITTLE_ENDIAN = struct.pack("=H", 1) == struct.pack("<H", 1)
 
@@ -48,26 +50,30 @@ def load_safetensors(path):
 
 
 def save_safetensors(tensors, path, metadata=None):
-    """Writes a dict of tensors (e.g. a state_dict) as a safetensors file, atomically: a temporary file renamed over path."""
+    """Writes a dict of tensors (e.g. a state_dict) as a safetensors file laid out as the reference writer does
+    (metadata first, tensors by decreasing dtype alignment, then by name), atomically: a temporary file renamed over path."""
     if not _LITTLE_ENDIAN:
         raise RuntimeError("save_safetensors writes little-endian data and this machine is big-endian")
     header = {}
-    blobs = []
-    offset = 0
-    for name in sorted(tensors):
-        t = tensors[name].detach().cpu().contiguous()
+    if metadata is not None:
+        header["__metadata__"] = {str(k): str(metadata[k]) for k in sorted(metadata, key=str)}
+    items = []
+    for name, value in tensors.items():
+        t = value.detach().cpu().contiguous()
         code = _SAFETENSORS_CODES.get(t.dtype)
         if code is None:
             raise ValueError(f"tensor {name!r} has dtype {t.dtype}, which safetensors has no code for here")
+        items.append((-_SAFETENSORS_ORDER.index(code), name, code, t))
+    blobs = []
+    offset = 0
+    for _, name, code, t in sorted(items, key=lambda item: (item[0], item[1])):
         blob = bytearray(t.numel() * t.element_size())
         if t.numel() > 0:
             torch.frombuffer(blob, dtype=t.dtype).copy_(t.reshape(-1))
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
         blobs.append(blob)
         offset += len(blob)
-    if metadata:
-        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     # the data starts 8-byte aligned
     text += b" " * (-len(text) % 8)
     temporary = f"{path}.{os.getpid()}.tmp"

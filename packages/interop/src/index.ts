@@ -2,6 +2,8 @@
 export { encodeOnnxModel, decodeOnnxModel } from "./onnx/onnx-codec.js";
 export { OnnxDataType, OnnxAttributeType } from "./onnx/onnx-messages.js";
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxAttribute, OnnxTensor, OnnxValueInfo, OnnxDimension } from "./onnx/onnx-messages.js";
+export { torchModuleSource, type TorchModuleOptions } from "./torch-module/torch-module-source.js";
+export { checkParamNames } from "./torch-module/param-names.js";
 export { SafetensorsError } from "./safetensors/safetensors-error.js";
 export { SAFETENSORS_DTYPES, SAFETENSORS_DTYPE_SIZE, type SafetensorsDtype, type WritableSafetensorsDtype } from "./safetensors/dtypes.js";
 export { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader } from "./safetensors/header.js";

@@ -2,3 +2,5 @@
 export { encodeOnnxModel, decodeOnnxModel } from "./onnx/onnx-codec.js";
 export { OnnxDataType, OnnxAttributeType } from "./onnx/onnx-messages.js";
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxAttribute, OnnxTensor, OnnxValueInfo, OnnxDimension } from "./onnx/onnx-messages.js";
+export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-export/export-onnx.js";
+export type { ExportOnnxOptions } from "./onnx-export/export-options.js";

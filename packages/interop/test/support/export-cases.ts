@@ -171,3 +171,59 @@ export const scanCases: readonly ExportCase[] = [
     cells: ["Scan"],
   },
 ];
+
+/**
+ * A step graph that uses every op of our op set (matmul in its three forms), all feeding its output, so that the
+ * export of each op is checked by ONNX Runtime's numbers.
+ */
+export function everyOpGraph(): StepGraph {
+  const b = new GraphBuilder();
+  const x = b.input("x", ["B", 3]);
+  const cls = b.input("cls", ["B"]);
+  const h = b.carry("h", ["B", 4], 0.25);
+  const bias = b.param("b", [4]);
+  const s = b.add(b.add(b.matmul(x, b.param("W", [3, 4])), b.matmul(h, b.param("U", [4, 4]), { transposeB: true })), bias);
+  // the batch's gram matrix xᵀx, summed and divided by the element count B·3
+  const gram = b.div(b.sum(b.matmul(x, x, { transposeA: true })), b.countOf(x));
+  const shifted = b.sub(s, b.neg(b.mul(gram, b.countOf(x, [1]))));
+  const table = b.gather(b.param("E", [4, 4]), cls);
+  const hot = b.oneHot(cls, 4);
+  const t = b.tanh(shifted);
+  const sg = b.sigmoid(table);
+  const gated = b.mul(b.mul(b.relu(s), b.step(s)), b.scalar(0.1));
+  const soft = b.log(b.add(b.exp(b.neg(b.relu(s))), b.scalar(1)));
+  const norm = b.rsqrt(b.add(b.mul(s, s), b.scalar(1)));
+  const both = b.concat(t, sg);
+  const window = b.slice(b.pad(b.slice(both, 2, 6), 1, 2), 0, 4);
+  const blocks = b.reshape(window, ["B", 2, 2]);
+  const swapped = b.reshape(b.transpose(blocks, [0, 2, 1]), ["B", 4]);
+  // the other transposed matmuls: a stack [B, 2, 2] contracted over its leading axes, and Uᵀ·Uᵀ
+  const contracted = b.add(b.sum(b.matmul(blocks, blocks, { transposeA: true })), b.sum(b.matmul("U", "U", { transposeA: true, transposeB: true })));
+  const centered = b.broadcastTo(b.mean(s, { axes: [-1], keepDims: true }), s);
+  // sumTo over a leading axis ([B, 4] to [4]), along an axis of size 1 ([B, 4] to [1, 4] and to [B, 1])
+  const mean = b.mean(s, { axes: [-1], keepDims: true });
+  const sums = [b.sumTo(s, bias), b.sumTo(s, b.reshape(bias, [1, 4])), b.sumTo(s, mean)].map((v) => b.mul(v, b.scalar(0.01)));
+  const terms = [
+    t,
+    b.mul(sg, hot),
+    gated,
+    soft,
+    norm,
+    b.softmax(s),
+    b.mul(b.logSoftmax(s), b.scalar(0.1)),
+    swapped,
+    centered,
+    ...sums,
+    b.mul(contracted, b.scalar(0.01)),
+  ];
+  const hNext = b.tanh(
+    b.add(
+      terms.reduce((acc, v) => b.add(acc, v)),
+      b.constant([0.1, -0.2, 0.3, 0], [4]),
+    ),
+  );
+  b.update(h, hNext);
+  const perRow = [b.mse(t, b.softmax(s)), b.softmaxCrossEntropy(s, cls), b.sum(s, { axes: [1] })].map((v) => b.reshape(v, ["B", 1]));
+  b.output("output", b.identity(b.concat(hNext, ...perRow)));
+  return b.toGraph("every op");
+}

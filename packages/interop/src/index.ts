@@ -14,3 +14,5 @@ export { TORCH_GATES, type TorchCell, type TorchRecurrentModule } from "./torch-
 export { modelFromTorchStateDict, type TorchImport, type TorchImportOptions } from "./torch-state-dict/from-state-dict.js";
 export { torchStateDictFromModel, type TorchExport, type TorchExportOptions } from "./torch-state-dict/to-state-dict.js";
 export { initialStateFromTorch } from "./torch-state-dict/initial-state.js";
+export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-export/export-onnx.js";
+export type { ExportOnnxOptions } from "./onnx-export/export-options.js";

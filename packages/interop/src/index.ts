@@ -16,3 +16,9 @@ export { torchStateDictFromModel, type TorchExport, type TorchExportOptions } fr
 export { initialStateFromTorch } from "./torch-state-dict/initial-state.js";
 export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-export/export-onnx.js";
 export type { ExportOnnxOptions } from "./onnx-export/export-options.js";
+export { importOnnx } from "./onnx-import/import-onnx.js";
+export { importOnnxRecurrent } from "./onnx-import/import-recurrent.js";
+export { OnnxImportError } from "./onnx-import/import-error.js";
+export { onnxFeedsToData, type OnnxFeed, type OnnxImportData } from "./onnx-import/onnx-feeds.js";
+export { onnxOutputsOf, type OnnxOutputTensor, type UnrollRunResult } from "./onnx-import/onnx-outputs.js";
+export type { OnnxAxis, OnnxImport, OnnxInputRole, OnnxOutputRole } from "./onnx-import/onnx-import-types.js";

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
 import { GraphBuilder, programOfGraph, type ModelSpec } from "@unroll/ir";
+import { encodeSafetensors } from "../src/index.js";
 import { checked, dataFor, modelProgram, weightsFor } from "./support/model-cases.js";
 import { torchSkip } from "./support/python.js";
-import { caseMismatches, torchResults, unrollResult, type CaseResult, type TorchCase } from "./support/torch-cases.js";
+import { caseMismatches, torchResults, unrollResult, type CaseResult, type TorchCase, type WeightsIn } from "./support/torch-cases.js";
 
 /** float64: torch and unroll differ only by rounding, in a different order of operations. */
 const RTOL = 1e-10;
@@ -149,7 +151,9 @@ describe.skipIf(torchSkip !== undefined)(
     let torch: CaseResult[] = [];
     let seconds = 0;
     beforeAll(async () => {
-      ({ results: torch, seconds } = await torchResults([...cases, ...controls]));
+      // the weights reach torch as a user's do: a safetensors file of ours, read by the module's load_safetensors
+      const safetensors: WeightsIn = { kind: "safetensors", write: (path, params) => writeFileSync(path, encodeSafetensors(params)) };
+      ({ results: torch, seconds } = await torchResults([...cases, ...controls], safetensors));
       console.log(`torch-module.test: python ran ${cases.length + controls.length} cases in ${seconds.toFixed(1)} s`);
     }, 300_000);
 

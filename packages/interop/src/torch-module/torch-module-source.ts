@@ -163,8 +163,9 @@ forward(${call})
         pairs of this batch (see distributed training below).
     returns (outputs, final_state, loss):
         outputs: the output sequence [T, B, ...], 0 past each row's length;
-        final_state: a dict of states [B, ...] by name, after the last step of a forward stage and after
-            step 0 of a reverse one (after each row's own last step with lengths);
+        final_state: a dict of states [B, ...] by name: a forward stage's after step T-1, a reverse
+            stage's after step 0 (with lengths a row's state holds past its length, so a forward stage
+            gives the state after the row's last step);
         loss: a scalar tensor, the mean per-row loss over the counted (step, row) pairs (None without a loss).
 
 Precision: the module computes in its parameters' dtype, float32 by default; call .double() for float64.

@@ -62,11 +62,13 @@ export function transposedEquation(rank: number, transposeB: boolean): string {
 
 /**
  * ONNX Reshape's target for ours: a fixed size as it is, `"B"` as 0 (copy the input's dimension) where the input has
- * the batch at the same index, or as -1 (inferred) for one other; what neither expresses is an error.
+ * the batch at the same index, or as -1 (inferred) for one other; what neither expresses is an error, and so is a
+ * dimension of size 0 (which ONNX reads as a copy).
  */
 function reshapeTarget(from: Shape, to: Shape): number[] {
   const inferred = to.filter((d, i) => d === "B" && from[i] !== "B").length;
-  if (inferred > 1 || (inferred === 1 && to.includes(0)) || to.some((d, i) => d === 0 && from[i] !== undefined)) {
+  if (to.includes(0)) throw new Error(`ONNX Reshape reads a size 0 as "copy the input's dimension", so it cannot express ${formatShape(to)}`);
+  if (inferred > 1) {
     throw new Error(
       `ONNX Reshape cannot express ${formatShape(from)} to ${formatShape(to)}: it copies a dimension (0) only at the same index and infers (-1) only one`,
     );

@@ -26,15 +26,15 @@ describe("import of Scan exports", () => {
         expect(back.weights[name].shape, name).toEqual(t.shape);
         expect(back.weights[name].data, name).toEqual(t.data);
       }
-      const imported = loadProgram(back.program);
+      const imported = back.program;
       expect(imported.stages.map((s) => s.reverse)).toEqual(program.stages.map((s) => s.reverse));
       expect(Object.keys(imported.states).sort()).toEqual(Object.keys(program.states).sort());
 
       const inputs = randomInputs(program, 600 + i, "float32", { steps: 6, batch: c.lengths?.length ?? 3, ...c });
       const expected = await runUnroll(c.document, weights, inputs, "float32");
-      expectSameRun(await runUnroll(back.program, back.weights, inputs, "float32"), expected, 1e-6);
+      expectSameRun(await runUnroll(back.program.program, back.weights, inputs, "float32"), expected, 1e-6);
       // and the imported program exports to a file ONNX Runtime runs to the same numbers
-      expectSameRun(await runOnnx(exportOnnx(back.program, back.weights, caseOptions(c)), inputs, "float32"), expected, 1e-5);
+      expectSameRun(await runOnnx(exportOnnx(back.program.program, back.weights, caseOptions(c)), inputs, "float32"), expected, 1e-5);
     });
   });
 
@@ -46,18 +46,18 @@ describe("import of Scan exports", () => {
     const back = importOnnxScan(throughFile(exportOnnx(graph, weights, { dtype: "float64" })));
     expect(back.weights["U"].data).toBeInstanceOf(Float64Array);
     expect(back.weights["U"].data).toEqual(weights["U"].data);
-    expect(back.program.stages[0].graph.carry).toEqual([{ id: "h", shape: ["B", 8], init: 0.5 }]);
+    expect(back.program.program.stages[0].graph.carry).toEqual([{ id: "h", shape: ["B", 8], init: 0.5 }]);
     const inputs = randomInputs(program, 4, "float64", { steps: 4, batch: 2 });
-    expectSameRun(await runUnroll(back.program, back.weights, inputs, "float64"), await runUnroll(graph, weights, inputs, "float64"), 1e-12);
+    expectSameRun(await runUnroll(back.program.program, back.weights, inputs, "float64"), await runUnroll(graph, weights, inputs, "float64"), 1e-12);
   });
 
   it("names the stages and the values as the program did", () => {
     const c = scanCases.find((k) => k.name === "bidirectional-as-scan")!;
     const back = importOnnxScan(exportOnnx(c.document, randomWeights(loadProgram(c.document), 1, "float32"), caseOptions(c)));
-    expect(back.program.stages.map((s) => s.graph.name)).toEqual(["layers.0.forward", "layers.0.reverse", "output"]);
-    expect(back.program.stages[1].graph.carry.map((k) => k.id)).toEqual(["layers.0.h_reverse", "layers.0.c_reverse"]);
-    expect(back.program.stages[1].graph.nodes.map((n) => n.id)).toContain("layers.0.h_next_reverse");
-    expect(back.program.output).toBe("output");
+    expect(back.program.program.stages.map((s) => s.graph.name)).toEqual(["layers.0.forward", "layers.0.reverse", "output"]);
+    expect(back.program.program.stages[1].graph.carry.map((k) => k.id)).toEqual(["layers.0.h_reverse", "layers.0.c_reverse"]);
+    expect(back.program.program.stages[1].graph.nodes.map((n) => n.id)).toContain("layers.0.h_next_reverse");
+    expect(back.program.program.output).toBe("output");
   });
 
   it("refuses an ONNX op it cannot map, naming the Scan, the node and the op", () => {

@@ -1,4 +1,4 @@
-import { checkProgram, PROGRAM_FORMAT, type Dtype, type Program, type Stage, type Tensor } from "@unroll/ir";
+import { checkProgram, PROGRAM_FORMAT, type CheckedProgram, type Dtype, type Stage, type Tensor } from "@unroll/ir";
 import { attributesOf, describeNode } from "../onnx/onnx-attributes.js";
 import { OnnxDataType, type OnnxModel, type OnnxNode, type OnnxTensor } from "../onnx/onnx-messages.js";
 import { onnxTensorValues } from "../onnx/onnx-tensor.js";
@@ -12,8 +12,8 @@ export interface ImportOnnxScanOptions {
 
 /** A model imported from ONNX: a program and its weights. */
 export interface ImportedOnnxModel {
-  /** The model as an `unroll.program/1` document. */
-  readonly program: Program;
+  /** The model, checked; its `program` is the `unroll.program/1` document (what `--model` reads). */
+  readonly program: CheckedProgram;
   /** Its parameters, from the initializers. */
   readonly weights: Record<string, Tensor>;
 }
@@ -107,8 +107,7 @@ export function importOnnxScan(model: OnnxModel, options: ImportOnnxScanOptions 
   if (stages.length === 0) throw new Error("the model has no Scan node; the Scan import reads models whose recurrence is Scan");
   const output = (graph.output ?? []).map((o) => o.name ?? "").find((name) => sequences.has(name));
   if (output === undefined) throw new Error("no graph output is a sequence a Scan writes; the program needs one as its output");
-  const program: Program = { format: PROGRAM_FORMAT, stages, output };
-  checkProgram(program);
+  const program = checkProgram({ format: PROGRAM_FORMAT, stages, output });
 
   const dtype = options.dtype ?? ([...initializers.values()].some((t) => t.dataType === OnnxDataType.DOUBLE) ? "float64" : "float32");
   const weights: Record<string, Tensor> = {};

@@ -99,11 +99,12 @@ export function nativeCellsGraph(spec: ModelSpec, weights: Readonly<Record<strin
 
     const ys = [names.take(`${name}.Y`), ...states.map((s) => names.take(`${name}.Y_${s}`))];
     const attributes = [attr.int("hidden_size", H), attr.string("direction", layer.bidirectional ? "bidirectional" : "forward")];
+    const activation = ACTIVATIONS[layer.activation ?? "tanh"];
     if (layer.cell === "rnn")
       attributes.push(
         attr.strings(
           "activations",
-          suffixes.map(() => ACTIVATIONS[layer.activation ?? "tanh"]),
+          suffixes.map(() => activation),
         ),
       );
     if (layer.cell === "gru") attributes.push(attr.int("linear_before_reset", (layer.resetAfter ?? true) ? 1 : 0));

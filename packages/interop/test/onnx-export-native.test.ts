@@ -54,6 +54,19 @@ describe("ONNX export of built-in cells as RNN, LSTM and GRU nodes", () => {
     expect(attributesOf(node).int("hidden_size")).toBe(H);
   });
 
+  it("writes a float64 spec as Scan, which ONNX Runtime runs (its recurrent nodes are float32 only), or as native nodes when asked", async () => {
+    const c = nativeCases.find((k) => k.name === "lengths-initial-states")!;
+    const program = loadProgram(c.document);
+    const weights = randomWeights(program, 11, "float64");
+    const inputs = randomInputs(program, 12, "float64", { steps: 5, batch: 4, ...c });
+    const model = exportOnnx(c.document, weights, { ...caseOptions(c), dtype: "float64" });
+    expect(model.graph!.node!.filter((n) => n.opType === "Scan")).toHaveLength(6);
+    expectSameRun(await runOnnx(model, inputs, "float64"), await runUnroll(c.document, weights, inputs, "float64"), 1e-12);
+    const native = exportOnnx(c.document, weights, { ...caseOptions(c), dtype: "float64", cells: "native" });
+    expect(native.graph!.node!.filter((n) => RECURRENT.has(n.opType!)).map((n) => n.opType)).toEqual(c.cells);
+    expect(native.graph!.initializer!.every((t) => t.dataType === 11)).toBe(true);
+  });
+
   it("names the inputs and outputs as unroll's data and OUT: x, sequence_lens, initialState.<state>, output, finalState.<state>", () => {
     const document = { input: 3, layers: [{ cell: "lstm", hidden: 4, bidirectional: true }], head: { units: 2, activation: "softmax" } };
     const weights = randomWeights(loadProgram(document), 1, "float32");

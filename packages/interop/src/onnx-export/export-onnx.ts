@@ -36,7 +36,8 @@ function isModelSpec(document: unknown): boolean {
  *
  * - A **model spec** whose layers ONNX's recurrent nodes express becomes one `RNN`, `LSTM` or `GRU` node per layer
  *   (named `layers.k`; gate blocks, weight layout and biases mapped to ONNX's), its embedding a `Gather`, its head
- *   `MatMul`, `Add` and the activation.
+ *   `MatMul`, `Add` and the activation. In float64 it is written as Scan unless `cells` is `"native"`: ONNX Runtime's
+ *   recurrent nodes run float32 only.
  * - **Any program** (a custom step graph, or a spec with `layerNorm`) becomes one `Scan` node per stage whose body is
  *   the step graph, op by op; the params are initializers of the main graph.
  *
@@ -50,7 +51,7 @@ function isModelSpec(document: unknown): boolean {
  * writeFileSync("model.onnx", encodeOnnxModel(model));
  * ```
  *
- * Guide: [interop](../../../docs/guides/interop.md) (what maps to what, and what cannot).
+ * Guide: [interop](../../../../docs/guides/interop.md) (what maps to what, and what cannot).
  */
 export function exportOnnx(document: unknown, weights: Readonly<Record<string, Tensor>>, options: ExportOnnxOptions = {}): OnnxModel {
   const opts = resolveOptions(options);
@@ -60,7 +61,8 @@ export function exportOnnx(document: unknown, weights: Readonly<Record<string, T
   if (!spec && opts.cells === "native") throw new Error(`option cells "native" applies to model specs; a step graph or program is exported as Scan`);
   const refusal = spec && nativeCellsRefusal(spec);
   if (refusal && opts.cells === "native") throw new Error(refusal);
-  const native = spec !== undefined && !refusal && opts.cells !== "scan";
+  // ONNX Runtime's recurrent kernels are float32 only: "auto" writes a float64 model as Scan, which it runs
+  const native = spec !== undefined && !refusal && (opts.cells === "native" || (opts.cells === "auto" && opts.dtype === "float32"));
   const graph = native ? nativeCellsGraph(spec, weights, opts) : scanGraph(program, weights, opts);
   return {
     irVersion: ONNX_IR_VERSION,

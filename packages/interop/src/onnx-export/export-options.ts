@@ -13,7 +13,7 @@ export interface ExportOnnxOptions {
   readonly initialStates?: boolean;
   /**
    * How a model spec's cells are written: `"auto"` (the default) as ONNX `RNN`, `LSTM` and `GRU` nodes when those can
-   * express every layer and as `Scan` otherwise; `"native"` as those nodes or an error naming the layer that needs
+   * express every layer and the dtype is float32 (ONNX Runtime runs those nodes in float32 only), as `Scan` otherwise; `"native"` as those nodes or an error naming the layer that needs
    * Scan; `"scan"` always as `Scan`. Step graphs and programs are always written as `Scan`.
    */
   readonly cells?: "auto" | "native" | "scan";

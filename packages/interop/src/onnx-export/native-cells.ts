@@ -38,6 +38,12 @@ function onnxBias(layer: LayerSpec, param: (id: string) => Tensor, blocks: reado
   return stacked([onnxGateBias(param("b"), blocks, H), new Float64Array(blocks.length * H)]);
 }
 
+/** `sequence_lens > 0` as a column, bool `[B, 1]`: the rows that take at least one step. */
+function startedRows(w: OnnxGraphWriter): string {
+  const positive = w.temp("Greater", [SEQUENCE_LENS, w.constant("sequence_lens.zero", [], [0], "int32")], "sequence_lens.started");
+  return w.temp("Unsqueeze", [positive, w.int64s("sequence_lens.started.axes", [1])], "sequence_lens.started.column");
+}
+
 /**
  * The main graph of a model spec whose layers ONNX's `RNN`, `LSTM` and `GRU` nodes express (see
  * {@link nativeCellsRefusal}): time-major input `x` `[T, B, I]` (int64 token ids `[T, B]` with an embedding, looked
@@ -64,8 +70,10 @@ export function nativeCellsGraph(spec: ModelSpec, weights: Readonly<Record<strin
     width = spec.embedding.units;
   }
 
+  let started: string | undefined;
   spec.layers.forEach((layer, k) => {
     const name = `layers.${k}`;
+    const initialInputs = new Map<string, string>();
     const H = layer.hidden;
     const suffixes = layer.bidirectional ? ["", "_reverse"] : [""];
     const blocks = ONNX_GATE_BLOCKS[layer.cell];
@@ -83,6 +91,7 @@ export function nativeCellsGraph(spec: ModelSpec, weights: Readonly<Record<strin
       const perDir = suffixes.map((suffix) => {
         const input = names.take(initialStateName(`${name}.${s}${suffix}`));
         inputs.push(tensorValueInfo(input, w.floatType, ["B", H]));
+        initialInputs.set(`${s}${suffix}`, input);
         return w.temp("Unsqueeze", [input, w.int64s(`${input}.axes`, [0])], `${input}.unsqueezed`);
       });
       return perDir.length === 1 ? perDir[0] : w.temp("Concat", perDir, `${name}.initial_${s}`, [attr.int("axis", 0)]);
@@ -90,11 +99,12 @@ export function nativeCellsGraph(spec: ModelSpec, weights: Readonly<Record<strin
 
     const ys = [names.take(`${name}.Y`), ...states.map((s) => names.take(`${name}.Y_${s}`))];
     const attributes = [attr.int("hidden_size", H), attr.string("direction", layer.bidirectional ? "bidirectional" : "forward")];
+    const activation = ACTIVATIONS[layer.activation ?? "tanh"];
     if (layer.cell === "rnn")
       attributes.push(
         attr.strings(
           "activations",
-          suffixes.map(() => ACTIVATIONS[layer.activation ?? "tanh"]),
+          suffixes.map(() => activation),
         ),
       );
     if (layer.cell === "gru") attributes.push(attr.int("linear_before_reset", (layer.resetAfter ?? true) ? 1 : 0));
@@ -110,7 +120,13 @@ export function nativeCellsGraph(spec: ModelSpec, weights: Readonly<Record<strin
     states.forEach((s, j) =>
       suffixes.forEach((suffix, d) => {
         const final = names.take(finalStateName(`${name}.${s}${suffix}`));
-        w.node("Gather", [ys[j + 1], w.constant(`${name}.direction`, [], [d], "int64")], final, [attr.int("axis", 0)]);
+        const picked = [ys[j + 1], w.constant(`${name}.direction`, [], [d], "int64")];
+        const given = initialInputs.get(`${s}${suffix}`);
+        if (lens && given) {
+          // a row of length 0 keeps its initial state in unroll; ONNX Runtime's recurrent nodes give it zeros
+          const state = w.temp("Gather", picked, `${final}.state`, [attr.int("axis", 0)]);
+          w.node("Where", [(started ??= startedRows(w)), state, given], final);
+        } else w.node("Gather", picked, final, [attr.int("axis", 0)]);
         finals.push(tensorValueInfo(final, w.floatType, ["B", H]));
       }),
     );

@@ -49,12 +49,26 @@ function reduce(ctx: StepOpContext, op: "ReduceSum" | "ReduceMean", axes: readon
 }
 
 /**
+ * The Einsum equation of `aᵀ·b` (a's leading axes contracted with b's, `"abm,abp->mp"` for rank 3) or, with b
+ * transposed too (both rank 2), `"km,pk->mp"`. ONNX Runtime does not sum over an ellipsis, so the axes are spelled out.
+ */
+export function transposedEquation(rank: number, transposeB: boolean): string {
+  if (transposeB) return "km,pk->mp";
+  const letters = "abcdefghijkl";
+  if (rank - 1 > letters.length) throw new Error(`a transposed matmul of rank ${rank} needs more Einsum letters than the export spells`);
+  const lead = letters.slice(0, rank - 1);
+  return `${lead}m,${lead}p->mp`;
+}
+
+/**
  * ONNX Reshape's target for ours: a fixed size as it is, `"B"` as 0 (copy the input's dimension) where the input has
- * the batch at the same index, or as -1 (inferred) for one other; what neither expresses is an error.
+ * the batch at the same index, or as -1 (inferred) for one other; what neither expresses is an error, and so is a
+ * dimension of size 0 (which ONNX reads as a copy).
  */
 function reshapeTarget(from: Shape, to: Shape): number[] {
   const inferred = to.filter((d, i) => d === "B" && from[i] !== "B").length;
-  if (inferred > 1 || (inferred === 1 && to.includes(0)) || to.some((d, i) => d === 0 && from[i] !== undefined)) {
+  if (to.includes(0)) throw new Error(`ONNX Reshape reads a size 0 as "copy the input's dimension", so it cannot express ${formatShape(to)}`);
+  if (inferred > 1) {
     throw new Error(
       `ONNX Reshape cannot express ${formatShape(from)} to ${formatShape(to)}: it copies a dimension (0) only at the same index and infers (-1) only one`,
     );
@@ -70,18 +84,9 @@ export const stepOps: { readonly [K in OpKind]: StepOpRule<NodeOf<K>> } = {
   matmul: (ctx, node) => {
     const tA = node.attrs?.transposeA ?? false;
     const tB = node.attrs?.transposeB ?? false;
-    const swap = [attr.ints("perm", [1, 0])];
-    let a = ctx.input(0);
-    let b = ctx.input(1);
-    if (tA) {
-      // aᵀ·b contracts a's leading axes with b's: flatten both to matrices first
-      const [sa, sb] = [ctx.shape(0), ctx.shape(1)];
-      if (sa.length > 2) a = ctx.temp("Reshape", [a, ctx.int64s([-1, sa[sa.length - 1] as number])]);
-      if (sb.length > 2) b = ctx.temp("Reshape", [b, ctx.int64s([-1, sb[sb.length - 1] as number])]);
-      a = ctx.temp("Transpose", [a], swap);
-    }
-    if (tB) b = ctx.temp("Transpose", [b], swap);
-    ctx.emit("MatMul", [a, b]);
+    // aᵀ·b contracts a's leading axes with b's (a stack of rows each): Einsum says so without reshapes
+    if (tA) return void ctx.emit("Einsum", [ctx.input(0), ctx.input(1)], [attr.string("equation", transposedEquation(ctx.shape(0).length, tB))]);
+    ctx.emit("MatMul", [ctx.input(0), tB ? ctx.temp("Transpose", [ctx.input(1)], [attr.ints("perm", [1, 0])]) : ctx.input(1)]);
   },
   add: binary("Add"),
   sub: binary("Sub"),

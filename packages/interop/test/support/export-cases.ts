@@ -45,9 +45,15 @@ export const nativeCases: readonly ExportCase[] = [
         { cell: "gru", hidden: 3, resetAfter: false },
       ],
     }),
+    lengths: [2, 5, 4],
     cells: ["RNN", "LSTM", "GRU"],
   },
-  { name: "lstm-bidirectional", document: spec({ input: 3, layers: [{ cell: "lstm", hidden: 4, bidirectional: true }] }), cells: ["LSTM"] },
+  {
+    name: "lstm-bidirectional-lengths",
+    document: spec({ input: 3, layers: [{ cell: "lstm", hidden: 4, bidirectional: true }] }),
+    lengths: [5, 3, 1],
+    cells: ["LSTM"],
+  },
   {
     name: "stacked-bidirectional",
     document: spec({
@@ -72,7 +78,8 @@ export const nativeCases: readonly ExportCase[] = [
       ],
       head: { units: 2, activation: "tanh" },
     }),
-    lengths: [5, 2, 1, 4],
+    // a row of length 0 keeps its initial state
+    lengths: [5, 2, 0, 4],
     initialStates: true,
     cells: ["LSTM", "GRU", "RNN"],
   },

@@ -3,10 +3,44 @@
 // protobufjs's camelCase of the .proto's names (`raw_data` is `rawData`).
 
 /** `TensorProto.DataType`: the element types unroll writes or reads. */
-export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
+export const OnnxDataType = {
+  /** float32. */
+  FLOAT: 1,
+  /** uint8. */
+  UINT8: 2,
+  /** int8. */
+  INT8: 3,
+  /** int32 (`sequence_lens`). */
+  INT32: 6,
+  /** int64 (token ids, shapes). */
+  INT64: 7,
+  /** bool, one byte each. */
+  BOOL: 9,
+  /** IEEE half precision. */
+  FLOAT16: 10,
+  /** float64. */
+  DOUBLE: 11,
+} as const;
 
 /** `AttributeProto.AttributeType`. */
-export const OnnxAttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const OnnxAttributeType = {
+  /** One float (`f`). */
+  FLOAT: 1,
+  /** One integer (`i`). */
+  INT: 2,
+  /** One string (`s`). */
+  STRING: 3,
+  /** A tensor (`t`). */
+  TENSOR: 4,
+  /** A graph (`g`). */
+  GRAPH: 5,
+  /** Floats (`floats`). */
+  FLOATS: 6,
+  /** Integers (`ints`). */
+  INTS: 7,
+  /** Strings (`strings`). */
+  STRINGS: 8,
+} as const;
 
 /** A constant tensor: an initializer, or the value of a `Constant` node. */
 export interface OnnxTensor {
@@ -36,12 +70,26 @@ export interface OnnxDimension {
   dimParam?: string;
 }
 
+/** A tensor type: element type and shape. */
+export interface OnnxValueType {
+  /** An {@link OnnxDataType}. */
+  elemType?: number;
+  /** The dimensions; absent for a tensor of unknown rank. */
+  shape?: {
+    /** One entry per axis. */
+    dim?: OnnxDimension[];
+  };
+}
+
 /** The type of a graph input or output: a tensor's element type and shape. */
 export interface OnnxValueInfo {
   /** The value id. */
   name?: string;
-  /** Its type. */
-  type?: { tensorType?: { elemType?: number; shape?: { dim?: OnnxDimension[] } } };
+  /** Its type (unroll reads and writes tensors only). */
+  type?: {
+    /** The tensor type. */
+    tensorType?: OnnxValueType;
+  };
 }
 
 /** A node attribute: exactly one of the value fields is set, as `type` says. */
@@ -105,7 +153,7 @@ export interface OnnxModel {
   /** The IR version (unroll writes 8, ONNX 1.12's). */
   irVersion?: number;
   /** The operator sets the graph uses. */
-  opsetImport?: { domain?: string; version?: number }[];
+  opsetImport?: OnnxOperatorSet[];
   /** What wrote the file. */
   producerName?: string;
   /** Its version. */
@@ -115,5 +163,18 @@ export interface OnnxModel {
   /** The main graph. */
   graph?: OnnxGraph;
   /** Free-form key/value metadata. */
-  metadataProps?: { key?: string; value?: string }[];
+  metadataProps?: {
+    /** The key. */
+    key?: string;
+    /** The value. */
+    value?: string;
+  }[];
+}
+
+/** An operator set a model imports: a domain and its version. */
+export interface OnnxOperatorSet {
+  /** The domain; `""` is the default ONNX domain. */
+  domain?: string;
+  /** The opset version (unroll writes 17). */
+  version?: number;
 }

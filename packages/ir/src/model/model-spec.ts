@@ -147,9 +147,13 @@ export const ModelSpecSchema = z
     }
   });
 
+// Interfaces over the inferred types, so that a package whose API names them (@unroll/interop's imports) links to
+// them in the API reference instead of spelling out every field again (typedoc expands an inferred alias).
+/* eslint-disable @typescript-eslint/no-empty-object-type */
 /** A model spec; see {@link ModelSpecSchema}. */
-export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+export interface ModelSpec extends z.infer<typeof ModelSpecSchema> {}
 /** One layer of a model spec; see {@link LayerSpecSchema}. */
-export type LayerSpec = z.infer<typeof LayerSpecSchema>;
+export interface LayerSpec extends z.infer<typeof LayerSpecSchema> {}
 /** The head of a model spec; see {@link HeadSpecSchema}. */
-export type HeadSpec = z.infer<typeof HeadSpecSchema>;
+export interface HeadSpec extends z.infer<typeof HeadSpecSchema> {}
+/* eslint-enable @typescript-eslint/no-empty-object-type */

@@ -116,8 +116,9 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   const tensors: Array<[string, Tensor]> = [];
   const dtypes: Array<[string, SafetensorsDtype]> = [];
   for (const entry of entries) {
-    // slice copies into a buffer of its own, aligned for any typed array.
-    const own = bytes.slice(entry.begin, entry.end).buffer;
+    // Uint8Array's slice copies into a buffer of its own, aligned for any typed array (a Node Buffer's own slice is a
+    // view into the whole file, hence the prototype's)
+    const own = Uint8Array.prototype.slice.call(bytes, entry.begin, entry.end).buffer;
     tensors.push([entry.name, { shape: [...entry.shape], data: toFloats(entry, elementsOf(entry, own), dtype) }]);
     dtypes.push([entry.name, entry.dtype]);
   }

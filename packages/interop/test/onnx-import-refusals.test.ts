@@ -230,6 +230,21 @@ describe("ONNX import refuses what it cannot express, naming the node and the at
     );
   });
 
+  it("a head on one direction's final state of a bidirectional layer (PyTorch's h_n[-1])", () => {
+    const nodes = [node("Gather", ["l0.Y_h", "minus1"], ["h"]), node("MatMul", ["h", "W"], ["z"])];
+    expectRefused(
+      model({ direction: "bidirectional" }, nodes, ["z"], { initializers: [onnxTensor("minus1", [], [-1], "int64"), randomInit("W", [2, 2], uniform(3))] }),
+      'node "z" (MatMul): reads the final state of layer 0 (node "l0" (LSTM)); a head reads a layer\'s output sequence, or the final state h of one one-direction layer (its output at the row\'s last step)',
+    );
+  });
+
+  it("zeros that are not zeros", () => {
+    const nodes = [node("ConstantOfShape", ["shape"], ["ones"], [attr.tensor("value", onnxTensor("v", [1], [1], "float32"))])];
+    const m = model({ op: "GRU", initialH: "ones" }, nodes, ["l0.Y"], { initializers: [ints("shape", [1, 2, 2])] });
+    m.graph!.node = [...nodes, m.graph!.node![0]];
+    expectRefused(m, 'node "ones" (ConstantOfShape): fills with 1; unroll\'s import reads ConstantOfShape of zeros only');
+  });
+
   it("a head along one direction of a bidirectional output", () => {
     expectRefused(
       model({ direction: "bidirectional" }, [node("MatMul", ["l0.Y", "W"], ["z"])], ["z"], { initializers: [randomInit("W", [2, 2], uniform(3))] }),

@@ -10,7 +10,7 @@ import { constantInput, sourceText, tensorOf, valueText, type TensorValue } from
 function featureParts(t: TensorValue, where: string): Part[] {
   const s = t.source;
   if (s.kind === "sequence") return s.layer.dirs === 2 ? ["direction", "hidden"] : ["hidden"];
-  if (s.kind === "final" && !s.cell && s.states.length === 1) return ["hidden"];
+  if (s.kind === "final" && !s.cell && s.states.length === 1 && s.layers[0].dirs === 1) return ["hidden"];
   if (s.kind === "final") {
     throw new OnnxImportError(
       `${where}: reads ${sourceText(s)}; a head reads a layer's output sequence, or the final state h of one one-direction layer (its output at the row's last step)`,

@@ -1,6 +1,6 @@
 import { MODEL_FORMAT, parseModelSpec, type ModelSpec, type Tensor } from "@unroll/ir";
 import type { OnnxModel } from "../onnx/onnx-messages.js";
-import { gatherRule } from "./embedding-op.js";
+import { gatherRule } from "./gather-op.js";
 import { headRules } from "./dense-head-ops.js";
 import { glueRules } from "./glue-ops.js";
 import { ImportContext, type OpRule, type WeightDraft } from "./import-context.js";

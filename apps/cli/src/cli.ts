@@ -1,7 +1,9 @@
 import { Command, Option } from "commander";
 import { metricNames, optimizerNames } from "@unroll/bptt";
+import { exportCommand, exportFormats, type ExportCommandOptions } from "./commands/export.js";
 import { generateCommand, type GenerateCommandOptions } from "./commands/generate.js";
 import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
+import { importCommand, type ImportCommandOptions } from "./commands/import.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
 import { runCommand, type RunCommandOptions } from "./commands/run.js";
 import { summaryCommand, type SummaryCommandOptions } from "./commands/summary.js";
@@ -21,9 +23,9 @@ const MAX_MEMORY_HELP =
 function common(cmd: Command, weightsRequired: boolean): Command {
   cmd
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
-    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON), or a CSV time series");
+    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON, or the same tensors as .safetensors), or a CSV time series");
   data(cmd);
-  if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays }");
+  if (weightsRequired) cmd.requiredOption("--weights <file>", "parameters: { <name>: nested arrays } (JSON), or .safetensors");
   return cmd
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--backend <name>", backendHelp(), "cpu")
@@ -34,7 +36,12 @@ function common(cmd: Command, weightsRequired: boolean): Command {
 /** Adds the options that say how to read DATA (a CSV time series, plain text); see load-sequences.ts. */
 function data(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--data-format <format>", "how to read the data (default: .csv is csv, .txt is text, anything else json)").choices(dataFormats))
+    .addOption(
+      new Option(
+        "--data-format <format>",
+        "how to read the data (default: .csv is csv, .txt is text, .safetensors is safetensors, anything else json)",
+      ).choices(dataFormats),
+    )
     .option("--input-cols <cols>", "CSV: the input columns, comma-separated header names or 0-based indices")
     .option("--target-cols <cols>", "CSV: the target columns (default with --target-shift: the input columns)")
     .option("--target-shift <k>", "CSV: the target at step t is row t + k of the target columns (1: predict the next step)")
@@ -110,7 +117,7 @@ function unrollCommand(io: CliIo): Command {
     program.command("plan").description("print the windows, the window programs and the estimated peak memory that grad and train would use, without running"),
   )
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
-    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON), or a CSV time series")
+    .option("--data <file>", "sequences: { x: [T][B][I], y?, initialState?, lengths? } (JSON, or the same tensors as .safetensors), or a CSV time series")
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--json", "print the same as one JSON document")
     .addOption(new Option("--method <m>", "plan BPTT (default), RTRL or SnAp-1").choices(["bptt", "rtrl", "snap1"]))
@@ -120,10 +127,10 @@ function unrollCommand(io: CliIo): Command {
 
   method(truncation(common(program.command("train").description("train a model and save its weights"), false)))
     .option("--online <N>", "--method rtrl or snap1: update the weights every N steps (1: fully online), the state and sensitivities carrying on")
-    .option("--weights <file>", "starting parameters")
+    .option("--weights <file>", "starting parameters (JSON, or .safetensors)")
     .option("--seed <N>", "fresh parameters from this seed (uniform ±1/sqrt(H), as PyTorch)")
     .option("--dropout-seed <S>", "a model with dropout: seed of its dropout masks, new ones each epoch (default 0)")
-    .requiredOption("--save <file>", "where to write the trained weights (atomically)")
+    .requiredOption("--save <file>", "where to write the trained weights (atomically): JSON, or safetensors when it ends in .safetensors")
     .addOption(new Option("--optimizer <name>", "optimizer").choices(optimizerNames).makeOptionMandatory())
     .requiredOption("--lr <x>", "learning rate")
     .option("--momentum <m>", "momentum factor (momentum optimizer; default 0.9)")
@@ -139,7 +146,10 @@ function unrollCommand(io: CliIo): Command {
     .option("--stateful", "carry the final state into the next epoch")
     .option("--quiet", "no progress bar or summary")
     .option("--log <file>", "write one JSON line per optimizer step (by BPTT with its gradient flow: deltaNorms and gradNorms)")
-    .option("--snapshot <file>", "write the whole training state (weights, optimizer, position) atomically, to resume from")
+    .option(
+      "--snapshot <file>",
+      "write the whole training state (weights, optimizer, position) atomically, to resume from (JSON, or safetensors when it ends in .safetensors)",
+    )
     .option("--snapshot-every <N>", "--snapshot: every N optimizer steps (default: at the end of each epoch), and always at the end")
     .option("--resume <file>", "continue from a snapshot to the same --epochs total (instead of --weights or --seed)")
     .option("--lr-schedule <s>", `decay the learning rate over epochs: ${LR_SCHEDULE_SYNTAX}`)
@@ -159,7 +169,7 @@ function unrollCommand(io: CliIo): Command {
       "run a model on its own predictions: prime its state with input steps, then feed each output (or a class sampled from it) back as the next input",
     )
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
-    .requiredOption("--weights <file>", "parameters: { <name>: nested arrays }")
+    .requiredOption("--weights <file>", "parameters: { <name>: nested arrays } (JSON), or .safetensors")
     .requiredOption("--prime <file>", "input steps [P][B][I] (or [P][B] token ids), or a data file whose x (and initialState) prime the model")
     .option("--prime-steps <P>", "use only the first P steps of --prime")
     .requiredOption("--steps <N>", "free-running steps after the prime")
@@ -182,6 +192,56 @@ function unrollCommand(io: CliIo): Command {
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
     .option("--json", "print the same as one JSON document")
     .action((o: SummaryCommandOptions) => summaryCommand(o, io));
+
+  program
+    .command("export")
+    .description(
+      "write a model for another framework: ONNX (built-in cells as RNN/LSTM/GRU nodes, any other graph as Scan), a PyTorch nn.Module (.py) with its state_dict, or the state_dict of PyTorch's nn.RNN/LSTM/GRU as safetensors",
+    )
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--weights <file>", "parameters (JSON or .safetensors)")
+    .addOption(new Option("--format <f>", "what to write").choices(exportFormats).makeOptionMandatory())
+    .requiredOption("--out <file>", "the .onnx file, the .py module, or the .safetensors state_dict (written atomically)")
+    .option("--out-weights <file>", "--format torch: where the module's state_dict goes (default: --out with .safetensors)")
+    .addOption(new Option("--dtype <type>", "precision of the exported weights").choices(["float32", "float64"]).default("float32"))
+    .option("--lengths", "--format onnx: a sequence_lens input [B] (steps past a row's length keep the state)")
+    .option("--initial-states", "--format onnx: an input per state, initialState.<name> (default: states start at 0)")
+    .addOption(
+      new Option("--cells <how>", "--format onnx: a model spec's cells as RNN/LSTM/GRU nodes (native), as Scan, or native when possible (auto)").choices([
+        "auto",
+        "native",
+        "scan",
+      ]),
+    )
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP)
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: ExportCommandOptions) => exportCommand(o, io)));
+
+  program
+    .command("import")
+    .description(
+      "read a model from another framework: an ONNX model with RNN/LSTM/GRU nodes (or a Scan unroll exported), or a PyTorch state_dict (safetensors)",
+    )
+    .requiredOption("--from <file>", "model.onnx, or a state_dict .safetensors with --torch")
+    .requiredOption("--out-model <file>", "where the model spec goes (JSON)")
+    .requiredOption("--out-weights <file>", "where the weights go (JSON, or .safetensors)")
+    .addOption(new Option("--torch <module>", "the state_dict is PyTorch's nn.RNN, nn.LSTM or nn.GRU (+ an nn.Linear head)").choices(["rnn", "lstm", "gru"]))
+    .option("--layers <N>", "--torch: num_layers (checked against the keys)")
+    .option("--bidirectional", "--torch: bidirectional (checked against the keys)")
+    .addOption(new Option("--activation <f>", "--torch rnn: the nonlinearity (default tanh)").choices(["tanh", "relu"]))
+    .addOption(
+      new Option("--head-activation <f>", "--torch: the activation after the nn.Linear head (default linear)").choices([
+        "linear",
+        "sigmoid",
+        "tanh",
+        "softmax",
+      ]),
+    )
+    .addOption(new Option("--loss <loss>", "a loss for the model spec, so that it can be trained").choices(["mse", "cross_entropy"]))
+    .addOption(new Option("--dtype <type>", "precision of the weights read").choices(["float32", "float64"]).default("float32"))
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP)
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: ImportCommandOptions) => importCommand(o, io)));
 
   program
     .command("viz")

@@ -9,10 +9,24 @@ interface DataJson {
   readonly lengths?: unknown;
 }
 
+/** A tensor that a DATA document may hold instead of nested arrays (one read from safetensors). */
+function isTensor(value: unknown): value is Tensor {
+  return typeof value === "object" && value !== null && ArrayBuffer.isView((value as Tensor).data) && Array.isArray((value as Tensor).shape);
+}
+
+/** A field's value as a tensor: nested arrays are read, a tensor is checked as they are (finite numbers only). */
+function tensorOf(value: unknown, dtype: Dtype, what: string): Tensor {
+  if (!isTensor(value)) return fromNested(value, dtype, what);
+  const bad = value.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${what} element ${bad} is ${value.data[bad]}; only finite numbers are allowed`);
+  return value;
+}
+
 /**
  * Sequences from a DATA document: `{ "x": [T][B][I], "y"?: [T][B][O] or class
  * ids [T][B], "initialState"?: { "<state>": [B][H] }, "lengths"?: [B] }`; any
- * other data sequence of the program by its name. With `optionalTargets`, a
+ * other data sequence of the program by its name. A sequence or state may be a
+ * tensor instead of nested arrays (a safetensors DATA file), checked the same way. With `optionalTargets`, a
  * missing `y` is filled with zeros and reported, so a model with a loss can run
  * without targets. The tensors the document declares (its steps and rows
  * times each sequence's width) are refused above `memoryBudget` bytes before
@@ -55,7 +69,7 @@ export function dataFromJson(
           .join("")}`,
       );
     }
-    const t = fromNested(doc[name], dtype, name);
+    const t = tensorOf(doc[name], dtype, name);
     if (steps < 0) [steps, batch] = [t.shape[0], t.shape[1] ?? 0];
     const expected = [steps, ...resolveShape(perStep, batch)];
     if (formatShape(t.shape) !== formatShape(expected)) {
@@ -72,7 +86,7 @@ export function dataFromJson(
     for (const [name, value] of Object.entries(doc.initialState as Record<string, unknown>)) {
       const info = program.states[name];
       if (!info) throw new Error(`initialState."${name}" is not a state of this model (states: ${Object.keys(program.states).join(", ")})`);
-      const t = fromNested(value, dtype, `initialState.${name}`);
+      const t = tensorOf(value, dtype, `initialState.${name}`);
       const expected = resolveShape(info.shape, batch);
       if (formatShape(t.shape) !== formatShape(expected)) {
         throw new Error(`initialState."${name}" has shape ${formatShape(t.shape)} but the model expects ${formatShape(expected)}`);

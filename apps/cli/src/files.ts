@@ -9,13 +9,29 @@ import { UserError } from "./user-error.js";
  * before it is read; `kind` names the text in the figure ("JSON text").
  */
 export function readText(path: string, what: string, memoryBudget?: number, kind = "text"): string {
+  return readWithinBudget(path, what, memoryBudget, kind, (p) => readFileSync(p, "utf8"));
+}
+
+/**
+ * A binary file's bytes (a safetensors file), refused above the memory budget
+ * before it is read, as {@link readText} does.
+ */
+export function readBytes(path: string, what: string, memoryBudget?: number): Uint8Array {
+  return readWithinBudget(path, what, memoryBudget, "bytes", (p) => {
+    const b = readFileSync(p);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  });
+}
+
+/** Reads a file with `read` after checking its size on disk against the budget; errors name the file. */
+function readWithinBudget<T>(path: string, what: string, memoryBudget: number | undefined, kind: string, read: (path: string) => T): T {
   try {
     if (memoryBudget !== undefined) {
       const { size } = statSync(path);
       // no field: the callers name the file
       checkMemory(size, memoryBudget, `reading the ${what} file needs`, `${size.toLocaleString("en-US")} bytes of ${kind}`);
     }
-    return readFileSync(path, "utf8");
+    return read(path);
   } catch (e) {
     if (e instanceof MemoryBudgetError) throw e;
     throw new UserError(`cannot read the ${what} file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -46,8 +62,17 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 /** Writes text atomically, as {@link writeJsonAtomic} does. */
 export function writeTextAtomic(path: string, text: string): void {
+  writeAtomic(path, text);
+}
+
+/** Writes bytes (a safetensors file) atomically, as {@link writeJsonAtomic} does. */
+export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
+  writeAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+function writeAtomic(path: string, content: string | Buffer): void {
   try {
-    writeFileAtomic.sync(path, text);
+    writeFileAtomic.sync(path, content);
   } catch (e) {
     throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
   }

@@ -4,7 +4,7 @@ import { readJson } from "./files.js";
 import { parseMaxMemory } from "./memory-options.js";
 import { paramSizeField } from "./size-field.js";
 import { blameFile, UserError } from "./user-error.js";
-import { weightsFromJson } from "./weights.js";
+import { readWeights } from "./weights-file.js";
 import { contentDigest } from "./snapshot-file.js";
 import { loadSequences, type DataOptions } from "./load-sequences.js";
 import { processIo, warnOn } from "./io.js";
@@ -14,7 +14,7 @@ import type { CharVocabulary } from "@unroll/data";
 export interface CommonOptions extends DataOptions {
   /** MODEL.json path. */
   readonly model: string;
-  /** WEIGHTS.json path. */
+  /** WEIGHTS path: JSON, or safetensors by the extension `.safetensors`. */
   readonly weights?: string;
   /** Seed for fresh weights (train only). */
   readonly seed?: string;
@@ -82,8 +82,7 @@ export function loadInputs(opts: CommonOptions, optionalTargets: boolean, lossNe
     throw new UserError(`${opts.model}: the model has no loss; add "loss" to the model spec to ${lossNeededTo}`);
   let params: Record<string, Tensor>;
   if (opts.weights !== undefined) {
-    const path = opts.weights;
-    params = blameFile(path, () => weightsFromJson(readJson(path, "weights", memoryBudget), program, dtype));
+    params = readWeights(opts.weights, program, dtype, memoryBudget);
   } else if (opts.seed !== undefined) {
     const seed = Number(opts.seed);
     if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${opts.seed}"`);

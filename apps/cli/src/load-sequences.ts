@@ -14,20 +14,21 @@ import {
   type SequenceSet,
 } from "@unroll/data";
 import { dataFromJson } from "./data-file.js";
-import { checkWritable, readJson, readText, writeJsonAtomic } from "./files.js";
+import { dataDocumentFromSafetensors } from "./data-safetensors.js";
+import { checkWritable, readBytes, readJson, readText, writeJsonAtomic } from "./files.js";
 import { blameFile, UserError } from "./user-error.js";
 
 /** The data formats `--data-format` takes. */
-export const dataFormats = ["json", "csv", "text"] as const;
+export const dataFormats = ["json", "csv", "text", "safetensors"] as const;
 
 /** A data format. */
 export type DataFormat = (typeof dataFormats)[number];
 
 /** The command-line options that say where the data is and how to read it (as commander gives them: text). */
 export interface DataOptions {
-  /** DATA path (JSON or CSV). */
+  /** DATA path (JSON, CSV or safetensors). */
   readonly data?: string;
-  /** `--data-format`: json, csv or text (default: from the file's extension). */
+  /** `--data-format`: json, csv, text or safetensors (default: from the file's extension). */
   readonly dataFormat?: string;
   /** CSV: input columns, comma-separated names or 0-based indices. */
   readonly inputCols?: string;
@@ -99,10 +100,11 @@ const FLAG: Record<(typeof CSV_OPTIONS)[number] | (typeof TEXT_OPTIONS)[number],
 /**
  * Loads the data of `run`, `grad` and `train` (and anything else that reads
  * sequences, such as validation data): a DATA JSON document, a CSV time
- * series, or plain text for a character-level model, told apart by
- * `--data-format` or else by the extension (`.csv`, `.txt`; JSON otherwise).
- * CSV and text become the same time-major DATA document a JSON file holds,
- * then go through the same checks against the model. Errors name the file,
+ * series, plain text for a character-level model, or a safetensors file of
+ * DATA's tensors, told apart by `--data-format` or else by the extension
+ * (`.csv`, `.txt`, `.safetensors`; JSON otherwise). CSV, text and safetensors
+ * become the same time-major DATA document a JSON file holds, then go through
+ * the same checks against the model. Errors name the file,
  * and in it the line and column.
  */
 export function loadSequences(options: DataOptions, ctx: LoadContext): LoadedSequences {
@@ -119,6 +121,13 @@ export function loadSequences(options: DataOptions, ctx: LoadContext): LoadedSeq
       const doc = readJson(path, "data", ctx.memoryBudget);
       warnIfBatchMajor(doc, path, ctx.warn);
       return { ...dataFromJson(doc, ctx.program, ctx.dtype, ctx.optionalTargets, ctx.memoryBudget), source: doc };
+    });
+  }
+  if (format === "safetensors") {
+    const bytes = readBytes(path, "data", ctx.memoryBudget);
+    return blameFile(path, () => {
+      const { document, source } = dataDocumentFromSafetensors(bytes, ctx.dtype, ctx.memoryBudget);
+      return { ...dataFromJson(document, ctx.program, ctx.dtype, ctx.optionalTargets, ctx.memoryBudget), source };
     });
   }
   if (format === "csv") {
@@ -167,7 +176,7 @@ function dataFormatOf(options: DataOptions): DataFormat {
   }
   if (format !== undefined) return format as DataFormat;
   const ext = extname(options.data!).toLowerCase();
-  return ext === ".csv" ? "csv" : ext === ".txt" ? "text" : "json";
+  return ext === ".csv" ? "csv" : ext === ".txt" ? "text" : ext === ".safetensors" ? "safetensors" : "json";
 }
 
 /** The CSV options, parsed; every mistake states what is valid. */

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { TRAINER_STATE_VERSION, trainerStateVersionMessage, type SavedNumber, type TrainerState } from "@unroll/bptt";
+import { readBytes, writeBytesAtomic, writeTextAtomic } from "./files.js";
+import { snapshotDocumentFromSafetensors, snapshotDocumentToSafetensors } from "./snapshot-safetensors.js";
 import { UserError } from "./user-error.js";
+import { isSafetensorsPath } from "./weights-file.js";
 
 /** The `format` field of every snapshot file. */
 export const SNAPSHOT_FORMAT = "unroll-snapshot";
@@ -63,8 +66,8 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The snapshot file's text, with its digest. */
-export function snapshotToText(s: Snapshot): string {
+/** The snapshot's fields in the order written, with the digest of its settings. */
+function snapshotBody(s: Snapshot): Omit<SnapshotDocument, "digest"> {
   const body: Snapshot = {
     format: s.format,
     version: s.version,
@@ -74,9 +77,24 @@ export function snapshotToText(s: Snapshot): string {
     losses: s.losses,
     trainer: s.trainer,
   };
-  const withSettings = { ...body, settingsDigest: contentDigest(s.settings) };
+  return { ...body, settingsDigest: contentDigest(s.settings) };
+}
+
+/** The snapshot file's text, with its digest. */
+export function snapshotToText(s: Snapshot): string {
+  const withSettings = snapshotBody(s);
   const document: SnapshotDocument = { ...withSettings, digest: sha256(JSON.stringify(withSettings)) };
   return JSON.stringify(document) + "\n";
+}
+
+/**
+ * Writes a snapshot file atomically: JSON text, or safetensors when the path ends in
+ * `.safetensors` (the parameters and optimizer buffers as tensors, the rest of the
+ * document as JSON in its metadata, with a digest of both).
+ */
+export function writeSnapshot(path: string, s: Snapshot): void {
+  if (isSafetensorsPath(path)) writeBytesAtomic(path, snapshotDocumentToSafetensors(snapshotBody(s)));
+  else writeTextAtomic(path, snapshotToText(s));
 }
 
 const savedNumber = z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity", "-0"])]);
@@ -129,11 +147,22 @@ function fieldName(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Reads and checks a snapshot file: valid JSON, an unroll snapshot of this
- * version, every field well-formed, its digest matching its content. Each
- * failure is one {@link UserError} line naming the file and what is wrong.
+ * Reads and checks a snapshot file (JSON, or safetensors by its extension): an
+ * unroll snapshot of this version, every field well-formed, its digest matching
+ * its content. Each failure is one {@link UserError} line naming the file and
+ * what is wrong.
  */
 export function readSnapshot(path: string): Snapshot {
+  if (isSafetensorsPath(path)) {
+    const bytes = readBytes(path, "snapshot");
+    let read: ReturnType<typeof snapshotDocumentFromSafetensors>;
+    try {
+      read = snapshotDocumentFromSafetensors(bytes);
+    } catch (e) {
+      throw new UserError(`${path} is truncated or corrupt: ${(e as Error).message}`);
+    }
+    return checkedSnapshot(path, read.document, () => read.digestMatches);
+  }
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -146,6 +175,15 @@ export function readSnapshot(path: string): Snapshot {
   } catch (e) {
     throw new UserError(`${path} is truncated or corrupt: not valid JSON (${(e as Error).message})`);
   }
+  // the digest is of the text as written: the parsed JSON keeps its key order, zod's output need not
+  return checkedSnapshot(path, json, (head) => {
+    const { digest: written, ...asWritten } = head;
+    return sha256(JSON.stringify(asWritten)) === written;
+  });
+}
+
+/** Checks a snapshot document read from `path`; `digestMatches` says whether its digest matches its content. */
+function checkedSnapshot(path: string, json: unknown, digestMatches: (head: Record<string, unknown>) => boolean): Snapshot {
   const head = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
   if (head.format !== SNAPSHOT_FORMAT) throw new UserError(`${path} is not an unroll snapshot: its format is not "${SNAPSHOT_FORMAT}"`);
   if (head.version !== SNAPSHOT_VERSION) {
@@ -158,9 +196,7 @@ export function readSnapshot(path: string): Snapshot {
     const issue = parsed.error.issues[0];
     throw new UserError(`${path} is corrupt: ${fieldName(issue.path)}: ${issue.message}`);
   }
-  // the digest is of the text as written: the parsed JSON keeps its key order, zod's output need not
-  const { digest: written, ...asWritten } = head;
-  if (sha256(JSON.stringify(asWritten)) !== written) throw new UserError(`${path} is corrupt: its content does not match its digest`);
+  if (!digestMatches(head)) throw new UserError(`${path} is corrupt: its content does not match its digest`);
   const { digest: _, settingsDigest, ...body } = parsed.data as SnapshotDocument;
   if (contentDigest(body.settings) !== settingsDigest) throw new UserError(`${path} is corrupt: its settings do not match their digest`);
   return body;

@@ -9,18 +9,35 @@ export function weightsFromJson(json: unknown, program: CheckedProgram, dtype: D
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new Error(`weights must be an object of parameter arrays, e.g. { "${Object.keys(program.params)[0]}": [[...]] }`);
   }
-  const given = json as Record<string, unknown>;
+  return checkedParams(json as Record<string, unknown>, program, (value, name) => fromNested(value, dtype, name));
+}
+
+/**
+ * Parameters from tensors by name (a WEIGHTS safetensors file), checked as
+ * {@link weightsFromJson} checks a document: every parameter there with its
+ * exact shape, none extra, every element finite.
+ */
+export function weightsFromTensors(tensors: Readonly<Record<string, Tensor>>, program: CheckedProgram): Record<string, Tensor> {
+  return checkedParams(tensors, program, (t, name) => {
+    const bad = t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`${name} element ${bad} is ${t.data[bad]}; only finite numbers are allowed`);
+    return t;
+  });
+}
+
+/** The program's parameters from `given` (each made a tensor by `toTensor`): none missing, none extra, each of its exact shape. */
+function checkedParams<V>(given: Readonly<Record<string, V>>, program: CheckedProgram, toTensor: (value: V, name: string) => Tensor): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const [name, shape] of Object.entries(program.params)) {
-    if (!(name in given)) throw new Error(`parameter "${name}" is missing; expected shape ${formatShape(shape)}`);
-    const t = fromNested(given[name], dtype, name);
+    if (!Object.hasOwn(given, name)) throw new Error(`parameter "${name}" is missing; expected shape ${formatShape(shape)}`);
+    const t = toTensor(given[name], name);
     if (formatShape(t.shape) !== formatShape(shape)) {
       throw new Error(`parameter "${name}" has shape ${formatShape(t.shape)} but the model expects ${formatShape(shape)}`);
     }
     out[name] = t;
   }
   for (const name of Object.keys(given)) {
-    if (!program.params[name]) {
+    if (!Object.hasOwn(program.params, name)) {
       throw new Error(`"${name}" is not a parameter of this model (its parameters: ${Object.keys(program.params).join(", ")})`);
     }
   }

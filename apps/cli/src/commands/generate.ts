@@ -11,7 +11,7 @@ import { positiveInteger } from "../positive-integer.js";
 import { elapsedText, shapeText } from "../summary-line.js";
 import { recordToJson } from "../to-json.js";
 import { blameFile, UserError } from "../user-error.js";
-import { weightsFromJson } from "../weights.js";
+import { readWeights } from "../weights-file.js";
 
 /** Options of `unroll generate`. */
 export interface GenerateCommandOptions {
@@ -67,7 +67,7 @@ export async function generateCommand(opts: GenerateCommandOptions, io: CliIo): 
   const dtype = parseDtype(opts.dtype);
   const memoryBudget = parseMaxMemory(opts.maxMemory);
   const program = blameFile(opts.model, () => loadProgram(readJson(opts.model, "model", memoryBudget)));
-  const params = blameFile(opts.weights, () => weightsFromJson(readJson(opts.weights, "weights", memoryBudget), program, dtype));
+  const params = readWeights(opts.weights, program, dtype, memoryBudget);
   const data = blameFile(opts.prime, () => {
     const doc = readJson(opts.prime, "prime", memoryBudget);
     // a bare array is the input steps; an object is a data file

@@ -20,16 +20,16 @@ import {
 } from "@unroll/bptt";
 import { createBackend } from "../backends.js";
 import { processIo, warnOn, type CliIo } from "../io.js";
-import { checkWritable, writeJsonAtomic, writeTextAtomic } from "../files.js";
+import { checkWritable } from "../files.js";
 import { loadInputs, loadValidationData, type CommonOptions } from "../load-inputs.js";
 import { parseLrSchedule, type LrScheduleOptions } from "../lr-schedule-options.js";
 import { parseValidation, type ValidationOptions } from "../validation-options.js";
 import { TrainProgress } from "../progress.js";
 import { parseMethod, type MethodOptions } from "../method-options.js";
 import { parseTruncation } from "../truncation-options.js";
-import { checkSnapshotMatches, readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotToText, type SnapshotSettings } from "../snapshot-file.js";
+import { checkSnapshotMatches, readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, writeSnapshot, type SnapshotSettings } from "../snapshot-file.js";
 import { blameFile, UserError } from "../user-error.js";
-import { weightsToJson } from "../weights.js";
+import { writeWeights } from "../weights-file.js";
 
 /** Options of `unroll train`. */
 export interface TrainCommandOptions extends CommonOptions, MethodOptions, LrScheduleOptions, ValidationOptions {
@@ -219,7 +219,7 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
     const snapshot = (): void => {
       if (o.snapshot === undefined) return;
       const losses = { first: Number.isNaN(first) ? null : saveNumber(first), last: Number.isNaN(last) ? null : saveNumber(last) };
-      writeTextAtomic(o.snapshot, snapshotToText({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...identity, losses, trainer: trainer.state() }));
+      writeSnapshot(o.snapshot, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...identity, losses, trainer: trainer.state() });
     };
     const progress = new TrainProgress(total, { quiet: o.quiet ?? false, ...(o.log ? { log: o.log } : {}), ...(resumed ? { done: startedAt } : {}) });
     const stopper = stopping ? earlyStopping({ monitor: "valLoss", ...stopping }) : undefined;
@@ -248,7 +248,7 @@ export async function trainCommand(o: TrainCommandOptions, io: CliIo = processIo
     } finally {
       progress.stop();
     }
-    writeJsonAtomic(o.save, weightsToJson(params));
+    writeWeights(o.save, params);
     if (!o.quiet) {
       const from = startedAt > 0 ? ` (resumed after step ${startedAt})` : "";
       io.stderr(`trained ${trainer.steps} steps${from}: loss ${first.toPrecision(5)} -> ${last.toPrecision(5)}; weights saved to ${o.save}\n`);

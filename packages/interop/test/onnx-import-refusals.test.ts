@@ -275,6 +275,15 @@ describe("ONNX import refuses what it cannot express, naming the node and the at
     );
   });
 
+  it("a Where that is not the step mask on a head", () => {
+    const nodes = [node("Squeeze", ["l0.Y", "axis1"], ["seq"]), node("MatMul", ["seq", "W"], ["z"]), node("Where", ["keep", "z", "zero"], ["y"])];
+    const keep = onnxTensor("keep", [1], [1], "int32");
+    expectRefused(
+      model({}, nodes, ["y"], { initializers: [ints("axis1", [1]), randomInit("W", [2, 2], uniform(3)), keep, onnxTensor("zero", [], [0], "float32")] }),
+      "node \"y\" (Where): unroll's import reads Where(step mask, a head's output, 0) only: the head's output set to 0 past each row's length",
+    );
+  });
+
   it("a graph output that is the input, and a graph with no recurrent node", () => {
     expectRefused(model({}, [], ["x", "l0.Y"]), 'graph output "x" is the graph input "x", not something the model computes');
     const none = onnxModel({

@@ -188,7 +188,7 @@ describe("ONNX import of stacked layers and heads agrees with ONNX Runtime", () 
     const feeds = { x: ortFloat([B, T, I], draw(T * B * I, next)), lens: lens() };
     const { imported } = await expectImportAgrees(model, feeds);
     expect(imported.model.head).toEqual({ units: 2, activation: "tanh" });
-    expect(imported.outputs[0]).toEqual({ name: "y", role: "output", axes: [["batch", "time"], ["features"]] });
+    expect(imported.outputs[0]).toEqual({ name: "y", role: "output", axes: [["batch", "time"], ["features"]], zeroPastLengths: false });
     // W = alpha · head.Wᵀ, b = beta · head.b
     expect(imported.weights["head.W"].shape).toEqual([5, 2]);
   });

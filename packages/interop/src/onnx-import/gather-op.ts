@@ -16,6 +16,11 @@ export const gatherRule: OpRule = (ctx, node, where) => {
   const table = ctx.input(node, 0, where);
   const ids = ctx.input(node, 1, where);
   if (table?.kind === "tensor" && table.source.kind === "final" && ids?.kind === "constant") return [pickStates(ctx, node, where, table, ids.tensor)];
+  if (table?.kind === "shape" && ids?.kind === "constant" && ids.tensor.dims.length === 0) {
+    const i = ids.tensor.values[0];
+    const axis = table.of[normalizeAxis(i, table.of.length, where)];
+    return [{ kind: "size", axis }];
+  }
   if (table?.kind !== "constant" || (ids?.kind !== "feed" && ids?.kind !== "tensor")) {
     const what = table?.kind === "tensor" ? sourceText(table.source) : table ? valueText(table) : "nothing";
     throw new OnnxImportError(

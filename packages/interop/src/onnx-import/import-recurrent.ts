@@ -8,11 +8,12 @@ import { OnnxImportError } from "./import-error.js";
 import type { ImportedHead } from "./import-values.js";
 import type { OnnxAxis, OnnxImport, OnnxInputRole, OnnxOutputRole } from "./onnx-import-types.js";
 import { recurrentRules } from "./recurrent-layer.js";
+import { sequenceMaskRules } from "./sequence-mask-ops.js";
 import { resolvePart, type Axis, type PartBinding } from "./symbolic-axes.js";
 import { sourceText, valueText } from "./value-reads.js";
 
 /** Every operator the import reads, by ONNX name. */
-const rules: Readonly<Record<string, OpRule>> = { ...recurrentRules, ...glueRules, ...headRules, Gather: gatherRule };
+const rules: Readonly<Record<string, OpRule>> = { ...recurrentRules, ...glueRules, ...headRules, ...sequenceMaskRules, Gather: gatherRule };
 
 /**
  * Reads an ONNX model whose recurrent part is `RNN`, `LSTM` or `GRU` nodes as an unroll model spec and its weights.
@@ -40,7 +41,7 @@ export function importOnnxRecurrent(model: OnnxModel): OnnxImport {
         return { name, role: "finalStates", axes, states: s.states };
       case "head":
         heads.push(s.head);
-        if (axes.some((ax) => ax.includes("time"))) return { name, role: "output", axes };
+        if (axes.some((ax) => ax.includes("time"))) return { name, role: "output", axes, zeroPastLengths: s.zeroPastLengths ?? false };
         return { name, role: "finalOutput", axes, step: ctx.layers[ctx.layers.length - 1]?.spec.direction === "reverse" ? "first" : "last" };
       default:
         throw new OnnxImportError(`graph output "${name}" is ${sourceText(s)}, not something the model computes`);
@@ -64,7 +65,8 @@ export function importOnnxRecurrent(model: OnnxModel): OnnxImport {
   const inputs: OnnxInputRole[] = [...ctx.inputs].map(([name, d]): OnnxInputRole => {
     if (d.role === "lengths") return { name, role: "lengths" };
     if (d.role === "x") return { name, role: "x", axes: resolved(d.axes, ctx.binding, name), tokenIds: d.tokenIds };
-    const axes: OnnxAxis[] = d.layout === 0 ? [["direction"], ["batch"], ["hidden"]] : [["batch"], ["direction"], ["hidden"]];
+    const axes: OnnxAxis[] =
+      d.layout === null ? [["batch"], ["hidden"]] : d.layout === 0 ? [["direction"], ["batch"], ["hidden"]] : [["batch"], ["direction"], ["hidden"]];
     return { name, role: "initialState", axes, states: d.states };
   });
   return {

@@ -17,8 +17,12 @@ export type OnnxInputRole =
 
 /** Where one ONNX graph output is in what unroll's `run` returns. */
 export type OnnxOutputRole =
-  /** `outputs`, the head's output at every step; unroll's is 0 at steps past a row's length. */
-  | { readonly name: string; readonly role: "output"; readonly axes: readonly OnnxAxis[] }
+  /**
+   * `outputs`, the head's output at every step; unroll's is 0 at steps past a row's length. So is ONNX's when
+   * `zeroPastLengths` (the graph applies a step mask, as unroll's export writes); otherwise ONNX gives there the head
+   * of a zero state.
+   */
+  | { readonly name: string; readonly role: "output"; readonly axes: readonly OnnxAxis[]; readonly zeroPastLengths: boolean }
   /**
    * `outputs` at one step per row: the head read a one-direction layer's final state `Y_h`, which is the state at the
    * row's last step (`"last"`: `lengths[b] − 1`), or at step 0 for a reverse layer (`"first"`).

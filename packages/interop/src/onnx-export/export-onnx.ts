@@ -50,7 +50,7 @@ function isModelSpec(document: unknown): boolean {
  * writeFileSync("model.onnx", encodeOnnxModel(model));
  * ```
  *
- * Guide: [interop](../../../docs/guides/interop.md) (what maps to what, and what cannot).
+ * Guide: [interop](../../../../docs/guides/interop.md) (what maps to what, and what cannot).
  */
 export function exportOnnx(document: unknown, weights: Readonly<Record<string, Tensor>>, options: ExportOnnxOptions = {}): OnnxModel {
   const opts = resolveOptions(options);

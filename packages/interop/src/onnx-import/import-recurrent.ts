@@ -24,6 +24,8 @@ const rules: Readonly<Record<string, OpRule>> = { ...recurrentRules, ...glueRule
  *
  * The result also says how ONNX's inputs become DATA (`x`, `lengths`, `initialState`) and where each ONNX output is
  * in what `unroll run` returns: {@link onnxFeedsToData} and {@link onnxOutputsOf} do both.
+ *
+ * Guide: [interop](../../../../docs/guides/interop.md#onnx-import) (what it reads, the mapping, what it refuses).
  */
 export function importOnnxRecurrent(model: OnnxModel): OnnxImport {
   const ctx = new ImportContext(model, rules);

@@ -31,6 +31,18 @@ export { importOnnxRecurrent } from "./onnx-import/import-recurrent.js";
 export { OnnxImportError } from "./onnx-import/import-error.js";
 export { onnxFeedsToData, type OnnxFeed, type OnnxImportData } from "./onnx-import/onnx-feeds.js";
 export { onnxOutputsOf, type OnnxOutputTensor, type UnrollRunResult } from "./onnx-import/onnx-outputs.js";
-export type { OnnxAxis, OnnxImport, OnnxInputRole, OnnxOutputRole } from "./onnx-import/onnx-import-types.js";
+export type {
+  OnnxAxis,
+  OnnxImport,
+  OnnxInputRole,
+  OnnxDataInput,
+  OnnxLengthsInput,
+  OnnxInitialStateInput,
+  OnnxOutputRole,
+  OnnxSequenceOutput,
+  OnnxFinalOutput,
+  OnnxLayerSequenceOutput,
+  OnnxFinalStatesOutput,
+} from "./onnx-import/onnx-import-types.js";
 export { importOnnxScan } from "./onnx-scan-import/import-onnx-scan.js";
 export type { ImportOnnxScanOptions, ImportedOnnxModel } from "./onnx-scan-import/import-onnx-scan.js";

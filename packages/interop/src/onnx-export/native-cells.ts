@@ -98,7 +98,8 @@ export function nativeCellsGraph(spec: ModelSpec, weights: Readonly<Record<strin
     });
 
     const ys = [names.take(`${name}.Y`), ...states.map((s) => names.take(`${name}.Y_${s}`))];
-    const attributes = [attr.int("hidden_size", H), attr.string("direction", layer.bidirectional ? "bidirectional" : "forward")];
+    const direction = layer.bidirectional ? "bidirectional" : (layer.direction ?? "forward");
+    const attributes = [attr.int("hidden_size", H), attr.string("direction", direction)];
     const activation = ACTIVATIONS[layer.activation ?? "tanh"];
     if (layer.cell === "rnn")
       attributes.push(

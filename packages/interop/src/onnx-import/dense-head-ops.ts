@@ -10,7 +10,7 @@ import { constantInput, sourceText, tensorOf, valueText, type TensorValue } from
 function featureParts(t: TensorValue, where: string): Part[] {
   const s = t.source;
   if (s.kind === "sequence") return s.layer.dirs === 2 ? ["direction", "hidden"] : ["hidden"];
-  if (s.kind === "final" && !s.cell && s.states.length === 1) return ["hidden"];
+  if (s.kind === "final" && !s.cell && s.states.length === 1 && s.layers[0].dirs === 1) return ["hidden"];
   if (s.kind === "final") {
     throw new OnnxImportError(
       `${where}: reads ${sourceText(s)}; a head reads a layer's output sequence, or the final state h of one one-direction layer (its output at the row's last step)`,
@@ -85,16 +85,18 @@ const gemm: OpRule = (ctx, node, where) => {
     throw new OnnxImportError(`${where}: input A is ${av ? valueText(av) : "missing"}; unroll's import reads a Gemm whose A is a layer's output`);
   if (av.axes.length !== 2) throw new OnnxImportError(`${where}: input A has ${av.axes.length} axes; Gemm reads 2`);
   const A = a.int("transA", 0) ? { ...av, axes: [av.axes[1], av.axes[0]] } : av;
-  let B = constantInput(ctx, node, 1, where, `B ("${node.input?.[1]}")`);
-  if (B.dims.length !== 2) throw new OnnxImportError(`${where}: ${B.what} is [${B.dims.join(", ")}]; Gemm's B has 2 axes`);
+  let B = constantInput(ctx, node, 1, where, `"B"`);
+  if (B.dims.length !== 2) throw new OnnxImportError(`${where}: input "B" (${B.what}) is [${B.dims.join(", ")}]; Gemm's B has 2 axes`);
   if (a.int("transB", 0)) B = transpose2(B);
   const scaled = { ...B, values: B.values.map((v) => alpha * v) };
   const started = startHead(ctx, A, scaled, where);
   if (!node.input?.[2]) return [started];
-  const C = constantInput(ctx, node, 2, where, `C ("${node.input[2]}")`);
+  const C = constantInput(ctx, node, 2, where, `"C"`);
   const head = (started.source as { head: ImportedHead }).head;
   if (C.dims.length === 2 && C.dims[0] !== 1) {
-    throw new OnnxImportError(`${where}: ${C.what} is [${C.dims.join(", ")}], a bias per row; unroll's head adds one bias of ${head.units} to every row`);
+    throw new OnnxImportError(
+      `${where}: input "C" (${C.what}) is [${C.dims.join(", ")}], a bias per row; unroll's head adds one bias of ${head.units} to every row`,
+    );
   }
   return [addBias(ctx, started, head, { ...C, values: C.values.map((v) => beta * v) }, where)];
 };

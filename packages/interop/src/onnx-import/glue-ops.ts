@@ -4,24 +4,30 @@ import type { ImportContext, OpRule } from "./import-context.js";
 import { OnnxImportError } from "./import-error.js";
 import type { ConstantTensor, ImportValue } from "./import-values.js";
 import { constantOfNode, constantOfTensor, redimConstant, reshapeDims, transposeConstant } from "./onnx-constants.js";
-import { flattenAxes, meaningOf, normalizeAxis, reshapeAxes, squeezeAxes, transposeAxes, unsqueezeAxes, type Axis } from "./symbolic-axes.js";
+import { flattenAxes, meaningOf, normalizeAxis, reshapeAxes, squeezeAxes, transposeAxes, unsqueezeAxes, type Axis, type PartSizes } from "./symbolic-axes.js";
 import { constantInput, intsOf, tensorOf, valueText, type TensorValue } from "./value-reads.js";
 
-/** Applies a rearrangement to input 0: zeros stay zeros, a constant is folded, a tensor gets new axes. */
+/**
+ * Applies a rearrangement to input 0: zeros stay zeros, a constant is folded, a tensor (or the steps, lengths and step
+ * mask of a sequence mask) gets new axes.
+ */
 function rearrange(
   ctx: ImportContext,
   node: OnnxNode,
   where: string,
-  onTensor: (t: TensorValue) => Axis[],
+  onAxes: (axes: readonly Axis[], sizes: PartSizes) => Axis[],
   onConstant: (c: ConstantTensor) => ConstantTensor,
 ): ImportValue[] {
   const v = ctx.input(node, 0, where);
   if (!v) throw new OnnxImportError(`${where}: input 0 is missing`);
   if (v.kind === "zeros") return [v];
   if (v.kind === "constant") return [{ kind: "constant", tensor: onConstant(v.tensor) }];
-  if (v.kind === "feedSlice") throw new OnnxImportError(`${where}: rearranges ${valueText(v)}, which unroll's import reads only as a layer's initial state`);
+  if (v.kind === "steps" || v.kind === "lengths" || v.kind === "stepMask") return [{ ...v, axes: onAxes(v.axes, {}) }];
+  if (v.kind === "stateFeeds" || v.kind === "shape" || v.kind === "size") {
+    throw new OnnxImportError(`${where}: rearranges ${valueText(v)}, which unroll's import does not follow through a ${node.opType}`);
+  }
   const t = tensorOf(ctx, v, where, "input 0");
-  return [{ ...t, axes: onTensor(t) }];
+  return [{ ...t, axes: onAxes(t.axes, t.sizes) }];
 }
 
 /** The axes a Squeeze or Unsqueeze names: an attribute before opset 13, input 1 from 13 on. */
@@ -42,7 +48,7 @@ const identity: OpRule = (ctx, node, where) =>
     ctx,
     node,
     where,
-    (t) => [...t.axes],
+    (axes) => [...axes],
     (c) => c,
   );
 
@@ -55,7 +61,7 @@ export const glueRules: Readonly<Record<string, OpRule>> = {
       ctx,
       node,
       where,
-      (t) => transposeAxes(t.axes, perm, where),
+      (axes) => transposeAxes(axes, perm, where),
       (c) => transposeConstant(c, perm ?? c.dims.map((_, i) => c.dims.length - 1 - i), `the output of ${where}`),
     );
   },
@@ -65,9 +71,9 @@ export const glueRules: Readonly<Record<string, OpRule>> = {
       ctx,
       node,
       where,
-      (t) => {
+      (from, sizes) => {
         if (!axes) throw new OnnxImportError(`${where}: names no axes, so which it removes would depend on the batch and sequence sizes`);
-        return squeezeAxes(t.axes, axes, t.sizes, ctx.binding, where);
+        return squeezeAxes(from, axes, sizes, ctx.binding, where);
       },
       (c) => redimConstant(c, squeezedDims(c.dims, axes, where), `the output of ${where}`),
     );
@@ -75,11 +81,16 @@ export const glueRules: Readonly<Record<string, OpRule>> = {
   Unsqueeze: (ctx, node, where) => {
     const axes = axesOperand(ctx, node, where);
     if (!axes) throw new OnnxImportError(`${where}: names no axes`);
+    const v = ctx.input(node, 0, where);
+    // an initial state [B, H] as one entry of a direction axis, as unroll's export writes it
+    if (v?.kind === "feed" && !v.ids && v.rank === 2 && axes.length === 1) {
+      return [{ kind: "stateFeeds", dirAxis: normalizeAxis(axes[0], 3, where), ranges: [{ feed: v.name, start: 0, end: 1, whole: true }] }];
+    }
     return rearrange(
       ctx,
       node,
       where,
-      (t) => unsqueezeAxes(t.axes, axes, where),
+      (from) => unsqueezeAxes(from, axes, where),
       (c) => {
         const rank = c.dims.length + axes.length;
         const at = new Set(axes.map((a) => normalizeAxis(a, rank, where)));
@@ -97,7 +108,7 @@ export const glueRules: Readonly<Record<string, OpRule>> = {
       ctx,
       node,
       where,
-      (t) => reshapeAxes(t.axes, target, t.sizes, ctx.binding, where, allowzero),
+      (from, sizes) => reshapeAxes(from, target, sizes, ctx.binding, where, allowzero),
       (c) => redimConstant(c, reshapeDims(c.dims, target, allowzero, where), `the output of ${where}`),
     );
   },
@@ -107,7 +118,7 @@ export const glueRules: Readonly<Record<string, OpRule>> = {
       ctx,
       node,
       where,
-      (t) => flattenAxes(t.axes, axis, where),
+      (from) => flattenAxes(from, axis, where),
       (c) => {
         const a = axis < 0 ? axis + c.dims.length : axis;
         const size = (d: readonly number[]) => d.reduce((x, y) => x * y, 1);
@@ -155,13 +166,21 @@ function sliceRule(ctx: ImportContext, node: OnnxNode, where: string): ImportVal
     );
   }
   const rank = v.rank ?? 3;
-  return [{ kind: "feedSlice", name: v.name, axis: normalizeAxis(axes[0], rank, where), start: starts[0], end: ends[0], rank }];
+  return [{ kind: "stateFeeds", dirAxis: normalizeAxis(axes[0], rank, where), ranges: [{ feed: v.name, start: starts[0], end: ends[0], whole: false }] }];
 }
 
-/** Concat of final states along their direction axis (PyTorch's `h_n` of a stack): one list of states. */
+/** Concat of final states along their direction axis (PyTorch's `h_n` of a stack), or of initial states from graph inputs. */
 function concatRule(ctx: ImportContext, node: OnnxNode, where: string): ImportValue[] {
-  const parts = (node.input ?? []).map((name, i) => {
-    const v = name ? ctx.value(name, where) : undefined;
+  const values = (node.input ?? []).map((name) => (name ? ctx.value(name, where) : undefined));
+  if (values.length > 0 && values.every((v) => v?.kind === "stateFeeds")) {
+    const feeds = values as Extract<ImportValue, { kind: "stateFeeds" }>[];
+    const axis = attributesOf(node).int("axis", 0) ?? 0;
+    if (feeds.some((f) => normalizeAxis(axis, 3, where) !== f.dirAxis)) {
+      throw new OnnxImportError(`${where}: joins initial states along axis ${axis}, not their direction axis ${feeds[0].dirAxis}`);
+    }
+    return [{ kind: "stateFeeds", dirAxis: feeds[0].dirAxis, ranges: feeds.flatMap((f) => f.ranges) }];
+  }
+  const parts = values.map((v, i) => {
     if (v?.kind !== "tensor" || v.source.kind !== "final") {
       throw new OnnxImportError(`${where}: concatenates ${v ? valueText(v) : "nothing"} (input ${i}); unroll's import reads a Concat of final states only`);
     }

@@ -18,7 +18,8 @@ export interface WeightDraft {
 export type InputDraft =
   | { role: "x"; axes: readonly Axis[]; tokenIds: boolean }
   | { role: "lengths" }
-  | { role: "initialState"; layout: number; hidden: number; states: string[][]; by: string };
+  /** `layout` null: a `[B, H]` input that is one state. */
+  | { role: "initialState"; layout: number | null; hidden: number; states: string[][]; by: string };
 
 /**
  * The state of one import: the graph's values read on demand from the outputs back (so nodes no output needs are

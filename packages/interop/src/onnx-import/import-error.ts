@@ -3,5 +3,6 @@
  * attribute, input or output at fault, and says what unroll reads instead.
  */
 export class OnnxImportError extends Error {
+  /** `"OnnxImportError"`. */
   override readonly name = "OnnxImportError";
 }

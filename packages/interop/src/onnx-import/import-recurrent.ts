@@ -1,6 +1,6 @@
 import { MODEL_FORMAT, parseModelSpec, type ModelSpec, type Tensor } from "@unroll/ir";
 import type { OnnxModel } from "../onnx/onnx-messages.js";
-import { gatherRule } from "./embedding-op.js";
+import { gatherRule } from "./gather-op.js";
 import { headRules } from "./dense-head-ops.js";
 import { glueRules } from "./glue-ops.js";
 import { ImportContext, type OpRule, type WeightDraft } from "./import-context.js";
@@ -8,11 +8,12 @@ import { OnnxImportError } from "./import-error.js";
 import type { ImportedHead } from "./import-values.js";
 import type { OnnxAxis, OnnxImport, OnnxInputRole, OnnxOutputRole } from "./onnx-import-types.js";
 import { recurrentRules } from "./recurrent-layer.js";
+import { sequenceMaskRules } from "./sequence-mask-ops.js";
 import { resolvePart, type Axis, type PartBinding } from "./symbolic-axes.js";
 import { sourceText, valueText } from "./value-reads.js";
 
 /** Every operator the import reads, by ONNX name. */
-const rules: Readonly<Record<string, OpRule>> = { ...recurrentRules, ...glueRules, ...headRules, Gather: gatherRule };
+const rules: Readonly<Record<string, OpRule>> = { ...recurrentRules, ...glueRules, ...headRules, ...sequenceMaskRules, Gather: gatherRule };
 
 /**
  * Reads an ONNX model whose recurrent part is `RNN`, `LSTM` or `GRU` nodes as an unroll model spec and its weights.
@@ -23,6 +24,8 @@ const rules: Readonly<Record<string, OpRule>> = { ...recurrentRules, ...glueRule
  *
  * The result also says how ONNX's inputs become DATA (`x`, `lengths`, `initialState`) and where each ONNX output is
  * in what `unroll run` returns: {@link onnxFeedsToData} and {@link onnxOutputsOf} do both.
+ *
+ * Guide: [interop](../../../../docs/guides/interop.md#onnx-import) (what it reads, the mapping, what it refuses).
  */
 export function importOnnxRecurrent(model: OnnxModel): OnnxImport {
   const ctx = new ImportContext(model, rules);
@@ -40,7 +43,7 @@ export function importOnnxRecurrent(model: OnnxModel): OnnxImport {
         return { name, role: "finalStates", axes, states: s.states };
       case "head":
         heads.push(s.head);
-        if (axes.some((ax) => ax.includes("time"))) return { name, role: "output", axes };
+        if (axes.some((ax) => ax.includes("time"))) return { name, role: "output", axes, zeroPastLengths: s.zeroPastLengths ?? false };
         return { name, role: "finalOutput", axes, step: ctx.layers[ctx.layers.length - 1]?.spec.direction === "reverse" ? "first" : "last" };
       default:
         throw new OnnxImportError(`graph output "${name}" is ${sourceText(s)}, not something the model computes`);
@@ -64,7 +67,8 @@ export function importOnnxRecurrent(model: OnnxModel): OnnxImport {
   const inputs: OnnxInputRole[] = [...ctx.inputs].map(([name, d]): OnnxInputRole => {
     if (d.role === "lengths") return { name, role: "lengths" };
     if (d.role === "x") return { name, role: "x", axes: resolved(d.axes, ctx.binding, name), tokenIds: d.tokenIds };
-    const axes: OnnxAxis[] = d.layout === 0 ? [["direction"], ["batch"], ["hidden"]] : [["batch"], ["direction"], ["hidden"]];
+    const axes: OnnxAxis[] =
+      d.layout === null ? [["batch"], ["hidden"]] : d.layout === 0 ? [["direction"], ["batch"], ["hidden"]] : [["batch"], ["direction"], ["hidden"]];
     return { name, role: "initialState", axes, states: d.states };
   });
   return {

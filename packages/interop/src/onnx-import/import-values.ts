@@ -68,8 +68,24 @@ export type Source =
   | { readonly kind: "sequence"; readonly layer: ImportedLayer }
   /** Final states (`Y_h`, `Y_c`, or several of them concatenated): one of our states per index along `direction`. */
   | { readonly kind: "final"; readonly states: readonly string[]; readonly layers: readonly ImportedLayer[]; readonly cell: boolean }
-  /** The dense head's output (features: its units). */
-  | { readonly kind: "head"; readonly head: ImportedHead };
+  /** The dense head's output (features: its units); `zeroPastLengths` once a `Where` on the step mask has set it to 0 past each row's length. */
+  | { readonly kind: "head"; readonly head: ImportedHead; readonly zeroPastLengths?: boolean };
+
+/**
+ * Entries of one graph input along a direction axis: `start` to `end − 1` of its own direction axis (PyTorch slices
+ * each layer's `h0` out of one input), or, when `whole`, the input itself, `[B, H]` unsqueezed (one entry, as
+ * unroll's export writes an initial state per direction).
+ */
+export interface StateRange {
+  /** The graph input. */
+  readonly feed: string;
+  /** The first entry of its direction axis. */
+  readonly start: number;
+  /** One past the last (may be past its size: ONNX clamps a Slice's end). */
+  readonly end: number;
+  /** True for a `[B, H]` input that is one entry. */
+  readonly whole: boolean;
+}
 
 /** What the import knows about an ONNX value. */
 export type ImportValue =
@@ -79,7 +95,17 @@ export type ImportValue =
   | { readonly kind: "zeros"; readonly what: string }
   /** A graph input the import has not yet given a role (data, lengths or an initial state). */
   | { readonly kind: "feed"; readonly name: string; readonly rank?: number; readonly ids: boolean }
-  /** Entries `[start, end)` along axis `axis` of a graph input (PyTorch slices each layer's initial state out of one `h0`). */
-  | { readonly kind: "feedSlice"; readonly name: string; readonly axis: number; readonly start: number; readonly end: number; readonly rank?: number }
+  /** Initial states from graph inputs, stacked along the direction axis `dirAxis` of a 3-axis tensor (see {@link StateRange}). */
+  | { readonly kind: "stateFeeds"; readonly dirAxis: number; readonly ranges: readonly StateRange[] }
+  /** The dims of a tensor along these axes (`Shape`). */
+  | { readonly kind: "shape"; readonly of: readonly Axis[] }
+  /** One dim of a tensor: the size of this axis. */
+  | { readonly kind: "size"; readonly axis: Axis }
+  /** Each element is its own index along the time axis (`Range(0, T, 1)`), along these axes. */
+  | { readonly kind: "steps"; readonly axes: readonly Axis[] }
+  /** The graph input `feed` of per-row lengths, along these axes. */
+  | { readonly kind: "lengths"; readonly feed: string; readonly axes: readonly Axis[] }
+  /** The step mask `t < lengths[b]` of the lengths `feed`, along these axes. */
+  | { readonly kind: "stepMask"; readonly feed: string; readonly axes: readonly Axis[] }
   /** A tensor of the model along known axes. */
   | { readonly kind: "tensor"; readonly source: Source; readonly axes: readonly Axis[]; readonly sizes: PartSizes };

@@ -6,8 +6,8 @@ import { valueText } from "./value-reads.js";
 
 /**
  * Reads `initial_h` or `initial_c` (`[dirs, B, H]`, or `[B, dirs, H]` with layout 1): absent or zeros is unroll's
- * default; a graph input (or a slice of one along its direction axis, as PyTorch's `h0` of a stack) becomes DATA's
- * initialState; other constants are kept as constant initial states.
+ * default; a graph input, or graph inputs stacked along the direction axis (a Slice of PyTorch's `h0`, unroll's
+ * export's `[B, H]` per direction), become DATA's initialState; other constants are kept as constant initial states.
  */
 export function initialStateOf(
   ctx: ImportContext,
@@ -40,29 +40,40 @@ export function initialStateOf(
     ctx.double ||= c.double;
     return;
   }
-  if (v.kind !== "feed" && v.kind !== "feedSlice") {
+  if (v.kind !== "feed" && v.kind !== "stateFeeds") {
     throw new OnnxImportError(
       `${where}: input "${label}" is ${valueText(v)}; unroll reads an initial state from a graph input (DATA's initialState) or a constant`,
     );
   }
-  const start = v.kind === "feedSlice" ? v.start : 0;
-  if (v.kind === "feedSlice" && (v.axis !== dirAxis || v.end - v.start < dirs)) {
+  if (v.kind === "feed" && v.rank !== undefined && v.rank !== 3) {
+    throw new OnnxImportError(`${where}: input "${label}" is the graph input "${v.name}" with ${v.rank} axes; layout ${layout} needs ${expect}`);
+  }
+  const stacked = v.kind === "feed" ? { dirAxis, ranges: [{ feed: v.name, start: 0, end: Infinity, whole: false }] } : v;
+  if (stacked.dirAxis !== dirAxis) {
     throw new OnnxImportError(
-      `${where}: input "${label}" slices the graph input "${v.name}" [${v.start}, ${v.end}) along axis ${v.axis}; layout ${layout} needs ${dirs} entr${dirs === 1 ? "y" : "ies"} along axis ${dirAxis} (directions)`,
+      `${where}: input "${label}" stacks initial states along axis ${stacked.dirAxis}; layout ${layout} needs ${expect} (directions along axis ${dirAxis})`,
     );
   }
-  if (v.rank !== undefined && v.rank !== 3)
-    throw new OnnxImportError(`${where}: input "${label}" is the graph input "${v.name}" with ${v.rank} axes; layout ${layout} needs ${expect}`);
-  const draft = ctx.inputs.get(v.name);
-  if (draft && draft.role !== "initialState")
-    throw new OnnxImportError(`${where}: input "${label}" is the graph input "${v.name}", which is also the ${draft.role}`);
-  if (draft && (draft.layout !== layout || draft.hidden !== hidden)) {
-    throw new OnnxImportError(`${where}: input "${label}" is the graph input "${v.name}", which ${draft.by} reads with another layout or hidden size`);
+  // the entries along the direction axis, one per direction
+  const entries = stacked.ranges.flatMap((r) => Array.from({ length: Math.min(r.end - r.start, dirs + 1) }, (_, i) => ({ ...r, index: r.start + i })));
+  if (entries.length < dirs || (entries.length > dirs && stacked.ranges.some((r) => Number.isFinite(r.end)))) {
+    throw new OnnxImportError(
+      `${where}: input "${label}" stacks ${entries.length} initial states; a ${dirs === 2 ? "bidirectional" : "one-direction"} layer reads ${dirs}`,
+    );
   }
-  const entry = draft ?? { role: "initialState" as const, layout, hidden, states: [], by: where };
   states.forEach((name, d) => {
-    while (entry.states.length <= start + d) entry.states.push([]);
-    entry.states[start + d].push(name);
+    const { feed, index, whole } = entries[d];
+    const draft = ctx.inputs.get(feed);
+    if (draft && draft.role !== "initialState")
+      throw new OnnxImportError(`${where}: input "${label}" reads the graph input "${feed}", which is also the ${draft.role}`);
+    const shape = whole ? null : layout;
+    if (draft && (draft.layout !== shape || draft.hidden !== hidden)) {
+      throw new OnnxImportError(`${where}: input "${label}" reads the graph input "${feed}", which ${draft.by} reads with another layout or hidden size`);
+    }
+    const entry = draft ?? { role: "initialState" as const, layout: shape, hidden, states: [], by: where };
+    const at = whole ? 0 : index;
+    while (entry.states.length <= at) entry.states.push([]);
+    entry.states[at].push(name);
+    ctx.inputs.set(feed, entry);
   });
-  ctx.inputs.set(v.name, entry);
 }

@@ -2,7 +2,7 @@ import { allocate, type Dtype, type Tensor } from "@unroll/ir";
 import type { OnnxImport, OnnxInputRole } from "./onnx-import-types.js";
 import { forEachElement, type PartSizeTable } from "./part-layout.js";
 
-/** A tensor as ONNX Runtime takes and gives it (`ort.Tensor` has these fields): dims and row-major elements. */
+/** A tensor fed to an ONNX model: dims and row-major elements (an `ort.Tensor` of numbers has these fields). */
 export interface OnnxFeed {
   /** The dims. */
   readonly dims: readonly number[];

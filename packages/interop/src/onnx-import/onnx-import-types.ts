@@ -3,31 +3,97 @@ import type { ModelSpec, Tensor } from "@unroll/ir";
 /** What one axis of an ONNX input or output holds: its parts, outermost first (`["direction", "hidden"]` is 2H wide). `[]` is an axis of size 1. */
 export type OnnxAxis = readonly ("time" | "batch" | "direction" | "hidden" | "features")[];
 
+/** The ONNX graph input that is DATA's `x`. */
+export interface OnnxDataInput {
+  /** The graph input's name. */
+  readonly name: string;
+  /** `"x"`. */
+  readonly role: "x";
+  /** Its axes: `[time, batch, features]` or `[batch, time, features]`; without `features` for token ids. */
+  readonly axes: readonly OnnxAxis[];
+  /** True when it holds token ids for the model's embedding, not vectors. */
+  readonly tokenIds: boolean;
+}
+
+/** The ONNX graph input `sequence_lens` `[batch]`, DATA's `lengths`. */
+export interface OnnxLengthsInput {
+  /** The graph input's name. */
+  readonly name: string;
+  /** `"lengths"`. */
+  readonly role: "lengths";
+}
+
+/** An ONNX graph input that gives `initial_h` or `initial_c` of one or more layers: DATA's `initialState`. */
+export interface OnnxInitialStateInput {
+  /** The graph input's name. */
+  readonly name: string;
+  /** `"initialState"`. */
+  readonly role: "initialState";
+  /** Its axes: `[direction, batch, hidden]`, `[batch, direction, hidden]` (layout 1), or `[batch, hidden]` for one state. */
+  readonly axes: readonly OnnxAxis[];
+  /** Entry i along `direction` is the initial value of each state in `states[i]` (none when no layer reads it). */
+  readonly states: readonly (readonly string[])[];
+}
+
 /** How unroll's DATA gets one ONNX graph input. */
-export type OnnxInputRole =
-  /** The sequence, DATA's `x`: vectors along `features`, or token ids (no features axis) for a model with an embedding. */
-  | { readonly name: string; readonly role: "x"; readonly axes: readonly OnnxAxis[]; readonly tokenIds: boolean }
-  /** `sequence_lens` `[batch]`, DATA's `lengths`. */
-  | { readonly name: string; readonly role: "lengths" }
+export type OnnxInputRole = OnnxDataInput | OnnxLengthsInput | OnnxInitialStateInput;
+
+/** An ONNX output that is the head's output at every step: unroll's `outputs`. */
+export interface OnnxSequenceOutput {
+  /** The graph output's name. */
+  readonly name: string;
+  /** `"output"`. */
+  readonly role: "output";
+  /** Its axes, holding `time`, `batch` and `features`. */
+  readonly axes: readonly OnnxAxis[];
   /**
-   * `initial_h` or `initial_c` of one or more layers, DATA's `initialState`: entry i along `direction` is the initial
-   * value of each state in `states[i]` (none when no layer reads it).
+   * True when the ONNX graph sets the head's output to 0 past each row's length (a step mask, as unroll's export
+   * writes), as unroll's is; false when ONNX gives the head of a zero state there.
    */
-  | { readonly name: string; readonly role: "initialState"; readonly axes: readonly OnnxAxis[]; readonly states: readonly (readonly string[])[] };
+  readonly zeroPastLengths: boolean;
+}
+
+/**
+ * An ONNX output that is the head of a one-direction last layer's final state `Y_h`: unroll's `outputs` at one step
+ * per row, the row's last (`lengths[b] − 1`), or step 0 for a reverse layer.
+ */
+export interface OnnxFinalOutput {
+  /** The graph output's name. */
+  readonly name: string;
+  /** `"finalOutput"`. */
+  readonly role: "finalOutput";
+  /** Its axes, holding `batch` and `features`. */
+  readonly axes: readonly OnnxAxis[];
+  /** `"last"`, or `"first"` for a reverse layer. */
+  readonly step: "last" | "first";
+}
+
+/** An ONNX output that is a layer's output sequence `Y`: unroll's `states` of its h per direction, 0 past a row's length as ONNX's `Y` is. */
+export interface OnnxLayerSequenceOutput {
+  /** The graph output's name. */
+  readonly name: string;
+  /** `"sequence"`. */
+  readonly role: "sequence";
+  /** Its axes, holding `time`, `direction`, `batch` and `hidden`. */
+  readonly axes: readonly OnnxAxis[];
+  /** The state at index i along `direction`. */
+  readonly states: readonly string[];
+}
+
+/** An ONNX output of final states (`Y_h`, `Y_c`, or several joined): unroll's `finalState`. */
+export interface OnnxFinalStatesOutput {
+  /** The graph output's name. */
+  readonly name: string;
+  /** `"finalStates"`. */
+  readonly role: "finalStates";
+  /** Its axes, holding `direction`, `batch` and `hidden`. */
+  readonly axes: readonly OnnxAxis[];
+  /** The state at index i along `direction`. */
+  readonly states: readonly string[];
+}
 
 /** Where one ONNX graph output is in what unroll's `run` returns. */
-export type OnnxOutputRole =
-  /** `outputs`, the head's output at every step; unroll's is 0 at steps past a row's length. */
-  | { readonly name: string; readonly role: "output"; readonly axes: readonly OnnxAxis[] }
-  /**
-   * `outputs` at one step per row: the head read a one-direction layer's final state `Y_h`, which is the state at the
-   * row's last step (`"last"`: `lengths[b] − 1`), or at step 0 for a reverse layer (`"first"`).
-   */
-  | { readonly name: string; readonly role: "finalOutput"; readonly axes: readonly OnnxAxis[]; readonly step: "last" | "first" }
-  /** A layer's output sequence `Y`: `states` of its h per direction (index along `direction`), read as 0 past a row's length as ONNX's `Y` is. */
-  | { readonly name: string; readonly role: "sequence"; readonly axes: readonly OnnxAxis[]; readonly states: readonly string[] }
-  /** Final states (`Y_h`, `Y_c`, or several concatenated): `finalState` of `states[i]` at index i along `direction`. */
-  | { readonly name: string; readonly role: "finalStates"; readonly axes: readonly OnnxAxis[]; readonly states: readonly string[] };
+export type OnnxOutputRole = OnnxSequenceOutput | OnnxFinalOutput | OnnxLayerSequenceOutput | OnnxFinalStatesOutput;
 
 /** An ONNX model read as an unroll model: the spec, its weights, and how ONNX's inputs and outputs map to unroll's data and results. */
 export interface OnnxImport {

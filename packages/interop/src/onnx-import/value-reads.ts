@@ -34,8 +34,18 @@ export function valueText(v: ImportValue): string {
       return v.what;
     case "feed":
       return `the graph input "${v.name}"`;
-    case "feedSlice":
-      return `a slice of the graph input "${v.name}"`;
+    case "stateFeeds":
+      return `initial states from the graph input${v.ranges.length > 1 ? "s" : ""} ${[...new Set(v.ranges.map((r) => `"${r.feed}"`))].join(", ")}`;
+    case "shape":
+      return "the shape of a tensor";
+    case "size":
+      return "a dim of a tensor";
+    case "steps":
+      return "the step indices";
+    case "lengths":
+      return `the lengths "${v.feed}"`;
+    case "stepMask":
+      return `the step mask of the lengths "${v.feed}"`;
     case "tensor":
       return sourceText(v.source);
   }

@@ -1,5 +1,13 @@
 import { extname } from "node:path";
-import { decodeSafetensors, importOnnx, modelFromTorchStateDict, type OnnxImport, type TorchCell } from "@unroll/interop";
+import {
+  decodeOnnxModel,
+  decodeSafetensors,
+  importOnnxRecurrent,
+  importOnnxScan,
+  modelFromTorchStateDict,
+  type OnnxImport,
+  type TorchCell,
+} from "@unroll/interop";
 import type { HeadSpec, ModelSpec } from "@unroll/ir";
 import { checkWritable, readBytes, writeJsonAtomic } from "../files.js";
 import type { CliIo } from "../io.js";
@@ -62,7 +70,17 @@ export function importCommand(opts: ImportCommandOptions, io: CliIo): void {
     if (kind === ".safetensors") throw new UserError(`${opts.from}: a safetensors state_dict needs --torch rnn|lstm|gru (the module it belongs to)`);
     const misplaced = Object.entries(torchOnly).find(([, v]) => v !== undefined);
     if (misplaced) throw new UserError(`${misplaced[0]} applies to --torch (a PyTorch state_dict), not to an ONNX model`);
-    const imported = blameFile(opts.from, () => importOnnx(readBytes(opts.from, "ONNX model", memoryBudget)));
+    const onnx = blameFile(opts.from, () => decodeOnnxModel(readBytes(opts.from, "ONNX model", memoryBudget)));
+    // a Scan is how unroll exports any program; anything else is read as RNN/LSTM/GRU nodes and their glue
+    if ((onnx.graph?.node ?? []).some((n) => n.opType === "Scan")) {
+      if (opts.loss) throw new UserError(`--loss applies to a model spec; ${opts.from} holds Scan nodes, which import as a program`);
+      const { program, weights } = blameFile(opts.from, () => importOnnxScan(onnx, { dtype }));
+      writeWeights(opts.outWeights, weights);
+      writeJsonAtomic(opts.outModel, program.program);
+      say(`import: ${opts.from} → ${opts.outModel} (a program of ${program.stages.length} Scan stage(s)), ${opts.outWeights}`);
+      return;
+    }
+    const imported = blameFile(opts.from, () => importOnnxRecurrent(onnx));
     const model = opts.loss ? { ...imported.model, loss: opts.loss } : imported.model;
     writeWeights(opts.outWeights, imported.weights);
     writeJsonAtomic(opts.outModel, model);

@@ -1,7 +1,9 @@
 import { Command, Option } from "commander";
 import { metricNames, optimizerNames } from "@unroll/bptt";
+import { exportCommand, exportFormats, type ExportCommandOptions } from "./commands/export.js";
 import { generateCommand, type GenerateCommandOptions } from "./commands/generate.js";
 import { gradCommand, type GradCommandOptions } from "./commands/grad.js";
+import { importCommand, type ImportCommandOptions } from "./commands/import.js";
 import { planCommand, type PlanCommandOptions } from "./commands/plan.js";
 import { runCommand, type RunCommandOptions } from "./commands/run.js";
 import { summaryCommand, type SummaryCommandOptions } from "./commands/summary.js";
@@ -190,6 +192,56 @@ function unrollCommand(io: CliIo): Command {
     .requiredOption("--model <file>", "model spec or IR graph (JSON)")
     .option("--json", "print the same as one JSON document")
     .action((o: SummaryCommandOptions) => summaryCommand(o, io));
+
+  program
+    .command("export")
+    .description(
+      "write a model for another framework: ONNX (built-in cells as RNN/LSTM/GRU nodes, any other graph as Scan), a PyTorch nn.Module (.py) with its state_dict, or the state_dict of PyTorch's nn.RNN/LSTM/GRU as safetensors",
+    )
+    .requiredOption("--model <file>", "model spec or IR graph (JSON)")
+    .requiredOption("--weights <file>", "parameters (JSON or .safetensors)")
+    .addOption(new Option("--format <f>", "what to write").choices(exportFormats).makeOptionMandatory())
+    .requiredOption("--out <file>", "the .onnx file, the .py module, or the .safetensors state_dict (written atomically)")
+    .option("--out-weights <file>", "--format torch: where the module's state_dict goes (default: --out with .safetensors)")
+    .addOption(new Option("--dtype <type>", "precision of the exported weights").choices(["float32", "float64"]).default("float32"))
+    .option("--lengths", "--format onnx: a sequence_lens input [B] (steps past a row's length keep the state)")
+    .option("--initial-states", "--format onnx: an input per state, initialState.<name> (default: states start at 0)")
+    .addOption(
+      new Option("--cells <how>", "--format onnx: a model spec's cells as RNN/LSTM/GRU nodes (native), as Scan, or native when possible (auto)").choices([
+        "auto",
+        "native",
+        "scan",
+      ]),
+    )
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP)
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: ExportCommandOptions) => exportCommand(o, io)));
+
+  program
+    .command("import")
+    .description(
+      "read a model from another framework: an ONNX model with RNN/LSTM/GRU nodes (or a Scan unroll exported), or a PyTorch state_dict (safetensors)",
+    )
+    .requiredOption("--from <file>", "model.onnx, or a state_dict .safetensors with --torch")
+    .requiredOption("--out-model <file>", "where the model spec goes (JSON)")
+    .requiredOption("--out-weights <file>", "where the weights go (JSON, or .safetensors)")
+    .addOption(new Option("--torch <module>", "the state_dict is PyTorch's nn.RNN, nn.LSTM or nn.GRU (+ an nn.Linear head)").choices(["rnn", "lstm", "gru"]))
+    .option("--layers <N>", "--torch: num_layers (checked against the keys)")
+    .option("--bidirectional", "--torch: bidirectional (checked against the keys)")
+    .addOption(new Option("--activation <f>", "--torch rnn: the nonlinearity (default tanh)").choices(["tanh", "relu"]))
+    .addOption(
+      new Option("--head-activation <f>", "--torch: the activation after the nn.Linear head (default linear)").choices([
+        "linear",
+        "sigmoid",
+        "tanh",
+        "softmax",
+      ]),
+    )
+    .addOption(new Option("--loss <loss>", "a loss for the model spec, so that it can be trained").choices(["mse", "cross_entropy"]))
+    .addOption(new Option("--dtype <type>", "precision of the weights read").choices(["float32", "float64"]).default("float32"))
+    .option("--max-memory <MiB>", MAX_MEMORY_HELP)
+    .option("--quiet", "no summary line")
+    .action(withMemoryHint((o: ImportCommandOptions) => importCommand(o, io)));
 
   program
     .command("viz")

@@ -5,6 +5,8 @@ const fail = (e: unknown): void => {
   process.exitCode = reportFailure(e) || 1;
   process.exit();
 };
+// `unroll run --out - | head`: the reader has gone, so stop quietly as Unix tools do, instead of reporting a defect
+process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit() : fail(e)));
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 

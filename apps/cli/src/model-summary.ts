@@ -22,7 +22,7 @@ export interface ParamBytes {
 export interface LayerSummary {
   /** The prefix: `layers.0`, `head`, or `(graph)` for names without one. */
   readonly name: string;
-  /** What it is: `gru 16`, `lstm 8 bidirectional`, `dense 1 linear`; `params` for a graph's own parameters. */
+  /** What it is: `gru 16`, `lstm 8 bidirectional`, `rnn 4 reverse`, `dense 1 linear`; `params` for a graph's own parameters. */
   readonly type: string;
   /** Per-step output shape (`[B, 16]`) for a spec's layers, else the shapes of its states, or `-`. */
   readonly output: string;
@@ -66,7 +66,7 @@ function fromSpec(spec: ModelSpec | undefined, layer: string): { type: string; o
   const l = i ? spec.layers[Number(i[1])] : undefined;
   if (!l) return undefined;
   const width = l.hidden * (l.bidirectional ? 2 : 1);
-  return { type: `${l.cell} ${l.hidden}${l.bidirectional ? " bidirectional" : ""}`, output: `[B, ${width}]` };
+  return { type: `${l.cell} ${l.hidden}${l.bidirectional ? " bidirectional" : l.direction === "reverse" ? " reverse" : ""}`, output: `[B, ${width}]` };
 }
 
 /**

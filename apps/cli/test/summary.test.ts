@@ -18,7 +18,7 @@ const spec = {
   input: I,
   layers: [
     { cell: "lstm", hidden: 8, bidirectional: true },
-    { cell: "rnn", hidden: 4 },
+    { cell: "rnn", hidden: 4, direction: "reverse" },
   ],
   head: { units: 2, activation: "softmax" },
   loss: "cross_entropy",
@@ -43,7 +43,7 @@ describe("unroll summary", () => {
     const s = JSON.parse(r.stdout) as Summary;
     expect(s.layers.map((l) => [l.name, l.type, l.output, l.count])).toEqual([
       ["layers.0", "lstm 8 bidirectional", "[B, 16]", lstm],
-      ["layers.1", "rnn 4", "[B, 4]", rnn],
+      ["layers.1", "rnn 4 reverse", "[B, 4]", rnn],
       ["head", "dense 2 softmax", "[B, 2]", head],
     ]);
     expect(s.layers[0].params.map((p) => p.name)).toEqual([

@@ -69,3 +69,43 @@ describe.each(DTYPES)("forward of bidirectional layers matches the plain-loop re
     );
   });
 });
+
+describe.each(DTYPES)("forward of reverse layers matches the plain-loop reference (%s)", (dtype) => {
+  it.each(["rnn", "lstm", "gru"] as const)("a reverse %s alone: plain names, final state at t = 0", async (cell) => {
+    const { engine, program } = await compareModel({ input: 3, layers: [{ cell, hidden: 4, direction: "reverse" }], loss: "mse" }, { dtype, seed: 37 });
+    expect(engine.outputs.shape).toEqual([5, 3, 4]);
+    expect(Object.keys(program.states)).toEqual(cell === "lstm" ? ["layers.0.h", "layers.0.c"] : ["layers.0.h"]);
+    expect([...engine.finalState["layers.0.h"].data]).toEqual([...engine.states["layers.0.h"].data.subarray(0, 12)]);
+  });
+
+  it("reverse layers between forward ones, with per-row lengths, initial states and a softmax head", async () => {
+    await compareModel(
+      {
+        input: 3,
+        layers: [
+          { cell: "rnn", hidden: 4, activation: "relu" },
+          { cell: "lstm", hidden: 3, direction: "reverse" },
+          { cell: "gru", hidden: 4, direction: "reverse", resetAfter: false },
+          { cell: "rnn", hidden: 2, bidirectional: true },
+        ],
+        head: { units: 3, activation: "softmax" },
+        loss: "cross_entropy",
+      },
+      { dtype, seed: 38, lengths: [5, 1, 3], initialState: ["layers.1.h", "layers.1.c", "layers.2.h", "layers.3.h_reverse"] },
+    );
+  });
+
+  it("a reverse first layer under a forward gru, with lengths (one of them 0)", async () => {
+    await compareModel(
+      {
+        input: 3,
+        layers: [
+          { cell: "gru", hidden: 4, direction: "reverse" },
+          { cell: "gru", hidden: 3 },
+        ],
+        loss: "mse",
+      },
+      { dtype, seed: 39, lengths: [2, 5, 0] },
+    );
+  });
+});

@@ -118,7 +118,7 @@ function stateEntering(program: CheckedProgram, forward: WindowResult, data: Seq
 /** Throws when a plan truncates a program that reads the future (a bidirectional layer), which truncation cannot serve. */
 export function checkTruncatable(program: CheckedProgram, plan: Plan): void {
   if (plan.windows.length > 1 && program.stages.some((s) => s.reverse)) {
-    throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
+    throw new InputError("truncated BPTT needs a causal model: a reverse scan (a bidirectional or reverse layer) reads the future, so use full BPTT");
   }
 }
 

@@ -410,7 +410,7 @@ export class Trainer {
     const { steps: T, batch: B } = dataSize(this.program, data);
     const plan = planWindows(T, this.options.truncation ?? { kind: "full" });
     if (plan.windows.length > 1 && this.program.stages.some((s) => s.reverse)) {
-      throw new InputError("truncated BPTT needs a causal model: a bidirectional layer reads the future, so use full BPTT");
+      throw new InputError("truncated BPTT needs a causal model: a reverse scan (a bidirectional or reverse layer) reads the future, so use full BPTT");
     }
     const size = this.options.batchSize ?? B;
     if (!(Number.isInteger(size) && size >= 1)) throw new InputError(`batchSize must be a positive integer, got ${size}`);

@@ -10,4 +10,5 @@ export * from "@unroll/backend-workers";
 export * from "@unroll/backends";
 export * from "@unroll/viz";
 export * from "@unroll/data";
+export * from "@unroll/interop";
 export { runUnroll, reportFailure, type CliIo } from "@unroll/cli";

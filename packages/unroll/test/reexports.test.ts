@@ -8,12 +8,13 @@ import * as kernelsCpu from "@unroll/kernels-cpu";
 import * as kernelsWasm from "@unroll/kernels-wasm";
 import * as viz from "@unroll/viz";
 import * as data from "@unroll/data";
+import * as interop from "@unroll/interop";
 import * as unroll from "@unroll/unroll";
 import { describe, expect, it } from "vitest";
 
 // `export *` silently leaves out a name that two packages export: each library's every value must come through, the same object
 describe("@unroll/unroll re-exports the public API of each library", () => {
-  it.each(Object.entries({ ir, bptt, kernelsCpu, kernelsWasm, backendCpu, backendWorkers, backends, viz, data }))("%s", (_, library) => {
+  it.each(Object.entries({ ir, bptt, kernelsCpu, kernelsWasm, backendCpu, backendWorkers, backends, viz, data, interop }))("%s", (_, library) => {
     const names = Object.keys(library);
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect((unroll as Record<string, unknown>)[name], name).toBe((library as Record<string, unknown>)[name]);

@@ -7,6 +7,7 @@ export interface RefLayer {
   readonly hidden: number;
   readonly activation?: "tanh" | "relu" | "sigmoid";
   readonly bidirectional?: boolean;
+  readonly direction?: "forward" | "reverse";
   readonly resetAfter?: boolean;
 }
 
@@ -102,7 +103,8 @@ export function referenceForward(model: RefModel, params: Readonly<Record<string
   const B = seq[0].length;
   const valid = (t: number, b: number): boolean => t < (data.lengths?.[b] ?? T);
   model.layers.forEach((layer, k) => {
-    const fwd = runDirection(layer, `layers.${k}`, "", false, params, seq, data, result);
+    // a reverse layer is one direction under the plain names, read from t = len-1 down to 0
+    const fwd = runDirection(layer, `layers.${k}`, "", layer.direction === "reverse", params, seq, data, result);
     if (!layer.bidirectional) {
       seq = fwd;
       return;

@@ -133,8 +133,9 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   const dtypes: Array<[string, SafetensorsDtype]> = [];
   for (const entry of entries) {
     const view = options.copy === false ? alignedView(bytes, entry, dtype) : undefined;
-    // slice copies into a buffer of its own, aligned for any typed array.
-    const own = view ? new ArrayBuffer(0) : bytes.slice(entry.begin, entry.end).buffer;
+    // Uint8Array's slice copies into a buffer of its own, aligned for any typed array (a Node Buffer's own slice is a
+    // view into the whole file, hence the prototype's)
+    const own = view ? new ArrayBuffer(0) : Uint8Array.prototype.slice.call(bytes, entry.begin, entry.end).buffer;
     tensors.push([entry.name, { shape: [...entry.shape], data: toFloats(entry, elementsOf(entry, own, view), dtype) }]);
     dtypes.push([entry.name, entry.dtype]);
   }

@@ -39,8 +39,8 @@ function refuse(field: string, message: string): never {
  * lstm's one bias `b` goes whole into `bias_ih`, with zeros in `bias_hh` (PyTorch adds
  * them); a gru's `b_in`, `b_re` are `bias_ih`, `bias_hh`. Refuses, naming the model field,
  * what those modules cannot express: layers that differ in cell, hidden size, direction or
- * activation, `layerNorm`, a gru with `resetAfter: false`, an rnn with the sigmoid
- * activation; and weights that are missing, extra or misshapen. Dropout is a training
+ * activation, `layerNorm`, a reverse-only layer (`direction: "reverse"`), a gru with
+ * `resetAfter: false`, an rnn with the sigmoid activation; and weights that are missing, extra or misshapen. Dropout is a training
  * setting, not in a state_dict, and is left out.
  */
 export function torchStateDictFromModel(model: ModelSpec, weights: Readonly<Record<string, Tensor>>, options: TorchExportOptions = {}): TorchExport {
@@ -60,6 +60,8 @@ export function torchStateDictFromModel(model: ModelSpec, weights: Readonly<Reco
       refuse(`${at}.activation`, `"${layer.activation ?? "tanh"}" after "${activation}" in layers[0]: an nn.RNN has one nonlinearity`);
     if (layer.activation === "sigmoid") refuse(`${at}.activation`, `"sigmoid": nn.RNN's nonlinearity is tanh or relu`);
     if (layer.layerNorm) refuse(`${at}.layerNorm`, `${cls} has no layer normalization`);
+    if (layer.direction === "reverse")
+      refuse(`${at}.direction`, `"reverse": an ${cls} layer reads forward, or both ways when bidirectional; it has no reverse-only layer`);
     if (layer.resetAfter === false) refuse(`${at}.resetAfter`, `false: nn.GRU applies the reset gate after the recurrent matmul (resetAfter: true) only`);
   });
 

@@ -9,6 +9,14 @@ describe("decodeSafetensors", () => {
   const bytes = fixtureBytes("every-dtype.safetensors");
   const expected = fixtureJson("every-dtype.json") as Expected;
 
+  it("reads a Node Buffer (readFileSync's result, a view into a larger pool) as it reads its bytes", () => {
+    const pooled = Buffer.concat([Buffer.alloc(24, 7), Buffer.from(bytes)]).subarray(24);
+    const fromBuffer = decodeSafetensors(pooled, { dtype: "float64" }).tensors;
+    const fromBytes = decodeSafetensors(bytes, { dtype: "float64" }).tensors;
+    for (const name of Object.keys(fromBytes))
+      expect(Array.from(fromBuffer[name].data as Float64Array), name).toEqual(Array.from(fromBytes[name].data as Float64Array));
+  });
+
   it("reads every dtype of a file written by Python into float64, integers exactly", () => {
     const { tensors, dtypes, metadata } = decodeSafetensors(bytes, { dtype: "float64" });
     expect(metadata).toEqual({ format: "pt", note: "written by make-safetensors-fixtures.py" });

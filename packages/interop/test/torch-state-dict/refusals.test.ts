@@ -65,13 +65,17 @@ describe("torchStateDictFromModel refuses what PyTorch's modules cannot express,
   // no weights: the spec is refused before they are looked at
   const refused = (spec: ModelSpec, message: string) => expect(() => torchStateDictFromModel(spec, {})).toThrow(message);
 
-  it("layer normalization, a GRU with resetAfter false, an RNN with sigmoid", () => {
+  it("layer normalization, a reverse-only layer, a GRU with resetAfter false, an RNN with sigmoid", () => {
     refused({ ...base, layers: [{ cell: "lstm", hidden: 3, layerNorm: true }] }, "layers[0].layerNorm: nn.LSTM has no layer normalization");
     refused(
       { ...base, layers: [{ cell: "gru", hidden: 3, resetAfter: false }] },
       "layers[0].resetAfter: false: nn.GRU applies the reset gate after the recurrent matmul (resetAfter: true) only",
     );
     refused({ ...base, layers: [{ cell: "rnn", hidden: 3, activation: "sigmoid" }] }, `layers[0].activation: "sigmoid": nn.RNN's nonlinearity is tanh or relu`);
+    refused(
+      { ...base, layers: [{ cell: "gru", hidden: 3, direction: "reverse" }] },
+      `layers[0].direction: "reverse": an nn.GRU layer reads forward, or both ways when bidirectional`,
+    );
   });
 
   it("layers that differ in cell, hidden size, direction or activation", () => {

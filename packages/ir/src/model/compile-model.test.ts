@@ -175,6 +175,39 @@ describe("compileModel, bidirectional", () => {
   });
 });
 
+describe("compileModel, reverse layers", () => {
+  it("gives a reverse layer its own reverse stage under the plain names, which the next stage reads", () => {
+    const program = compile({
+      input: 3,
+      layers: [
+        { cell: "rnn", hidden: 4 },
+        { cell: "lstm", hidden: 5, direction: "reverse" },
+        { cell: "gru", hidden: 6, direction: "reverse" },
+        { cell: "rnn", hidden: 2 },
+      ],
+      head: { units: 2, activation: "linear" },
+      loss: "mse",
+    });
+    expect(ysOf(program)).toEqual([["layers.0.out"], ["layers.1.reverse"], ["layers.2.reverse"], ["output"]]);
+    expect(program.stages.map((s) => s.reverse ?? false)).toEqual([false, true, true, false]);
+    expect(program.stages.map((s) => Object.keys(xsOf(s.graph)))).toEqual([["x"], ["layers.0.out"], ["layers.1.reverse"], ["layers.2.reverse", "y"]]);
+    expect(paramsOf(program.stages[1].graph)).toEqual({ "layers.1.W_in": [4, 20], "layers.1.W_re": [5, 20], "layers.1.b": [20] });
+    expect(Object.keys(checkProgram(program).states)).toEqual(["layers.0.h", "layers.1.h", "layers.1.c", "layers.2.h", "layers.3.h"]);
+  });
+
+  it("ends with a stage that passes the reverse layer's output on when nothing follows it", () => {
+    const program = compile({ input: 3, layers: [{ cell: "gru", hidden: 4, direction: "reverse" }] });
+    expect(ysOf(program)).toEqual([["layers.0.reverse"], ["output"]]);
+    expect(program.stages[1].graph.nodes).toEqual([]);
+    expect(program.stages[1].graph.ys).toEqual([{ id: "output", value: "layers.0.reverse" }]);
+  });
+
+  it("is the forward layer for direction forward", () => {
+    const layer = { cell: "lstm", hidden: 3 } as const;
+    expect(compile({ input: 2, layers: [{ ...layer, direction: "forward" }] })).toEqual(compile({ input: 2, layers: [layer] }));
+  });
+});
+
 describe("model spec errors", () => {
   const expectError = (json: unknown, path: string, message: RegExp) => {
     let error: unknown;
@@ -220,6 +253,11 @@ describe("model spec errors", () => {
     expectError({ input: 3, layers: [{ cell: "lstm", hidden: 2, activation: "relu" }] }, "layers[0].activation", /rnn layers only/);
     expectError({ input: 3, layers: [{ cell: "gru", hidden: 2, activation: "tanh" }] }, "layers[0].activation", /rnn layers only/);
     expectError({ input: 3, layers: [{ cell: "rnn", hidden: 2, resetAfter: true }] }, "layers[0].resetAfter", /gru layers only/);
+    expectError(
+      { input: 3, layers: [{ cell: "rnn", hidden: 2, bidirectional: true, direction: "reverse" }] },
+      "layers[0].direction",
+      /^layers\[0\]\.direction: "direction": "reverse" applies to a one-direction layer; a bidirectional layer already has a reverse direction$/,
+    );
   });
 
   it("rejects unknown keys, no layers and a wrong format", () => {

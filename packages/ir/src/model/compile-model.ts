@@ -84,6 +84,9 @@ function openEmbeddingStage(spec: EmbeddingSpec): OpenStage {
  * adds a forward stage (`layers.k.forward`) and a reverse stage
  * (`layers.k.reverse`, params and states suffixed `_reverse`) over the same
  * input, and opens a stage that concatenates the two (`layers.k.out`, width 2H).
+ * A layer with `direction: "reverse"` ends the open stage the same way and adds
+ * its reverse stage alone (`layers.k.reverse`, plain param and state names),
+ * which the next stage reads.
  */
 export function compileModel(spec: ModelSpec): Program {
   const m = parseModelSpec(spec);
@@ -97,7 +100,8 @@ export function compileModel(spec: ModelSpec): Program {
       if (layer.init) Object.assign(init, layerParamInits(layer.cell, layer.hidden, layer.init, name, suffix));
       if (layer.layerNorm) Object.assign(init, layerNormInits(layer.cell, name, suffix));
     }
-    if (!layer.bidirectional) {
+    const reverseOnly = layer.direction === "reverse" && !layer.bidirectional;
+    if (!layer.bidirectional && !reverseOnly) {
       cur.value = cur.b.scoped(name, () => addCell(cur.b, layer, name, "", cur.value, cur.width));
       cur.width = layer.hidden;
       cur.computes = true;
@@ -110,10 +114,14 @@ export function compileModel(spec: ModelSpec): Program {
       cur = openStage(out, cur.width);
     }
     const seq = cur.value;
-    for (const [dir, suffix, reverse] of [
-      ["forward", "", false],
-      ["reverse", "_reverse", true],
-    ] as const) {
+    // a reverse layer is the reverse half of a bidirectional one under the plain names: it has one direction
+    const directions = reverseOnly
+      ? ([["reverse", "", true]] as const)
+      : ([
+          ["forward", "", false],
+          ["reverse", "_reverse", true],
+        ] as const);
+    for (const [dir, suffix, reverse] of directions) {
       const dirStage = openStage(seq, cur.width);
       const id = `${name}.${dir}`;
       dirStage.b.output(
@@ -121,6 +129,10 @@ export function compileModel(spec: ModelSpec): Program {
         dirStage.b.scoped(name, () => addCell(dirStage.b, layer, name, suffix, dirStage.value, cur.width)),
       );
       stages.push(reverse ? { graph: dirStage.b.toGraph(id), reverse } : { graph: dirStage.b.toGraph(id) });
+    }
+    if (reverseOnly) {
+      cur = openStage(`${name}.reverse`, layer.hidden);
+      return;
     }
     const b = new GraphBuilder();
     const both = [b.input(`${name}.forward`, ["B", layer.hidden]), b.input(`${name}.reverse`, ["B", layer.hidden])];

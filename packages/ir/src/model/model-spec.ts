@@ -22,6 +22,8 @@ export const LayerSpecSchema = z
     activation: z.enum(["tanh", "relu", "sigmoid"]).optional(),
     /** Add a reverse direction; the output is concat(h, h_reverse), width 2H. */
     bidirectional: z.boolean().optional(),
+    /** Scan the sequence from its last step to its first (ONNX's `direction: "reverse"`); default `"forward"`. */
+    direction: z.enum(["forward", "reverse"]).optional(),
     /** gru only: apply the reset gate after the recurrent matmul (default true, as PyTorch). */
     resetAfter: z.boolean().optional(),
     /** Layer-normalize the input and recurrent projections (and an lstm's cell state), as PyTorch's LayerNormLSTMCell. */
@@ -49,6 +51,13 @@ export const LayerSpecSchema = z
         code: "custom",
         path: ["activation"],
         message: `"activation" applies to rnn layers only, not ${layer.cell} (its gates have fixed nonlinearities)`,
+      });
+    }
+    if (layer.direction === "reverse" && layer.bidirectional) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["direction"],
+        message: `"direction": "reverse" applies to a one-direction layer; a bidirectional layer already has a reverse direction`,
       });
     }
     if (layer.resetAfter !== undefined && layer.cell !== "gru") {
@@ -138,9 +147,13 @@ export const ModelSpecSchema = z
     }
   });
 
+// Interfaces over the inferred types, so that a package whose API names them (@unroll/interop's imports) links to
+// them in the API reference instead of spelling out every field again (typedoc expands an inferred alias).
+/* eslint-disable @typescript-eslint/no-empty-object-type */
 /** A model spec; see {@link ModelSpecSchema}. */
-export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+export interface ModelSpec extends z.infer<typeof ModelSpecSchema> {}
 /** One layer of a model spec; see {@link LayerSpecSchema}. */
-export type LayerSpec = z.infer<typeof LayerSpecSchema>;
+export interface LayerSpec extends z.infer<typeof LayerSpecSchema> {}
 /** The head of a model spec; see {@link HeadSpecSchema}. */
-export type HeadSpec = z.infer<typeof HeadSpecSchema>;
+export interface HeadSpec extends z.infer<typeof HeadSpecSchema> {}
+/* eslint-enable @typescript-eslint/no-empty-object-type */

@@ -1,0 +1,32 @@
+import { execFile, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The python with torch that the PyTorch tests run: `UNROLL_PYTHON`, or Debian's `/usr/bin/python3` (package python3-torch). */
+export const PYTHON = process.env.UNROLL_PYTHON ?? "/usr/bin/python3";
+
+// finding the module is enough to decide, and much faster than importing torch
+const probe = spawnSync(PYTHON, ["-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"]);
+
+/** Why the PyTorch tests are skipped, or undefined when they run: without torch they skip, except under CI, where they fail. */
+export const torchSkip = probe.status !== 0 && !process.env.CI ? `skipped: ${PYTHON} has no torch (apt-get install -y python3-torch)` : undefined;
+
+/** The path of a committed script of `test/python/`. */
+export function pythonScript(name: string): string {
+  return fileURLToPath(new URL(`../python/${name}`, import.meta.url));
+}
+
+/**
+ * Runs a script of `test/python/` with {@link PYTHON}, one thread per process
+ * (the machines running the tests are shared), and resolves with its standard
+ * output and how long it ran; rejects with its standard error when it fails.
+ */
+export function runPython(script: string, args: readonly string[], timeoutMs = 600_000): Promise<{ stdout: string; seconds: number }> {
+  const env = { ...process.env, OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? "SkylakeX", OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? "1" };
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(PYTHON, [pythonScript(script), ...args], { env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${script} failed (${error.message.split("\n")[0]}):\n${stderr}`));
+      else resolve({ stdout, seconds: (performance.now() - start) / 1000 });
+    });
+  });
+}

@@ -115,7 +115,9 @@ describe("unroll viz", () => {
     expect(r.stderr).toMatch(/^unroll: .*bad\.json: layers\[0\]\.cell/);
     const t = runCli(["viz", "--model", bidirectional, "--window", "4", "--truncate", "2", "--out", join(dir, "x.svg")]);
     expect(t.status).toBe(2);
-    expect(t.stderr).toBe("unroll: truncated BPTT needs a causal model: a reverse scan (a bidirectional or reverse layer) reads the future, so use full BPTT\n");
+    expect(t.stderr).toBe(
+      "unroll: truncated BPTT needs a causal model: a reverse scan (a bidirectional or reverse layer) reads the future, so use full BPTT\n",
+    );
   });
 
   it("--help explains the command with examples", () => {

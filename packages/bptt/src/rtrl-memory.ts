@@ -77,7 +77,8 @@ export function checkRtrlMemory(
  */
 export function checkRtrlProgram(program: CheckedProgram, options: { readonly checkpointEvery?: number } = {}): void {
   const reverse = program.stages.findIndex((s) => s.reverse);
-  if (reverse >= 0) throw new InputError(`RTRL needs a causal model: stage ${reverse} scans in reverse (a bidirectional or reverse layer reads the future), so use BPTT`);
+  if (reverse >= 0)
+    throw new InputError(`RTRL needs a causal model: stage ${reverse} scans in reverse (a bidirectional or reverse layer reads the future), so use BPTT`);
   if (!program.hasLoss) throw new InputError("RTRL computes the gradient of the loss, and the model has no loss");
   if ((options.checkpointEvery ?? 1) > 1) throw new InputError("checkpointEvery does not apply to RTRL, which keeps no history to recompute");
 }

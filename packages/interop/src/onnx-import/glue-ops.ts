@@ -22,7 +22,7 @@ function rearrange(
   if (!v) throw new OnnxImportError(`${where}: input 0 is missing`);
   if (v.kind === "zeros") return [v];
   if (v.kind === "constant") return [{ kind: "constant", tensor: onConstant(v.tensor) }];
-  if (v.kind === "steps" || v.kind === "lengths" || v.kind === "stepMask") return [{ ...v, axes: onAxes(v.axes, {}) }];
+  if (v.kind === "steps" || v.kind === "lengths" || v.kind === "stepMask" || v.kind === "startedRows") return [{ ...v, axes: onAxes(v.axes, {}) }];
   if (v.kind === "stateFeeds" || v.kind === "shape" || v.kind === "size") {
     throw new OnnxImportError(`${where}: rearranges ${valueText(v)}, which unroll's import does not follow through a ${node.opType}`);
   }

@@ -107,5 +107,7 @@ export type ImportValue =
   | { readonly kind: "lengths"; readonly feed: string; readonly axes: readonly Axis[] }
   /** The step mask `t < lengths[b]` of the lengths `feed`, along these axes. */
   | { readonly kind: "stepMask"; readonly feed: string; readonly axes: readonly Axis[] }
+  /** `lengths[b] > 0` of the lengths `feed`: the rows that read at least one step, along these axes. */
+  | { readonly kind: "startedRows"; readonly feed: string; readonly axes: readonly Axis[] }
   /** A tensor of the model along known axes. */
   | { readonly kind: "tensor"; readonly source: Source; readonly axes: readonly Axis[]; readonly sizes: PartSizes };

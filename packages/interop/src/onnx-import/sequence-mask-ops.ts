@@ -8,6 +8,8 @@ import { sourceText, tensorOf, valueText } from "./value-reads.js";
 
 // The step mask `t < lengths[b]` as unroll's export writes it (sequence-mask.ts there) to zero a head's output past
 // each row's length: Less(Unsqueeze(Range(0, Shape(x)[0], 1)), Unsqueeze(Cast(sequence_lens))), then Where(mask, head, 0).
+// And the export's fix of rows of length 0, whose final state ONNX Runtime's recurrent nodes zero but unroll keeps at
+// the initial state: Where(Unsqueeze(Greater(sequence_lens, 0)), Gather(Y_h, d), the initial state's input).
 
 /** The graph input of lengths, as the import reads it: registered as DATA's lengths. */
 function lengthsFeed(ctx: ImportContext, v: ImportValue | undefined, where: string): ImportValue {
@@ -39,6 +41,24 @@ function broadcast(ctx: ImportContext, a: readonly Axis[], b: readonly Axis[]): 
     out.push(mx.length > 0 ? x : y);
   }
   return out;
+}
+
+/**
+ * `Where(lengths > 0, final state, its initial state)`: a row of length 0 keeps its initial state, which is what
+ * unroll's final state is already, so the value is the final state itself once the pieces are checked.
+ */
+function keptInitialState(ctx: ImportContext, feed: string, x: ImportValue | undefined, given: ImportValue | undefined, where: string): ImportValue {
+  const refusal = (why: string) =>
+    new OnnxImportError(`${where}: ${why}; unroll's import reads Where(lengths > 0, a final state, that state's initial state input) only`);
+  if (feed !== ctx.lengths?.feed) throw refusal(`tests the lengths "${feed}", but the layers read ${ctx.lengths?.feed ? `"${ctx.lengths.feed}"` : "none"}`);
+  if (x?.kind !== "tensor" || x.source.kind !== "final" || x.source.states.length !== 1)
+    throw refusal(`input 1 is ${x ? valueText(x) : "missing"}, not one final state`);
+  const state = x.source.states[0];
+  const role = given?.kind === "feed" ? ctx.inputs.get(given.name) : undefined;
+  if (role?.role !== "initialState" || !role.states.flat().includes(state)) {
+    throw refusal(`input 2 is ${given ? valueText(given) : "missing"}, not the initial state of ${state}`);
+  }
+  return x;
 }
 
 /** Rules of the step mask and the Where that applies it. */
@@ -82,8 +102,16 @@ export const sequenceMaskRules: Readonly<Record<string, OpRule>> = {
       );
     return [{ kind: "stepMask", feed: lengths.feed, axes }];
   },
+  Greater: (ctx, node, where) => {
+    const lengths = lengthsFeed(ctx, ctx.input(node, 0, where), where);
+    if (lengths.kind !== "lengths" || scalar(ctx, node, 1, where) !== 0) {
+      throw new OnnxImportError(`${where}: unroll's import reads Greater(lengths, 0) only: the rows that read at least one step`);
+    }
+    return [{ kind: "startedRows", feed: lengths.feed, axes: lengths.axes }];
+  },
   Where: (ctx, node, where) => {
     const [mask, x, zero] = [0, 1, 2].map((i) => ctx.input(node, i, where));
+    if (mask?.kind === "startedRows") return [keptInitialState(ctx, mask.feed, x, zero, where)];
     if (mask?.kind !== "stepMask" || x?.kind !== "tensor" || zero?.kind !== "constant" || zero.tensor.values.some((v) => v !== 0)) {
       throw new OnnxImportError(`${where}: unroll's import reads Where(step mask, a head's output, 0) only: the head's output set to 0 past each row's length`);
     }

@@ -46,6 +46,8 @@ export function valueText(v: ImportValue): string {
       return `the lengths "${v.feed}"`;
     case "stepMask":
       return `the step mask of the lengths "${v.feed}"`;
+    case "startedRows":
+      return `the rows of the lengths "${v.feed}" above 0`;
     case "tensor":
       return sourceText(v.source);
   }

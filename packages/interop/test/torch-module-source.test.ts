@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initBound } from "@unroll/bptt";
+import { initBound } from "@unroll/ir";
 import { GraphBuilder, programOfGraph } from "@unroll/ir";
 import { checkParamNames, torchModuleSource } from "../src/index.js";
 import { paramInits } from "../src/torch-module/param-inits.js";
@@ -124,7 +124,7 @@ describe("the Python helpers", () => {
 });
 
 describe("reset_parameters' initializers", () => {
-  it("the default bound is @unroll/bptt's initBound for every parameter of the built-in cells", () => {
+  it("the default bound is @unroll/ir's initBound for every parameter of the built-in cells", () => {
     const program = modelProgram({
       input: 3,
       embedding: undefined,

@@ -15,6 +15,7 @@ export * from "./tensor.js";
 export * from "./graph.js";
 export * from "./program.js";
 export * from "./init-spec.js";
+export * from "./init-bound.js";
 export * from "./validate.js";
 export * from "./check-program.js";
 export * from "./builder.js";

@@ -1,9 +1,9 @@
-import type { CheckedProgram, Initializer } from "@unroll/ir";
+import { initBound, type CheckedProgram, type Initializer } from "@unroll/ir";
 
 /**
  * The initializer of every parameter of a program, for the generated module's
  * `reset_parameters`: the program's `init` where it names one, else unroll's
- * default, uniform in ±bound with the bound of `@unroll/bptt`'s `initBound`
+ * default, uniform in ±bound with the bound of `@unroll/ir`'s `initBound`
  * (a recurrent layer's `W_in`, `W_re`, `b`, `b_in`, `b_re` use 1/sqrt(H) with H
  * the rows of its `W_re`; a dense `P.W`, `P.b` use 1/sqrt(rows of `P.W`); any
  * other 1/sqrt(its first dimension)). The distributions are unroll's; the
@@ -19,21 +19,9 @@ export function paramInits(program: CheckedProgram): Record<string, Initializer>
       // no elements to draw (and an infinite bound)
       out[name] = { kind: "zeros" };
     } else {
-      const bound = defaultBound(name, program.params);
+      const bound = initBound(name, program.params);
       out[name] = { kind: "uniform", low: -bound, high: bound };
     }
   }
   return out;
-}
-
-/** The bound of the default uniform initialization (the rule of `@unroll/bptt`'s `initBound`, which this package cannot import). */
-function defaultBound(name: string, params: Readonly<Record<string, readonly number[]>>): number {
-  const cell = /^(.*)\.(W_in|W_re|b|b_in|b_re)(_reverse)?$/.exec(name);
-  if (cell) {
-    const wre = params[`${cell[1]}.W_re${cell[3] ?? ""}`];
-    if (wre) return 1 / Math.sqrt(wre[0]);
-  }
-  const dense = /^(.*)\.(W|b)$/.exec(name);
-  if (dense && params[`${dense[1]}.W`]) return 1 / Math.sqrt(params[`${dense[1]}.W`][0]);
-  return 1 / Math.sqrt(params[name][0] ?? 1);
 }

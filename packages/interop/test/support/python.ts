@@ -4,11 +4,16 @@ import { fileURLToPath } from "node:url";
 /** The python with torch that the PyTorch tests run: `UNROLL_PYTHON`, or Debian's `/usr/bin/python3` (package python3-torch). */
 export const PYTHON = process.env.UNROLL_PYTHON ?? "/usr/bin/python3";
 
-// finding the module is enough to decide, and much faster than importing torch
-const probe = spawnSync(PYTHON, ["-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"]);
+/** Whether {@link PYTHON} has a module: finding it is enough to decide, and much faster than importing it (torch). */
+function hasModule(name: string): boolean {
+  return spawnSync(PYTHON, ["-c", `import importlib.util, sys; sys.exit(importlib.util.find_spec('${name}') is None)`]).status === 0;
+}
 
 /** Why the PyTorch tests are skipped, or undefined when they run: without torch they skip, except under CI, where they fail. */
-export const torchSkip = probe.status !== 0 && !process.env.CI ? `skipped: ${PYTHON} has no torch (apt-get install -y python3-torch)` : undefined;
+export const torchSkip = !hasModule("torch") && !process.env.CI ? `skipped: ${PYTHON} has no torch (apt-get install -y python3-torch)` : undefined;
+
+/** Why the ONNX checker test is skipped, or undefined when it runs: as {@link torchSkip}, for the onnx package. */
+export const onnxCheckerSkip = !hasModule("onnx") && !process.env.CI ? `skipped: ${PYTHON} has no onnx (apt-get install -y python3-onnx)` : undefined;
 
 /** The path of a committed script of `test/python/`. */
 export function pythonScript(name: string): string {

@@ -17,6 +17,15 @@ function describeFormat(format: unknown): string {
 }
 
 /**
+ * True for a document that {@link loadProgram} reads as a model spec: one whose `format` is `"unroll.model/1"` or
+ * absent (it may still fail the spec's checks). Converters use it to choose between a spec's layers and its program.
+ */
+export function isModelSpecDocument(json: unknown): boolean {
+  const format = (json as { format?: unknown } | null)?.format;
+  return format === undefined || format === MODEL_FORMAT;
+}
+
+/**
  * Loads any model document, told apart by its `format` field: a step graph
  * (`unroll.graph/1`), a program (`unroll.program/1`), or a layer-level model spec
  * (`unroll.model/1`, or no format at all). Returns the checked program.
@@ -26,11 +35,10 @@ function describeFormat(format: unknown): string {
 export function loadProgram(json: unknown): CheckedProgram {
   if (isGraphJson(json)) return checkProgram(programOfGraph(parseGraph(json)));
   if (isProgramJson(json)) return checkProgram(parseProgram(json));
-  const format = (json as { format?: unknown })?.format;
-  if (format !== undefined && format !== MODEL_FORMAT) {
+  if (!isModelSpecDocument(json)) {
     throw new GraphError(
       "format",
-      `unknown format ${describeFormat(format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`,
+      `unknown format ${describeFormat((json as { format?: unknown }).format)}; expected "${GRAPH_FORMAT}", "${PROGRAM_FORMAT}" or a model spec ("${MODEL_FORMAT}" or no format)`,
     );
   }
   return checkProgram(compileModel(parseModelSpec(json)));

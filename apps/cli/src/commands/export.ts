@@ -1,11 +1,12 @@
 import { basename, dirname, extname, join } from "node:path";
-import { loadProgram, MODEL_FORMAT, parseModelSpec } from "@unroll/ir";
-import { encodeOnnxModel, encodeSafetensors, exportOnnx, torchModuleSource, torchStateDictFromModel, type TorchRecurrentModule } from "@unroll/interop";
+import { isModelSpecDocument, loadProgram, parseModelSpec } from "@unroll/ir";
+import { encodeOnnxModel, encodeSafetensors, exportOnnx, torchModuleSource, torchStateDictFromModel } from "@unroll/interop";
 import { checkWritable, readJson, writeBytesAtomic, writeTextAtomic } from "../files.js";
 import type { CliIo } from "../io.js";
 import { parseDtype } from "../load-inputs.js";
 import { parseMaxMemory } from "../memory-options.js";
 import { UserError, blameFile } from "../user-error.js";
+import { torchModules } from "../torch-modules-text.js";
 import { readWeights } from "../weights-file.js";
 
 /** The formats `unroll export` writes. */
@@ -74,7 +75,7 @@ export function exportCommand(opts: ExportCommandOptions, io: CliIo): void {
     writeTextAtomic(opts.out, source);
     say(`export: ${opts.out} (PyTorch nn.Module ${className(opts.out)}) and its state_dict ${stateDictPath} (${dtype}, unroll's parameter names)`);
   } else {
-    if (!isModelSpec(doc)) {
+    if (!isModelSpecDocument(doc)) {
       throw new UserError(
         `${opts.model}: --format safetensors writes the state_dict of PyTorch's nn.RNN/nn.LSTM/nn.GRU, which needs a model spec of built-in cells; for a step graph or program use --format torch`,
       );
@@ -96,22 +97,4 @@ function className(path: string): string {
 /** `path` with its extension replaced. */
 function withExtension(path: string, extension: string): string {
   return join(dirname(path), basename(path, extname(path)) + extension);
-}
-
-/** The PyTorch constructors that load a state_dict, as a user would write them. */
-export function torchModules(m: TorchRecurrentModule): string {
-  const cls = { rnn: "nn.RNN", lstm: "nn.LSTM", gru: "nn.GRU" }[m.cell];
-  const args = [`${m.inputSize}`, `${m.hiddenSize}`, `num_layers=${m.numLayers}`];
-  if (m.bidirectional) args.push("bidirectional=True");
-  if (m.nonlinearity && m.nonlinearity !== "tanh") args.push(`nonlinearity="${m.nonlinearity}"`);
-  const parts = [`${m.prefix || "(no prefix)"}: ${cls}(${args.join(", ")})`];
-  if (m.embedding) parts.unshift(`${m.embedding.prefix}: nn.Embedding(${m.embedding.numEmbeddings}, ${m.embedding.embeddingDim})`);
-  if (m.head) parts.push(`${m.head.prefix}: nn.Linear(${m.head.inFeatures}, ${m.head.outFeatures}) then ${m.head.activation}`);
-  return parts.join(", ");
-}
-
-/** True for a model spec: a document with no format or the spec's. */
-function isModelSpec(document: unknown): boolean {
-  const format = (document as { format?: unknown } | null)?.format;
-  return format === undefined || format === MODEL_FORMAT;
 }

@@ -16,7 +16,7 @@ import { parseMaxMemory } from "../memory-options.js";
 import { positiveInteger } from "../positive-integer.js";
 import { UserError, blameFile } from "../user-error.js";
 import { writeWeights } from "../weights-file.js";
-import { torchModules } from "./export.js";
+import { torchModules } from "../torch-modules-text.js";
 
 /** Options of `unroll import`. */
 export interface ImportCommandOptions {

@@ -1,4 +1,4 @@
-import { loadProgram, MODEL_FORMAT, parseModelSpec, type Tensor } from "@unroll/ir";
+import { isModelSpecDocument, loadProgram, parseModelSpec, type Tensor } from "@unroll/ir";
 import type { OnnxModel } from "../onnx/onnx-messages.js";
 import { checkWeights } from "./check-weights.js";
 import type { ExportOnnxOptions, ResolvedExportOptions } from "./export-options.js";
@@ -18,12 +18,6 @@ function resolveOptions(options: ExportOnnxOptions): ResolvedExportOptions & { c
   const cells = options.cells ?? "auto";
   if (!["auto", "native", "scan"].includes(cells)) throw new Error(`option cells: "auto", "native" or "scan", got ${JSON.stringify(cells)}`);
   return { dtype, cells, sequenceLengths: options.sequenceLengths ?? false, initialStates: options.initialStates ?? false };
-}
-
-/** True for a model spec: a document with no format or the spec's. */
-function isModelSpec(document: unknown): boolean {
-  const format = (document as { format?: unknown } | null)?.format;
-  return format === undefined || format === MODEL_FORMAT;
 }
 
 /**
@@ -57,7 +51,7 @@ export function exportOnnx(document: unknown, weights: Readonly<Record<string, T
   const opts = resolveOptions(options);
   const program = loadProgram(document);
   checkWeights(program.params, weights);
-  const spec = isModelSpec(document) ? parseModelSpec(document) : undefined;
+  const spec = isModelSpecDocument(document) ? parseModelSpec(document) : undefined;
   if (!spec && opts.cells === "native") throw new Error(`option cells "native" applies to model specs; a step graph or program is exported as Scan`);
   const refusal = spec && nativeCellsRefusal(spec);
   if (refusal && opts.cells === "native") throw new Error(refusal);

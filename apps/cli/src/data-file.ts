@@ -1,6 +1,6 @@
 import { formatShape, fromNested, resolveShape, sizeOf, zeros, type CheckedProgram, type Dtype, type Tensor } from "@unroll/ir";
 import { bytesPerNumber, checkMemory, type SequenceData } from "@unroll/bptt";
-import { firstNonFinite } from "./first-non-finite.js";
+import { checkFinite } from "./first-non-finite.js";
 import { tokenTable } from "./token-vocab.js";
 
 /** The parts of a DATA document. */
@@ -17,10 +17,7 @@ function isTensor(value: unknown): value is Tensor {
 
 /** A field's value as a tensor: nested arrays are read, a tensor is checked as they are (finite numbers only). */
 function tensorOf(value: unknown, dtype: Dtype, what: string): Tensor {
-  if (!isTensor(value)) return fromNested(value, dtype, what);
-  const bad = firstNonFinite(value.data);
-  if (bad >= 0) throw new Error(`${what} element ${bad} is ${value.data[bad]}; only finite numbers are allowed`);
-  return value;
+  return isTensor(value) ? checkFinite(value, what) : fromNested(value, dtype, what);
 }
 
 /**

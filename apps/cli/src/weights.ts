@@ -1,5 +1,5 @@
 import { formatShape, fromNested, toNested, type CheckedProgram, type Dtype, type Nested, type Tensor } from "@unroll/ir";
-import { firstNonFinite } from "./first-non-finite.js";
+import { checkFinite } from "./first-non-finite.js";
 
 /**
  * Parameters from a WEIGHTS document `{ "<param>": nested arrays }`: every
@@ -19,11 +19,7 @@ export function weightsFromJson(json: unknown, program: CheckedProgram, dtype: D
  * exact shape, none extra, every element finite.
  */
 export function weightsFromTensors(tensors: Readonly<Record<string, Tensor>>, program: CheckedProgram): Record<string, Tensor> {
-  return checkedParams(tensors, program, (t, name) => {
-    const bad = firstNonFinite(t.data);
-    if (bad >= 0) throw new Error(`${name} element ${bad} is ${t.data[bad]}; only finite numbers are allowed`);
-    return t;
-  });
+  return checkedParams(tensors, program, checkFinite);
 }
 
 /** The program's parameters from `given` (each made a tensor by `toTensor`): none missing, none extra, each of its exact shape. */

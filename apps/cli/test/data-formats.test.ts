@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runUnroll, type CliIo } from "../src/cli.js";
-import { runCli } from "./run-cli.js";
+import { runCli, runCliInProcess } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "unroll-data-"));
 const file = (name: string, value: unknown): string => {
@@ -16,11 +15,8 @@ const example = (path: string) => fileURLToPath(new URL(`../examples/${path}`, i
 
 /** Runs the CLI in this process, capturing what it writes. */
 async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
-  const code = await runUnroll(args, io);
-  return { code, stdout, stderr };
+  const { status, stdout, stderr } = await runCliInProcess(args);
+  return { code: status, stdout, stderr };
 }
 
 /** The first and last epoch's mean loss from train's summary line (on stderr, with the progress). */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { decodeSafetensors } from "@unroll/interop";
-import { runUnroll, type CliIo } from "../src/cli.js";
+import { runCliInProcess } from "./run-cli.js";
 
 // unroll export and unroll import end to end: the files they write run elsewhere (ONNX Runtime) or come back with
 // the same numbers. The converters' own tests (packages/interop) cover every cell and op; these cover the commands.
@@ -16,11 +16,8 @@ const write = (name: string, value: unknown): string => {
 };
 
 async function unroll(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
-  const code = await runUnroll(args, io);
-  return { code, stdout, stderr };
+  const { status, stdout, stderr } = await runCliInProcess(args);
+  return { code: status, stdout, stderr };
 }
 
 async function ok(...args: string[]): Promise<string> {

@@ -1,3 +1,4 @@
+import { runUnroll, type CliIo } from "../src/cli.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -18,4 +19,13 @@ export interface CliResult {
 export function runCli(args: string[]): CliResult {
   const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI in this process, capturing what it writes: the same command as {@link runCli} without a process start (seconds each). */
+export async function runCliInProcess(args: string[]): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
+  const status = await runUnroll(args, io);
+  return { status, stdout, stderr };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from "@unroll/interop";
 import type { Tensor } from "@unroll/ir";
-import { runUnroll, type CliIo } from "../src/cli.js";
+import { runCliInProcess as inProcess } from "./run-cli.js";
 
 // Weights, snapshots and data as safetensors, chosen by the extension: the same numbers as their JSON files.
 const dir = mkdtempSync(join(tmpdir(), "unroll-safetensors-"));
@@ -51,14 +51,6 @@ const data = {
 const train = ["train", "--model", path("model.json"), "--data", path("data.json"), "--optimizer", "adam", "--lr", "0.01", "--seed", "3", "--quiet"];
 
 const f64 = (shape: number[], values: number[]): Tensor => ({ shape, data: new Float64Array(values) });
-/** The CLI in this process (each run is a fresh command; starting a process per run would cost seconds each). */
-async function inProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
-  const status = await runUnroll(args, io);
-  return { status, stdout, stderr };
-}
 const ok = async (args: string[]): Promise<string> => {
   const r = await inProcess(args);
   expect(r.stderr).toBe("");

@@ -64,7 +64,8 @@ function targetsOf(root, workspaceRoot) {
     test: {
       // one vitest run per project over the root vitest.config.ts, limited to this project's folder;
       // each writes its JSON report for the "N passed, N failed" line of CI
-      command: `vitest run --dir ${root} --passWithNoTests --reporter=default --reporter=json --outputFile.json=${reportOf(root)}`,
+      // (a project with its own vitest.config.ts, such as the WebGPU backend's browser mode, runs with that one)
+      command: `vitest run --dir ${root} ${existsSync(join(workspaceRoot, root, "vitest.config.ts")) ? `--config ${root}/vitest.config.ts ` : ""}--passWithNoTests --reporter=default --reporter=json --outputFile.json=${reportOf(root)}`,
       cache: !readsWholeWorkspace.has(root),
       // one test run at a time, as when one vitest process ran them all: several at once on a 2-core machine slow
       // the timing-sensitive browser tests (the web demo's main-thread timer gaps) into failures

@@ -39,6 +39,12 @@ describe("the nx targets (tools/nx/targets.mjs)", () => {
     }
   });
 
+  it("runs a project with its own vitest.config.ts (the WebGPU backend's browser mode) with that config", async () => {
+    const projects = await inferred();
+    expect(projects.get("packages/backend-webgpu")?.test.command).toContain("--config packages/backend-webgpu/vitest.config.ts");
+    expect(projects.get("packages/backend-cpu")?.test.command).not.toContain("--config");
+  });
+
   it("builds in the order of the tsconfig references, not along test-only imports", async () => {
     const projects = await inferred();
     expect(projects.get("packages/backend-cpu")?.build.dependsOn).toEqual([

@@ -7,6 +7,7 @@ export * from "@unroll/kernels-cpu";
 export * from "@unroll/kernels-wasm";
 export * from "@unroll/backend-cpu";
 export * from "@unroll/backend-workers";
+export * from "@unroll/backend-webgpu";
 export * from "@unroll/backends";
 export * from "@unroll/viz";
 export * from "@unroll/data";

@@ -1,5 +1,6 @@
 import * as backendCpu from "@unroll/backend-cpu";
 import * as backendWorkers from "@unroll/backend-workers";
+import * as backendWebgpu from "@unroll/backend-webgpu";
 import * as backends from "@unroll/backends";
 import * as bptt from "@unroll/bptt";
 import * as cli from "@unroll/cli";
@@ -14,11 +15,14 @@ import { describe, expect, it } from "vitest";
 
 // `export *` silently leaves out a name that two packages export: each library's every value must come through, the same object
 describe("@unroll/unroll re-exports the public API of each library", () => {
-  it.each(Object.entries({ ir, bptt, kernelsCpu, kernelsWasm, backendCpu, backendWorkers, backends, viz, data, interop }))("%s", (_, library) => {
-    const names = Object.keys(library);
-    expect(names.length).toBeGreaterThan(0);
-    for (const name of names) expect((unroll as Record<string, unknown>)[name], name).toBe((library as Record<string, unknown>)[name]);
-  });
+  it.each(Object.entries({ ir, bptt, kernelsCpu, kernelsWasm, backendCpu, backendWorkers, backendWebgpu, backends, viz, data, interop }))(
+    "%s",
+    (_, library) => {
+      const names = Object.keys(library);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect((unroll as Record<string, unknown>)[name], name).toBe((library as Record<string, unknown>)[name]);
+    },
+  );
 
   it("and the CLI's runUnroll", () => {
     expect(unroll.runUnroll).toBe(cli.runUnroll);

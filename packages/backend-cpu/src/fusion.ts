@@ -1,4 +1,4 @@
-import { elementwiseOf, ops, renderJs, type Dtype, type FloatArray, type Node, type Shape } from "@unroll/ir";
+import { elementwiseChains, elementwiseOf, renderJs, type Dtype, type FloatArray, type Node, type Shape } from "@unroll/ir";
 
 /** How an operand outside the group is read: element by element, once per row (a trailing broadcast), or a scalar. */
 type Access = "full" | "tile" | "scalar";
@@ -29,66 +29,41 @@ function accessOf(operand: Shape, out: Shape): Access | undefined {
 }
 
 /**
- * Groups chains of elementwise nodes (bias + activation, gate arithmetic) into
- * single loops: a node joins the group of an input when that input has no other
- * reader and is not needed outside these nodes (`liveOut`). Each group is
- * compiled once to a loop that keeps intermediates in registers; for float32 each
- * intermediate is rounded as a separate kernel would, so results do not change.
+ * Plans chains of elementwise nodes ({@link elementwiseChains}, the plan
+ * every fusing backend shares) and compiles each into one loop. The loop
+ * reads each outside operand element by element, once per row (a trailing
+ * broadcast, one shape per chain) or as a scalar, so the chain rule admits
+ * only operands it can read that way. Each loop keeps intermediates in
+ * registers; for float32 each intermediate is rounded as a separate kernel
+ * would, so results do not change.
  */
 export function planFusion(nodes: readonly Node[], shapes: ReadonlyMap<string, Shape>, liveOut: ReadonlySet<string>, dtype: Dtype): ExecStep[] {
-  const readers = new Map<string, number>();
-  for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
-  interface Open {
-    members: Node[];
-    tile: Shape | undefined;
-  }
-  const groupOf = new Map<string, Open>();
-  const open: Open[] = [];
-  for (const n of nodes) {
-    const fusable = ops[n.op].elementwise !== undefined;
-    const out = shapes.get(n.id)!;
-    let joined: Open | undefined;
-    if (fusable) {
-      for (const i of n.inputs) {
-        const g = groupOf.get(i);
-        if (g && g.members[g.members.length - 1].id === i && readers.get(i) === 1 && !liveOut.has(i) && sameShape(shapes.get(i)!, out)) {
-          joined = g;
-          break;
-        }
-      }
-      let tile = joined?.tile;
-      const ok = n.inputs.every((i) => {
-        if (joined && joined.members[joined.members.length - 1].id === i) return true;
-        const a = accessOf(shapes.get(i)!, out);
-        if (a === "tile") {
-          if (tile && !sameShape(tile, shapes.get(i)!)) return false;
-          tile = shapes.get(i)!;
-        }
-        return a !== undefined;
-      });
-      if (!ok) joined = undefined;
-      else if (joined) joined.tile = tile;
-      if (!joined && ok) {
-        joined = { members: [], tile };
-        open.push(joined);
-      }
-    }
-    if (joined) {
-      joined.members.push(n);
-      groupOf.set(n.id, joined);
-    } else {
-      open.push({ members: [n], tile: undefined });
-    }
-  }
-  // a group runs where its last member stood: by then every input of every member exists
   const cache = new Map<string, FusedGroup["run"]>();
-  const last = new Map(open.map((g) => [g.members[g.members.length - 1].id, g] as const));
-  const steps: ExecStep[] = [];
-  for (const n of nodes) {
-    const g = last.get(n.id);
-    if (g) steps.push(g.members.length === 1 ? { node: n } : { group: compile(g.members, g.tile, shapes, dtype, cache) });
-  }
-  return steps;
+  const tileOf = new Map<readonly Node[], Shape | undefined>();
+  // the one trailing-broadcast shape of a chain extended by `n`, or false when the loop cannot read an operand
+  const tileWith = (members: readonly Node[], n: Node): Shape | undefined | false => {
+    const inside = new Set(members.map((m) => m.id));
+    const out = shapes.get(n.id)!;
+    let tile = members.length > 0 ? tileOf.get(members) : undefined;
+    for (const i of n.inputs) {
+      if (inside.has(i)) continue;
+      const a = accessOf(shapes.get(i)!, out);
+      if (a === undefined) return false;
+      if (a === "tile") {
+        if (tile && !sameShape(tile, shapes.get(i)!)) return false;
+        tile = shapes.get(i)!;
+      }
+    }
+    return tile;
+  };
+  const steps = elementwiseChains(nodes, shapes, liveOut, (members, n) => {
+    const tile = tileWith(members, n);
+    if (tile === false) return false;
+    // remembered for the chain the node joins (the executor's rule calls precede the push)
+    tileOf.set(members, tile);
+    return true;
+  });
+  return steps.map((step) => ("node" in step ? step : { group: compile(step.chain.members, tileOf.get(step.chain.members), shapes, dtype, cache) }));
 }
 
 function compile(

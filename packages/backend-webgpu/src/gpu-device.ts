@@ -1,10 +1,10 @@
 /// <reference types="@webgpu/types" />
-import { ops, opKinds, sizeOf, type Node, type OpKind } from "@unroll/ir";
-import { unfused, type Device, type Executable } from "@unroll/bptt";
+import { elementwiseChains, ops, opKinds, sizeOf, type Node, type OpKind } from "@unroll/ir";
+import type { Device, Executable } from "@unroll/bptt";
 import { accumulate, copy, encodeNode, fill } from "./encode-node.js";
 import type { GpuBuf } from "./gpu-buffer.js";
 import { GpuQueue } from "./gpu-queue.js";
-import { elementwiseMeta, elementwiseSource, type OperandAccess } from "./kernels/elementwise.js";
+import { elementwiseMeta, elementwiseSource, MAX_OPERANDS, type OperandAccess } from "./kernels/elementwise.js";
 import { ERROR_CODES } from "./kernels/prelude.js";
 import { broadcastStrides, collapse, rowMajor } from "./kernels/strided.js";
 
@@ -14,6 +14,12 @@ function idError(error: Float32Array): Error {
   const op = (Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]).find((k) => ERROR_CODES[k] === code) ?? `kernel ${code}`;
   const what = op === "gather" ? "id" : "class id";
   return new Error(`${op}: row ${row} has ${what} ${id}, which is not an integer in [0, ${bound})`);
+}
+
+/** How many values a chain of nodes reads from outside itself: one kernel's operands. */
+function outsideInputs(members: readonly Node[]): number {
+  const inside = new Set(members.map((m) => m.id));
+  return new Set(members.flatMap((m) => m.inputs).filter((i) => !inside.has(i))).size;
 }
 
 /** A WebGPU device as an unroll {@link Device}, and what it holds. */
@@ -74,7 +80,10 @@ export function webGpuDevice(gpu: GPUDevice): WebGpuDevice {
     copy: (src, dst) => copy(q, src, dst),
     accumulate: (dst, src) => accumulate(q, dst, src),
     fill: (buf, value) => fill(q, buf, value),
-    prepare: (nodes) => unfused(nodes),
+    prepare: (nodes, { shapes, live }) =>
+      elementwiseChains(nodes, shapes, live, (members, n) => outsideInputs([...members, n]) <= MAX_OPERANDS).map((step) =>
+        "node" in step ? { nodes: [step.node], inputs: step.node.inputs } : { nodes: step.chain.members, inputs: step.chain.inputs },
+      ),
     run(exe, inputs, out) {
       const node = exe.nodes[exe.nodes.length - 1];
       if (exe.nodes.length > 1 || ops[node.op as OpKind].elementwise !== undefined) return runElementwise(exe, inputs, out);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { Arena, GRANULE } from "../src/arena.js";
+
+describe("Arena: first-fit ranges of the device buffer", () => {
+  it("hands out granule-aligned ranges after the reserved words, and reuses freed ones merged with their neighbours", () => {
+    const a = new Arena(10 * GRANULE, 4);
+    const x = a.take(1)!;
+    const y = a.take(GRANULE + 1)!;
+    const z = a.take(GRANULE)!;
+    expect([x, y, z]).toEqual([GRANULE, 2 * GRANULE, 4 * GRANULE]);
+    expect(a.used).toBe(5 * GRANULE);
+    a.give(y, GRANULE + 1);
+    a.give(x, 1);
+    // x and y merged: three granules at GRANULE
+    expect(a.take(3 * GRANULE)).toBe(GRANULE);
+    a.give(z, GRANULE);
+    expect(a.take(6 * GRANULE)).toBe(4 * GRANULE);
+    expect(a.take(1)).toBeUndefined();
+  });
+
+  it("grows at its end: the free tail extends, and a full arena gains a new range", () => {
+    const a = new Arena(2 * GRANULE, 0);
+    expect(a.take(2 * GRANULE)).toBe(0);
+    expect(a.take(GRANULE)).toBeUndefined();
+    a.grow(4 * GRANULE);
+    expect(a.take(2 * GRANULE)).toBe(2 * GRANULE);
+    a.give(0, 2 * GRANULE);
+    a.give(2 * GRANULE, 2 * GRANULE);
+    expect(a.used).toBe(0);
+    expect(a.take(4 * GRANULE)).toBe(0);
+  });
+});

@@ -11,7 +11,19 @@ export interface ElementwiseChain {
 }
 
 /** One unit of execution: a node on its own, or a chain of two or more elementwise nodes. */
-export type ChainStep = { readonly node: Node } | { readonly chain: ElementwiseChain };
+export type ChainStep = ChainNode | ChainOfNodes;
+
+/** A {@link ChainStep} that is one node on its own. */
+export interface ChainNode {
+  /** The node. */
+  readonly node: Node;
+}
+
+/** A {@link ChainStep} that is a chain of elementwise nodes. */
+export interface ChainOfNodes {
+  /** The chain. */
+  readonly chain: ElementwiseChain;
+}
 
 /**
  * Whether `candidate` may extend a chain whose members so far are `members`

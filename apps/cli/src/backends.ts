@@ -2,9 +2,10 @@ import type { Backend } from "@unroll/bptt";
 import { BackendSpecError, backendNames, backends } from "@unroll/backends";
 import { UserError } from "./user-error.js";
 
-/** The `--backend` help text, from the registry of `@unroll/backends`. */
+/** The `--backend` help text, from the registry of `@unroll/backends`: the backends that run here (not `webgpu`, which needs a browser). */
 export function backendHelp(): string {
-  return `backend: ${backendNames.map((name) => `${name} (${backends.entries[name].description})`).join(", or ")}`;
+  const offered = backends.available().map((name) => `${name} (${backends.entries[name].description})`);
+  return `backend: ${offered.join(", or ")}`;
 }
 
 /** A registry error as the CLI reports it: a user error, exit 2. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { runCli, runCliInProcess } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "unroll-cli-"));
 const file = (name: string, value?: unknown): string => {
@@ -316,6 +316,18 @@ describe("unroll CLI errors beyond the input files", () => {
     const cpuWorkers = runCli([...common, "--backend", "cpu", "--workers", "2"]);
     expect(cpuWorkers.status).toBe(2);
     expect(cpuWorkers.stderr).toBe('unroll: --workers applies to --backend workers only, not "cpu"\n');
+  });
+
+  it("offers only the backends that run in Node: webgpu is refused at once, saying where it runs", async () => {
+    const help = await runCliInProcess(["run", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toMatch(/backend: cpu \(.*\), or workers \(.*\) \(default: "cpu"\)/);
+    expect(help.stdout).not.toContain("webgpu");
+    const common = ["run", "--model", file("model.json"), "--data", file("data.json"), "--weights", file("weights.json"), "--out", file("o.json")];
+    const webgpu = await runCliInProcess([...common, "--backend", "webgpu"]);
+    expect(webgpu.status).toBe(2);
+    expect(webgpu.stderr).toBe(
+      'unroll: backend "webgpu" cannot run here: it needs WebGPU (navigator.gpu), which this runtime lacks; it runs in a browser with WebGPU, as in the web demo (npm run web)\n',
+    );
   });
 
   it("exits 2 on an unknown option", () => {

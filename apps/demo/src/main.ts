@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { GraphError } from "@unroll/ir";
 import { NonFiniteError, optimizerNames, type OptimizerName } from "@unroll/bptt";
-import { backendNames, type BackendName } from "@unroll/backends";
+import { backends, type BackendName } from "@unroll/backends";
 import { defaultLr, type Budget, type CellKind } from "@unroll/demo-kit";
 import { loadCheckpoint } from "./checkpoint.js";
 import { integer, intAtLeast, positive } from "./cli-options.js";
@@ -63,7 +63,8 @@ const program = new Command("demo")
       .join(", ")})`,
     positive,
   )
-  .addOption(new Option("--backend <name>", "where to run: cpu (this thread) or workers (a thread pool)").choices(backendNames).default("cpu"))
+  // the backends that run in Node (webgpu needs a browser: the web demo offers it)
+  .addOption(new Option("--backend <name>", "where to run: cpu (this thread) or workers (a thread pool)").choices(backends.available()).default("cpu"))
   .option("--steps <N>", "train exactly N optimizer steps; copy: N sequence batches per method (default 600)", intAtLeast(1))
   .option("--time <seconds>", "train for this many seconds (default: text 60 s; sine 300 steps)", positive)
   .option("--seed <S>", "seed of the initial weights, the data and the samples", integer, 1)

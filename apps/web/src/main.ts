@@ -1,9 +1,11 @@
 // The page: settings, Train/Stop, live numbers, loss chart, samples and the
 // step graph. All training happens in a trainer worker (see trainer-client.ts).
+import { navigatorGpu, type WebGpuAdapterInfo } from "@unroll/backend-webgpu";
 import type { BackendName } from "@unroll/backends/web";
 import { CharVocab, charModelSpec, CLIP_NORM, stepsBackChart, type CellKind } from "@unroll/demo-kit";
 import { loadProgram } from "@unroll/ir";
 import { stepGraphSvg } from "@unroll/viz";
+import { adapterText } from "./adapter-text.js";
 import { corpusSource, corpusText } from "./corpus.js";
 import { LiveChart } from "./live-chart.js";
 import { LossChart } from "./loss-chart.js";
@@ -19,6 +21,8 @@ export interface PageRecord {
   readonly flowChartData: () => (number | null | undefined)[][] | undefined;
   /** How the last run ended, once it has. */
   end?: RunEnd;
+  /** The adapter of the last run on WebGPU, once it has opened. */
+  adapter?: WebGpuAdapterInfo;
 }
 
 declare global {
@@ -49,6 +53,7 @@ const stats = {
 };
 const runInfo = $("run-info");
 const poolInfo = $("pool-info");
+const adapterInfo = $("adapter-info");
 const sample = $("sample");
 const sampleInfo = $("sample-info");
 const graph = $("graph");
@@ -75,6 +80,18 @@ function readSettings(): TrainSettings {
     workers: Number(workers.value),
     temperature: Number(temperature.value),
   };
+}
+
+/**
+ * Offers WebGPU when the browser gives an adapter: `navigator.gpu` may exist
+ * with none (Chromium on Linux without flags). The trainer worker, which opens
+ * its own, sees the same `navigator.gpu`.
+ */
+async function offerWebGpu(): Promise<void> {
+  const adapter = await navigatorGpu()
+    ?.requestAdapter()
+    .catch(() => null);
+  if (adapter) backend.add(new Option("WebGPU, from the trainer worker", "webgpu"));
 }
 
 /** Draws the step graph of the chosen model and shows its parameter count. */
@@ -127,16 +144,20 @@ function start(): void {
   chart.reset(vocab.size);
   for (const el of Object.values(stats)) if (el !== stats.params) el.textContent = "–";
   sample.textContent = "";
-  runInfo.textContent = poolInfo.textContent = "";
+  runInfo.textContent = poolInfo.textContent = adapterInfo.textContent = "";
+  delete record.adapter;
   sampleInfo.textContent = `A sample appears every ${settings.sampleEvery} steps.`;
-  const where =
-    settings.backend === "cpu" ? "the CPU backend in a trainer worker" : `a pool of ${settings.workers} Web Worker${settings.workers === 1 ? "" : "s"}`;
+  const where = {
+    cpu: "the CPU backend in a trainer worker",
+    workers: `a pool of ${settings.workers} Web Worker${settings.workers === 1 ? "" : "s"}`,
+    webgpu: "WebGPU, from a trainer worker",
+  }[settings.backend];
   status.textContent = `Loading the model on ${where}…`;
   run = new TrainerRun(settings, corpusText, {
     message(m) {
       if (m.type === "ready") {
         status.textContent = `Training on ${where}.`;
-        runInfo.textContent = `${m.vocabSize} characters, ${settings.batch} streams of ${m.streamLength} steps, windows of ${settings.window}; ${settings.optimizer}, learning rate ${settings.lr}, gradient norm clipped at ${CLIP_NORM}.`;
+        runInfo.textContent = `${m.vocabSize} characters, ${settings.batch} streams of ${m.streamLength} steps, windows of ${settings.window}; float32; ${settings.optimizer}, learning rate ${settings.lr}, gradient norm clipped at ${CLIP_NORM}.`;
       } else if (m.type === "progress") {
         const { type: _, ...p } = m;
         record.progress.push(p);
@@ -147,6 +168,9 @@ function start(): void {
       } else if (m.type === "sample") {
         sample.textContent = m.text;
         sampleInfo.textContent = `After step ${m.step}, temperature ${m.temperature.toFixed(1)} (drawn in ${Math.round(m.ms)} ms).`;
+      } else if (m.type === "adapter") {
+        record.adapter = m.adapter;
+        adapterInfo.textContent = adapterText(m.adapter);
       } else if (m.type === "log") {
         poolInfo.textContent = `Pool: ${m.message}.`;
       }
@@ -184,3 +208,4 @@ temperature.addEventListener("input", () => {
   run?.setTemperature(Number(temperature.value));
 });
 showModel();
+void offerWebGpu();

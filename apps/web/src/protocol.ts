@@ -1,3 +1,4 @@
+import type { WebGpuAdapterInfo } from "@unroll/backend-webgpu";
 import type { TrainSettings } from "./settings.js";
 
 /** Page → trainer worker. */
@@ -34,6 +35,8 @@ export type FromTrainer =
   | ({ readonly type: "progress" } & Progress)
   /** A sample drawn after `step` steps, and how long drawing it took. */
   | { readonly type: "sample"; readonly step: number; readonly text: string; readonly temperature: number; readonly ms: number }
+  /** The adapter the WebGPU backend opened, before the model loads on it. */
+  | { readonly type: "adapter"; readonly adapter: WebGpuAdapterInfo }
   /** A line of the worker pool's log (e.g. whether memory is shared). */
   | { readonly type: "log"; readonly message: string }
   /** Training ended after `step` steps because stop was asked; nothing follows. */

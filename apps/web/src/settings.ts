@@ -3,7 +3,7 @@ import { defaultLr, type TextTrainingSettings } from "@unroll/demo-kit";
 
 /** Everything that defines one training run: the model and its training as both demos describe them, and the page's own choices. */
 export interface TrainSettings extends TextTrainingSettings {
-  /** `cpu`: the CPU backend inside the trainer worker; `workers`: a pool of Web Workers it starts. */
+  /** `cpu`: the CPU backend inside the trainer worker; `workers`: a pool of Web Workers it starts; `webgpu`: the GPU, driven from the trainer worker. */
   readonly backend: BackendName;
   /** Pool size when `backend` is `workers`. */
   readonly workers: number;

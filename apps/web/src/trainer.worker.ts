@@ -1,8 +1,11 @@
 // The trainer worker: owns the model and runs the training loop, so the page
-// never waits on it. It trains on the CPU backend in this thread or on a pool
-// of Web Workers it starts, and posts progress, samples and the end of the run.
+// never waits on it. It trains on the CPU backend in this thread, on a pool
+// of Web Workers it starts or on WebGPU (navigator.gpu exists in workers), and
+// posts progress, samples and the end of the run.
+import type { WebGpuBackend } from "@unroll/backend-webgpu";
 // the registry's browser entry: its pool starts Web Workers, with no Node code for the bundler
 import { backends } from "@unroll/backends/web";
+import type { Backend } from "@unroll/bptt";
 import type { FromTrainer, ToTrainer } from "./protocol.js";
 import type { TrainSettings } from "./settings.js";
 import { StopFlag } from "./stop-flag.js";
@@ -22,13 +25,20 @@ let started = false;
 /** The pool's log lines worth showing: how it shares memory, and workers that died; not the per-window split. */
 const NOTABLE = /^(pool of|SharedArrayBuffer|worker \d)/;
 
+/** The registry hands out plain backends; the one it names `webgpu` is a {@link WebGpuBackend}, which also tells its adapter. */
+const isWebGpu = (backend: Backend): backend is WebGpuBackend => backend.name === "webgpu";
+
 async function run(settings: TrainSettings, text: string): Promise<void> {
-  const backend = backends.create(settings.backend, {
-    workers: settings.workers,
-    log: (message) => void (NOTABLE.test(message) && post({ type: "log", message })),
-  });
   const sampler = backends.create("cpu"); // T = 1, B = 1 steps: one thread beats any round trip
+  let backend: Backend | undefined;
   try {
+    // inside the try: a backend this worker cannot run (webgpu without navigator.gpu) is the run's error
+    backend = backends.create(settings.backend, {
+      workers: settings.workers,
+      log: (message) => void (NOTABLE.test(message) && post({ type: "log", message })),
+    });
+    // opens the device (the model then loads on it), so that the page shows the adapter before the first step
+    if (isWebGpu(backend)) post({ type: "adapter", adapter: await backend.adapter() });
     const steps = await trainUntilStopped(text, settings, backend, sampler, {
       post,
       stopRequested: () => stop.raised,
@@ -38,7 +48,7 @@ async function run(settings: TrainSettings, text: string): Promise<void> {
   } catch (e) {
     post({ type: "error", message: e instanceof Error ? e.message : String(e) });
   } finally {
-    await Promise.all([backend.dispose(), sampler.dispose()]);
+    await Promise.all([backend?.dispose(), sampler.dispose()]);
   }
 }
 

@@ -5,12 +5,14 @@ import { describe, expect, it } from "vitest";
 import type { FromTrainer } from "../src/protocol.js";
 import { charModelSpec } from "@unroll/demo-kit";
 import { stepGraphSvg } from "@unroll/viz";
+import { adapterText, isSoftwareAdapter } from "../src/adapter-text.js";
 import { defaultSettings } from "../src/settings.js";
 import { StopFlag } from "../src/stop-flag.js";
 import { trainUntilStopped } from "../src/train-loop.js";
 
 // The page's parts that need no browser, in Node: the graph picture and the
-// training loop the trainer worker runs (streams and sampling: @unroll/demo-kit).
+// training loop the trainer worker runs (streams and sampling: @unroll/demo-kit),
+// and the line that names a WebGPU adapter.
 const corpus = readFileSync(new URL("../src/corpus.txt", import.meta.url), "utf8");
 
 describe("step graph picture", () => {
@@ -52,5 +54,20 @@ describe("training loop", () => {
       expect(Object.keys(p.deltaNorms).sort()).toEqual(["layers.0.c", "layers.0.h"]);
       for (const norms of Object.values(p.deltaNorms)) expect(norms.length === 25 && norms.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
     }
+  });
+});
+
+describe("WebGPU adapter line", () => {
+  const adapter = { vendor: "", architecture: "", device: "", description: "", isFallbackAdapter: false };
+  it("names the adapter as far as the browser tells, and a software one as such", () => {
+    // what Chromium reports for SwiftShader (the e2e test's adapter)
+    const swiftshader = { ...adapter, vendor: "google", architecture: "swiftshader", isFallbackAdapter: true };
+    expect(adapterText(swiftshader)).toBe("WebGPU adapter: google, swiftshader; software adapter: times say nothing about GPUs.");
+    const gpu = { ...adapter, vendor: "nvidia", architecture: "ampere", description: "NVIDIA GeForce RTX 3060" };
+    expect(adapterText(gpu)).toBe("WebGPU adapter: nvidia, ampere, NVIDIA GeForce RTX 3060.");
+    expect(adapterText(adapter)).toBe("WebGPU adapter: not described by the browser.");
+    // a software rasterizer the browser does not flag as a fallback
+    expect(isSoftwareAdapter({ ...adapter, vendor: "mesa", description: "llvmpipe (LLVM 15.0.6, 256 bits)" })).toBe(true);
+    expect(isSoftwareAdapter(gpu)).toBe(false);
   });
 });

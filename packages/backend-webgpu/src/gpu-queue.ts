@@ -158,7 +158,8 @@ export class GpuQueue {
   /** Writes host values at `offset`, after every dispatch recorded so far. */
   write(offset: number, values: Float32Array): void {
     this.flush();
-    if (values.length > 0) this.gpu.queue.writeBuffer(this.buffer, offset * 4, values);
+    // the view's buffer and byte range: the DOM lib's BufferSource takes no view over a SharedArrayBuffer, writeBuffer takes the buffer itself
+    if (values.length > 0) this.gpu.queue.writeBuffer(this.buffer, offset * 4, values.buffer, values.byteOffset, values.byteLength);
   }
 
   /**

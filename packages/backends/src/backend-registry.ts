@@ -1,14 +1,15 @@
 import type { Backend } from "@unroll/bptt";
 import { createCpuBackend } from "@unroll/backend-cpu";
+import { createWebGpuBackend, navigatorGpu } from "@unroll/backend-webgpu";
 // the browser entry's type: the same options, and no Node code for the web demo's type check
 import type { WorkerBackendOptions } from "@unroll/backend-workers/web";
 import { BackendSpecError } from "./backend-spec-error.js";
 
 /** The backends the apps offer, by name. */
-export type BackendName = "cpu" | "workers";
+export type BackendName = "cpu" | "workers" | "webgpu";
 
-/** Every {@link BackendName}, e.g. for a command line's choices. */
-export const backendNames: readonly BackendName[] = ["cpu", "workers"];
+/** Every {@link BackendName}, including those that cannot run here: a command line's choices are {@link BackendRegistry.available}. */
+export const backendNames: readonly BackendName[] = ["cpu", "workers", "webgpu"];
 
 /** True when `name` is a {@link BackendName}. */
 export function isBackendName(name: string): name is BackendName {
@@ -29,6 +30,8 @@ export interface BackendEntry {
   readonly description: string;
   /** True when it runs on a pool whose size {@link BackendOptions.workers} sets. */
   readonly takesWorkers: boolean;
+  /** Why it cannot run in this runtime, saying where it does; undefined when it can. Absent: it runs everywhere. */
+  readonly unavailable?: () => string | undefined;
   /** Makes a fresh backend; dispose it when done. */
   create(options: BackendOptions): Backend;
 }
@@ -58,6 +61,7 @@ function parseWorkerCount(value: string): number {
  * backends.create("cpu");                          // this thread
  * backends.create("workers:4");                    // a pool of 4
  * backends.create("workers", { workers: 2, log }); // the same from options
+ * backends.create("webgpu");                       // in a browser with WebGPU; elsewhere a BackendSpecError
  * ```
  */
 export class BackendRegistry {
@@ -72,14 +76,31 @@ export class BackendRegistry {
         takesWorkers: true,
         create: ({ workers, log }) => createPool({ ...(workers !== undefined ? { workers } : {}), ...(log ? { log } : {}) }),
       },
+      webgpu: {
+        description: "WGSL compute shaders on the GPU, float32 only; needs a browser with WebGPU",
+        takesWorkers: false,
+        // Node has no navigator.gpu: refuse at once rather than at the first load
+        unavailable: () =>
+          navigatorGpu()
+            ? undefined
+            : "it needs WebGPU (navigator.gpu), which this runtime lacks; it runs in a browser with WebGPU, as in the web demo (npm run web)",
+        create: () => createWebGpuBackend(),
+      },
     };
   }
 
-  /** Parses `cpu`, `workers` or `workers:N` (a pool of N). */
+  /** The backends that can run in this runtime, in the order of {@link backendNames}: `webgpu` only where `navigator.gpu` exists. */
+  available(): BackendName[] {
+    return backendNames.filter((name) => this.entries[name].unavailable?.() === undefined);
+  }
+
+  /** Parses `cpu`, `workers`, `workers:N` (a pool of N) or `webgpu`; refuses a backend that cannot run here. */
   parse(spec: string): BackendSpec {
     const colon = spec.indexOf(":");
     const name = colon < 0 ? spec : spec.slice(0, colon);
-    if (!isBackendName(name)) throw new BackendSpecError(`unknown backend "${name}"; available: ${backendNames.join(", ")}`);
+    if (!isBackendName(name)) throw new BackendSpecError(`unknown backend "${name}"; available: ${this.available().join(", ")}`);
+    const why = this.entries[name].unavailable?.();
+    if (why !== undefined) throw new BackendSpecError(`backend "${name}" cannot run here: ${why}`);
     if (colon < 0) return { name };
     if (!this.entries[name].takesWorkers) throw new BackendSpecError(`backend "${name}" takes no ":" argument`);
     return { name, workers: parseWorkerCount(spec.slice(colon + 1)) };

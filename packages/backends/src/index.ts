@@ -1,6 +1,7 @@
 /**
- * `@unroll/backends`: the backends an app offers by name (`cpu`, `workers`),
- * one registry for the CLI, the terminal demo and the web demo. This entry's
+ * `@unroll/backends`: the backends an app offers by name (`cpu`, `workers`,
+ * and `webgpu` where `navigator.gpu` exists, i.e. not in Node), one registry
+ * for the CLI, the terminal demo and the web demo. This entry's
  * pool runs on worker threads in Node (Web Workers elsewhere); a browser
  * bundle imports `@unroll/backends/web`, which has no Node code.
  * @packageDocumentation

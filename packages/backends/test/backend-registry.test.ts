@@ -19,6 +19,21 @@ describe("the backend registry", () => {
     expect(backendNames.filter((n) => backends.entries[n].takesWorkers)).toEqual(["workers"]);
   });
 
+  it("offers webgpu only where navigator.gpu exists: in Node it is refused at once, saying where it runs", async () => {
+    expect(backendNames).toContain("webgpu");
+    expect(backends.available()).toEqual(["cpu", "workers"]);
+    expect(backends.entries.webgpu.description).toMatch(/float32 only; needs a browser with WebGPU/);
+    const where = /backend "webgpu" cannot run here: it needs WebGPU \(navigator\.gpu\), which this runtime lacks; it runs in a browser with WebGPU/;
+    expect(() => backends.parse("webgpu")).toThrow(BackendSpecError);
+    expect(() => backends.create("webgpu")).toThrow(where);
+    // the entry makes the WebGPU backend, float32 only, which opens its device on first use and says why it cannot here
+    const webgpu = backends.entries.webgpu.create({});
+    expect([webgpu.name, webgpu.capabilities.dtypes]).toEqual(["webgpu", ["float32"]]);
+    const program = loadProgram({ input: 1, layers: [{ cell: "rnn", hidden: 1 }], head: { units: 1, activation: "linear" }, loss: "mse" });
+    await expect(webgpu.load(program, { dtype: "float32" })).rejects.toThrow(/WebGPU is not available here \(no navigator\.gpu\)/);
+    await webgpu.dispose();
+  });
+
   it("creates backends that run: the pool of the spec's size, logging where asked", async () => {
     const program = loadProgram({ input: 2, layers: [{ cell: "rnn", hidden: 3 }], head: { units: 1, activation: "linear" }, loss: "mse" });
     const data = {

@@ -158,7 +158,8 @@ export class GpuQueue {
   /** Writes host values at `offset`, after every dispatch recorded so far. */
   write(offset: number, values: Float32Array): void {
     this.flush();
-    if (values.length > 0) this.gpu.queue.writeBuffer(this.buffer, offset * 4, values);
+    // writeBuffer takes views of shared memory too, but under the DOM library @webgpu/types' source type admits only ArrayBuffer views
+    if (values.length > 0) this.gpu.queue.writeBuffer(this.buffer, offset * 4, values as Float32Array<ArrayBuffer>);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { unrollBackends, type UnrollBackendEntry } from "./backends.js";
+import { unrollLabel, type UnrollBackendEntry } from "./backend-entry.js";
+import { unrollBackends } from "./backends.js";
 import type { Workload } from "./workloads.js";
 
 /** Which implementation a row measures. */
@@ -22,10 +23,6 @@ export interface SystemEntry {
   readonly unsupported?: (w: Workload) => string | undefined;
   /** The unroll backend, for unroll entries. */
   readonly unroll?: UnrollBackendEntry;
-}
-
-function unrollLabel(b: UnrollBackendEntry): string {
-  return b.workers === undefined ? `unroll/${b.backend}` : `unroll/${b.backend}×${b.workers}`;
 }
 
 function tfjsUnsupported(w: Workload): string | undefined {

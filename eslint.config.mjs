@@ -157,8 +157,8 @@ export default defineConfig(
     rules: { "@nx/enforce-module-boundaries": boundaries(testLayers) },
   },
   {
-    // browser code (the web demo, the worker pool's browser entry and test page) also sees the DOM globals
-    files: ["apps/web/src/**", "packages/backend-workers/test/browser/page/**"],
+    // browser code (the web demo, the worker pool's browser entry and test page, the bench's page) also sees the DOM globals
+    files: ["apps/web/src/**", "packages/backend-workers/test/browser/page/**", "tools/bench/page/**"],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

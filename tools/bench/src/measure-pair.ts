@@ -1,7 +1,8 @@
 /**
  * Measuring one (system, workload case) pair, wherever it runs: in a child
- * process (child.ts) or in a browser page. Nothing here touches Node or the
- * DOM; each caller adds its own memory measurement and reporting.
+ * process (child.ts) or in the browser page (`--browser`, ../page/main.ts).
+ * Nothing here touches Node or the DOM; each caller adds its own memory
+ * measurement and reporting.
  */
 import type { Backend } from "@unroll/bptt";
 import type { UnrollBackendEntry } from "./backend-entry.js";

@@ -7,3 +7,5 @@
  */
 export { describeBackend } from "./describe-backend.js";
 export type { BackendFactory } from "./suite-context.js";
+// what "agrees to float32 (float64) tolerance" means, for tests outside the kit that compare two backends
+export { FORWARD_TOLERANCE, GRADIENT_TOLERANCE, isClose, type Tolerance } from "./support/tolerance.js";

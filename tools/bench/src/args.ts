@@ -34,6 +34,10 @@ export interface BenchArgs {
   readonly baseline?: string;
   /** Compare with the already installed checkout in this directory (left as it is). */
   readonly baselineDir?: string;
+  /** Run the browser backends (cpu, workers, webgpu) in headless Chromium instead of Node's systems. */
+  readonly browser: boolean;
+  /** The Chromium executable of `--browser`. */
+  readonly chromium?: string;
   /** How a `--baseline` ref gets its dependencies. */
   readonly baselineInstall: BaselineInstall;
   /** Comparison mode: child processes per side for every pair, alternating sides, so that load drift hits both. */
@@ -51,6 +55,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --repeats N          timed steps per pair, and more until 3 s (quick 0.2 s) have passed (default 10, quick 3)
   --warmup N           untimed steps per pair, and more until 1 s (quick 0.1 s) have passed (default 2, quick 1)
   --budget S           skip a peer whose first step takes more than S seconds (default 20, quick 5)
+in the browser (headless Chromium, driven by playwright-core; no TF.js, no F1):
+  --browser            run unroll/cpu, unroll/workers×2 and unroll/webgpu in a page instead of Node's systems
+  --chromium PATH      the Chromium or Chrome executable (default /usr/bin/chromium)
 comparing two builds (unroll systems only unless --systems names a peer):
   --baseline REF       also run git REF (main, HEAD~1, a sha) from a temporary copy, interleaved with this tree
   --baseline-dir PATH  ... or the installed checkout in PATH
@@ -89,6 +96,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | undefined {
       "baseline-dir": { type: "string" },
       "baseline-install": { type: "string" },
       rounds: { type: "string" },
+      browser: { type: "boolean", default: false },
+      chromium: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -110,6 +119,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | undefined {
   const install = values["baseline-install"] ?? "auto";
   if (install !== "auto" && install !== "link" && install !== "ci") throw new Error(`--baseline-install must be auto, link or ci, got "${install}"`);
   if (baseline === "" || baselineDir === "") throw new Error("--baseline and --baseline-dir need a value");
+  if (values.browser && comparing) throw new Error("--browser does not compare builds: give it without --baseline or --baseline-dir");
+  if (values.chromium !== undefined && !values.browser) throw new Error("--chromium needs --browser");
+  if (values.chromium === "") throw new Error("--chromium needs a path");
   return {
     quick,
     json: values.json,
@@ -123,6 +135,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | undefined {
     budgetMs: budget * 1000,
     ...(baseline === undefined ? {} : { baseline }),
     ...(baselineDir === undefined ? {} : { baselineDir }),
+    browser: values.browser,
+    ...(values.chromium === undefined ? {} : { chromium: values.chromium }),
     baselineInstall: install,
     rounds: Math.max(1, positiveInt("rounds", values.rounds, quick ? 2 : 3)),
   };

@@ -1,17 +1,6 @@
 import type { Backend } from "@unroll/bptt";
 import { createCpuBackend } from "@unroll/backend-cpu";
-
-/** One unroll backend configuration that the benchmark runs. */
-export interface UnrollBackendEntry {
-  /** The backend's name, as in the JSON output (`"cpu"`, `"workers"`). */
-  readonly backend: string;
-  /** Number of workers, for backends that have them. */
-  readonly workers?: number;
-  /** False: skipped under `--quick`, whose job is to keep every code path running, not to compare siblings. */
-  readonly quick?: boolean;
-  /** Starts the backend; a failed import or start makes this pair "unavailable", not a crash. */
-  create(): Promise<Backend>;
-}
+import type { UnrollBackendEntry } from "./backend-entry.js";
 
 async function workerBackend(workers: number): Promise<Backend> {
   // imported on demand, so a broken or missing worker package only affects its own rows
@@ -20,7 +9,7 @@ async function workerBackend(workers: number): Promise<Backend> {
 }
 
 /**
- * The unroll backends to measure, in table order. Adding a backend (e.g. CPU
+ * The unroll backends to measure in Node, in table order. Adding a backend (e.g. CPU
  * kernels from `@unroll/kernels-wasm`) is one entry here.
  */
 export const unrollBackends: readonly UnrollBackendEntry[] = [

@@ -1,4 +1,5 @@
-import type { ChildJob, ChildMeasurement, ChildResult } from "./protocol.js";
+import type { BrowserResult } from "./page-protocol.js";
+import type { ChildJob, ChildMeasurement, ChildResult, StepTimings } from "./protocol.js";
 import { runChild, type Build } from "./run-child.js";
 import { relativeDifference } from "./stats.js";
 import { REFERENCE, type SystemEntry } from "./systems.js";
@@ -48,15 +49,21 @@ export function addedMemoryMb(r: { readonly peakRssMb: number; readonly baseRssM
   return r.peakRssMb - r.baseRssMb;
 }
 
+/** A pair's result, from a child process or from the browser page. */
+type PairResult = ChildResult | BrowserResult;
+/** A pair that ran, from either. */
+type PairMeasurement = Extract<PairResult, StepTimings>;
+
 /**
  * Checked mode: for each case, runs one step of every system in its own
- * process at the seeded weights and compares its loss, and for training its
- * gradient norms (the first window's, and the last one's when there are
- * several), with unroll/cpu's. Then the relations a case declares: memory that
- * must not grow with its length (`memoryFlatFrom`), a first window that must
- * equal another method's (`firstWindowAs`). Returns false when any pair
- * disagrees or fails; a peer over budget or without a counterpart is
- * reported, not failed.
+ * process (or, with `run` the browser's, its own page) at the seeded weights
+ * and compares its loss, and for training its gradient norms (the first
+ * window's, and the last one's when there are several), with unroll/cpu's.
+ * Then the relations a case declares: memory that must not grow with its
+ * length (`memoryFlatFrom`; not in the browser, which has no RSS), a first
+ * window that must equal another method's (`firstWindowAs`). Returns false
+ * when any pair disagrees or fails; a peer over budget or without a
+ * counterpart is reported, not failed.
  */
 export async function runChecks(
   cases: readonly Workload[],
@@ -64,12 +71,13 @@ export async function runChecks(
   quick: boolean,
   budgetMs: number,
   log: (line: string) => void,
+  run: (job: ChildJob) => Promise<PairResult> = (job) => runChild(job),
 ): Promise<boolean> {
-  // one process per (case, system): a relation may name a case that runs later, or was not selected
-  const results = new Map<string, Promise<ChildResult>>();
-  const resultOf = (id: string, s: SystemEntry): Promise<ChildResult> => {
+  // one run per (case, system): a relation may name a case that runs later, or was not selected
+  const results = new Map<string, Promise<PairResult>>();
+  const resultOf = (id: string, s: SystemEntry): Promise<PairResult> => {
     const key = `${id}\n${s.label}`;
-    if (!results.has(key)) results.set(key, runChild(checkJob(workloadById(id, quick), s, quick, budgetMs)));
+    if (!results.has(key)) results.set(key, run(checkJob(workloadById(id, quick), s, quick, budgetMs)));
     return results.get(key)!;
   };
   const reference = systems.find((s) => s.label === REFERENCE)!;
@@ -110,22 +118,23 @@ async function checkRelations(
   w: Workload,
   s: SystemEntry,
   quick: boolean,
-  resultOf: (id: string, s: SystemEntry) => Promise<ChildResult>,
+  resultOf: (id: string, s: SystemEntry) => Promise<PairResult>,
   log: (line: string) => void,
 ): Promise<boolean> {
   const r = await resultOf(w.id, s);
   if (r.status !== "ok") return true;
   let good = true;
-  const other = async (id: string, what: string): Promise<ChildMeasurement | undefined> => {
+  const other = async (id: string, what: string): Promise<PairMeasurement | undefined> => {
     const o = await resultOf(id, s);
     if (o.status === "ok") return o;
     good &&= o.status !== "error";
     log(`  ${s.label.padEnd(18)} ${what}: ${id} ${o.status}: ${o.reason}${o.status === "error" ? "  ✗" : ""}`);
     return undefined;
   };
-  if (w.memoryFlatFrom) {
+  if (w.memoryFlatFrom && !("peakRssMb" in r)) log(`  ${s.label.padEnd(18)} memory: not checked (a page has no RSS)`);
+  else if (w.memoryFlatFrom && "peakRssMb" in r) {
     const short = await other(w.memoryFlatFrom, "memory");
-    if (short) {
+    if (short && "peakRssMb" in short) {
       const ratio = addedMemoryMb(r) / addedMemoryMb(short);
       const flat = ratio <= MEMORY_GROWTH_TOLERANCE;
       good &&= flat;

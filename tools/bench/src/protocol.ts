@@ -62,8 +62,8 @@ export type NotRunStatus =
   /** It failed while running. */
   | "error";
 
-/** Measurements of a pair that ran. */
-export interface ChildMeasurement {
+/** The timings and losses of a pair that ran: what a child process and the browser page (`--browser`) both measure. */
+export interface StepTimings {
   /** Discriminant. */
   readonly status: "ok";
   /** Each timed step, ms. */
@@ -78,6 +78,10 @@ export interface ChildMeasurement {
   readonly lastGradNorm?: number;
   /** The first (warm-up) step, ms. */
   readonly firstStepMs: number;
+}
+
+/** Measurements of a pair that ran in a child process: its timings and its process's memory. */
+export interface ChildMeasurement extends StepTimings {
   /** Peak RSS of the child process, MB. */
   readonly peakRssMb: number;
   /** RSS after imports and before the workload was set up, MB. */

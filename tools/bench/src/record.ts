@@ -1,4 +1,7 @@
+import type { WebGpuAdapterInfo } from "@unroll/backend-webgpu";
+import { isSoftwareAdapter } from "./adapter.js";
 import { stepFlops } from "./flops.js";
+import type { BrowserResult } from "./page-protocol.js";
 import type { ChildResult } from "./protocol.js";
 import { gflops, median, range } from "./stats.js";
 import type { SystemEntry } from "./systems.js";
@@ -53,19 +56,46 @@ export interface BenchRecord {
   readonly seq_step_ms: number | null;
   /** Model matmul FLOPs per step / median time. */
   readonly gflops: number | null;
-  /** Peak RSS of the pair's own process, MB. */
+  /** Peak RSS of the pair's own process, MB (null in the browser: a page cannot measure it). */
   readonly peak_rss_mb: number | null;
   /** RSS after imports, before the workload was set up, MB. */
   readonly base_rss_mb: number | null;
+  /** `--browser` rows only: the browser, e.g. `"chromium 156.0.8078.114"`. */
+  readonly browser?: string;
+  /** `--browser` rows only: the WebGPU adapter the pair ran on; null on the other backends. */
+  readonly adapter?: WebGpuAdapterInfo | null;
+  /** `--browser` rows only: true when that adapter is a software one (its times say nothing about GPUs); null without one. */
+  readonly software_adapter?: boolean | null;
+  /** `--browser` rows only: the page's memory after the timed steps (JS heaps and array buffers of the page and its workers; not GPU buffers, not a peak), MB. */
+  readonly page_memory_mb?: number | null;
+  /** `--browser` rows only: the page's memory after its imports, before the workload was set up, MB. */
+  readonly base_page_memory_mb?: number | null;
   /** median_ms / unroll-cpu's median_ms on the same case (> 1: slower than unroll on cpu). */
   readonly ratio_to_unroll_cpu: number | null;
   /** Loss at the seeded weights (first window of the first step). */
   readonly loss: number | null;
 }
 
-/** The row of one pair; `reference` is unroll-cpu's row of the same case, for the ratio (absent for that row itself). */
-export function toRecord(w: Workload, s: SystemEntry, r: ChildResult, quick: boolean, reference?: BenchRecord): BenchRecord {
+/** The fields of a `--browser` row: where it ran and the page's memory. */
+function browserFields(r: BrowserResult): Partial<BenchRecord> {
   const ok = r.status === "ok" ? r : undefined;
+  return {
+    browser: r.browser,
+    adapter: r.adapter,
+    software_adapter: r.adapter ? isSoftwareAdapter(r.adapter) : null,
+    page_memory_mb: ok?.pageMemoryMb ?? null,
+    base_page_memory_mb: ok?.basePageMemoryMb ?? null,
+  };
+}
+
+/**
+ * The row of one pair, measured in a child process or in the browser page;
+ * `reference` is unroll-cpu's row of the same case, for the ratio (absent for
+ * that row itself).
+ */
+export function toRecord(w: Workload, s: SystemEntry, r: ChildResult | BrowserResult, quick: boolean, reference?: BenchRecord): BenchRecord {
+  const ok = r.status === "ok" ? r : undefined;
+  const rss = ok && "peakRssMb" in ok ? ok : undefined;
   const med = ok && ok.timesMs.length ? median(ok.timesMs) : null;
   const spread = ok && ok.timesMs.length ? range(ok.timesMs) : undefined;
   return {
@@ -95,9 +125,10 @@ export function toRecord(w: Workload, s: SystemEntry, r: ChildResult, quick: boo
     window_median_ms: ok && ok.windowMs.length ? median(ok.windowMs) : null,
     seq_step_ms: med === null ? null : med / w.steps,
     gflops: med === null ? null : gflops(stepFlops(w), med),
-    peak_rss_mb: ok?.peakRssMb ?? null,
-    base_rss_mb: ok?.baseRssMb ?? null,
+    peak_rss_mb: rss?.peakRssMb ?? null,
+    base_rss_mb: rss?.baseRssMb ?? null,
     ratio_to_unroll_cpu: med === null ? null : reference ? (reference.median_ms ? med / reference.median_ms : null) : 1,
     loss: ok?.loss ?? null,
+    ...("browser" in r ? browserFields(r) : {}),
   };
 }

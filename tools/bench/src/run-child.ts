@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { BenchArgs } from "./args.js";
 import { CHILD_NODE_FLAGS, CHILD_SCRIPT, type ChildEvent, type ChildJob, type ChildResult } from "./protocol.js";
 import { systemByLabel, type SystemEntry } from "./systems.js";
+import { watchPair } from "./watchdog.js";
 import { workloadById, type Workload } from "./workloads.js";
 
 /**
@@ -40,9 +41,6 @@ export function timingJob(args: BenchArgs, w: Workload, s: SystemEntry): ChildJo
   };
 }
 
-/** Time for a child to start, import its system and set up the workload before its first step ends. */
-const STARTUP_MS = 20_000;
-
 // children still running, so that an interrupted parent can end them rather than orphan them
 const live = new Set<ChildProcess>();
 
@@ -71,18 +69,10 @@ export function runChild(job: ChildJob, build: Build = CURRENT_BUILD): Promise<C
     live.add(child);
     let result: ChildResult | undefined;
     let killedFor: string | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const watch = (ms: number, reason: string): void => {
-      clearTimeout(timer);
-      timer = setTimeout(
-        () => {
-          killedFor = reason;
-          child.kill("SIGKILL");
-        },
-        Math.min(ms, 2 ** 31 - 1),
-      );
-    };
-    watch(STARTUP_MS + job.budgetMs, `> budget (no step done in ${((STARTUP_MS + job.budgetMs) / 1000).toFixed(0)} s)`);
+    const watchdog = watchPair(job, (reason) => {
+      killedFor = reason;
+      child.kill("SIGKILL");
+    });
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let e: ChildEvent;
       try {
@@ -93,8 +83,7 @@ export function runChild(job: ChildJob, build: Build = CURRENT_BUILD): Promise<C
         return;
       }
       if (e.event === "first-step") {
-        const allowed = 30_000 + 3 * (e.ms * (job.warmup + job.repeats) + job.warmupMs + job.minTimeMs);
-        watch(allowed, `> budget (still running after ${(allowed / 1000).toFixed(0)} s)`);
+        watchdog.firstStep(e.ms);
       } else if (e.event === "result") {
         const { event: _, ...rest } = e;
         result = rest as ChildResult;
@@ -102,7 +91,7 @@ export function runChild(job: ChildJob, build: Build = CURRENT_BUILD): Promise<C
     });
     const settle = (why: string): void => {
       live.delete(child);
-      clearTimeout(timer);
+      watchdog.clear();
       if (result) resolve(result);
       else if (killedFor) resolve({ status: "skipped", reason: killedFor });
       else resolve({ status: "error", reason: why });

@@ -1,4 +1,6 @@
-import { unrollBackends, type UnrollBackendEntry } from "./backends.js";
+import { unrollLabel, type UnrollBackendEntry } from "./backend-entry.js";
+import { unrollBackends } from "./backends.js";
+import { browserBackends } from "./browser-backends.js";
 import type { Workload } from "./workloads.js";
 
 /** Which implementation a row measures. */
@@ -24,10 +26,6 @@ export interface SystemEntry {
   readonly unroll?: UnrollBackendEntry;
 }
 
-function unrollLabel(b: UnrollBackendEntry): string {
-  return b.workers === undefined ? `unroll/${b.backend}` : `unroll/${b.backend}×${b.workers}`;
-}
-
 function tfjsUnsupported(w: Workload): string | undefined {
   if (w.custom) return "the same computation as the built-in case";
   if (w.deltaNorms) return "TF.js does not measure gradient flow through time";
@@ -40,43 +38,46 @@ export const TFJS_NO_CHECKPOINTING = "TF.js has no time checkpointing";
 /** Why TF.js does not run the RTRL and SnAp-1 cases: it has reverse-mode gradients only, no forward-mode sensitivities carried through time. */
 export const TFJS_NO_RTRL = "TF.js has no RTRL or SnAp-1";
 
+function unrollSystem(b: UnrollBackendEntry): SystemEntry {
+  return { label: unrollLabel(b), system: "unroll", backend: b.backend, workers: b.workers, peer: false, quick: b.quick ?? true, unroll: b };
+}
+
 /** Every system in table order: the unroll backends first (the reference is the first, cpu), then the peers. */
 export const systems: readonly SystemEntry[] = [
-  ...unrollBackends.map((b) => ({
-    label: unrollLabel(b),
-    system: "unroll" as const,
-    backend: b.backend,
-    workers: b.workers,
-    peer: false,
-    quick: b.quick ?? true,
-    unroll: b,
-  })),
+  ...unrollBackends.map(unrollSystem),
   { label: "tfjs-cpu", system: "tfjs-cpu", backend: "cpu", peer: true, quick: true, unsupported: tfjsUnsupported },
   { label: "tfjs-wasm", system: "tfjs-wasm", backend: "wasm", peer: true, quick: true, unsupported: tfjsUnsupported },
 ];
 
-/** The reference every ratio is taken against: unroll on its CPU backend. */
+/**
+ * The systems of the browser page (`--browser`), in table order: unroll's
+ * browser backends, the reference first. TF.js is not run in the browser.
+ */
+export const browserSystems: readonly SystemEntry[] = browserBackends.map(unrollSystem);
+
+/** The reference every ratio is taken against: unroll on its CPU backend (in Node and in the browser alike). */
 export const REFERENCE = systems[0].label;
 
-/** The system with this label. */
-export function systemByLabel(label: string): SystemEntry {
-  const s = systems.find((e) => e.label === label);
-  if (!s) throw new Error(`unknown system "${label}"; known: ${systems.map((e) => e.label).join(", ")}`);
+/** The system with this label, among `from` (default: Node's systems). */
+export function systemByLabel(label: string, from: readonly SystemEntry[] = systems): SystemEntry {
+  const s = from.find((e) => e.label === label);
+  if (!s) throw new Error(`unknown system "${label}"; known: ${from.map((e) => e.label).join(", ")}`);
   return s;
 }
 
 /**
- * The systems picked by `--systems` (labels or system names); when absent all,
- * less those marked not for `--quick` in a quick run. The reference always runs.
+ * The systems of `from` (default: Node's) picked by `--systems` (labels or
+ * system names); when absent all, less those marked not for `--quick` in a
+ * quick run. The reference always runs.
  */
-export function selectSystems(only: readonly string[] | undefined, quick: boolean): SystemEntry[] {
-  if (!only || only.length === 0) return systems.filter((s) => s.quick || !quick);
+export function selectSystems(only: readonly string[] | undefined, quick: boolean, from: readonly SystemEntry[] = systems): SystemEntry[] {
+  if (!only || only.length === 0) return from.filter((s) => s.quick || !quick);
   for (const name of only) {
-    if (!systems.some((s) => s.label === name || s.system === name)) {
-      throw new Error(`--systems: unknown system "${name}"; known: ${systems.map((s) => s.label).join(", ")}, unroll`);
+    if (!from.some((s) => s.label === name || s.system === name)) {
+      throw new Error(`--systems: unknown system "${name}"; known: ${from.map((s) => s.label).join(", ")}, unroll`);
     }
   }
-  return systems.filter((s) => s.label === REFERENCE || only.includes(s.label) || only.includes(s.system));
+  return from.filter((s) => s.label === REFERENCE || only.includes(s.label) || only.includes(s.system));
 }
 
 /**

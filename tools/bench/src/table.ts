@@ -1,3 +1,5 @@
+import type { WebGpuAdapterInfo } from "@unroll/backend-webgpu";
+import { adapterName, isSoftwareAdapter } from "./adapter.js";
 import type { ComparisonRecord, SideSummary } from "./compare.js";
 import { stepFlops } from "./flops.js";
 import type { BenchRecord } from "./record.js";
@@ -15,6 +17,9 @@ const fixed = (v: number | null, digits: number): string => (v === null ? "" : v
 const NOTE_WIDTH = 72;
 const clip = (text: string): string => (text.length > NOTE_WIDTH ? `${text.slice(0, NOTE_WIDTH - 1)}…` : text);
 const note = (r: Pick<BenchRecord, "status" | "reason">): string => (r.status === "ok" ? "" : clip(`${r.status}: ${r.reason ?? ""}`));
+/** What the bench prints beside every time measured on a software WebGPU adapter. */
+export const SOFTWARE_ADAPTER_NOTE = "software adapter: times say nothing about GPUs";
+const rowNote = (r: BenchRecord): string => note(r) || (r.software_adapter ? SOFTWARE_ADAPTER_NOTE : "");
 const ms = (v: number | null): string => (v === null ? "" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 // per sequence step, times go far below 0.01 ms: keep two significant digits there
 const fine = (v: number | null): string => (v === null ? "" : v >= 1 ? ms(v) : v.toPrecision(2));
@@ -30,25 +35,34 @@ export function systemName(r: Pick<BenchRecord, "system" | "backend" | "workers"
   return r.workers === null ? `unroll/${r.backend}` : `unroll/${r.backend}×${r.workers}`;
 }
 
-const columns: readonly Column[] = [
+/** The columns, with the memory column of a process (peak RSS) or of the browser page. */
+const columnsWith = (memory: Column): readonly Column[] => [
   { header: "case", cell: caseName, left: true },
   { header: "system", cell: systemName, left: true },
   { header: "ms/step", cell: (r) => ms(r.median_ms) },
   { header: "ms/window", cell: (r) => ms(r.window_median_ms) },
   { header: "ms/seq step", cell: (r) => fine(r.seq_step_ms) },
   { header: "GFLOP/s", cell: (r) => fixed(r.gflops, 2) },
-  { header: "peak RSS MB", cell: (r) => fixed(r.peak_rss_mb, 0) },
+  memory,
   { header: "× unroll/cpu", cell: (r) => fixed(r.ratio_to_unroll_cpu, 2) },
   { header: "n", cell: (r) => (r.repeats ? String(r.repeats) : "") },
-  { header: "note", cell: note, left: true },
+  { header: "note", cell: rowNote, left: true },
 ];
+const columns = columnsWith({ header: "peak RSS MB", cell: (r) => fixed(r.peak_rss_mb, 0) });
+// a page has no RSS: what it can measure is its memory after the steps (absent: not measured)
+const browserColumns = columnsWith({
+  header: "page MB",
+  cell: (r) => (r.status !== "ok" ? "" : r.page_memory_mb == null ? "not measured" : r.page_memory_mb.toFixed(0)),
+});
 
 /**
  * The rows as an aligned text table, a rule between cases. Times are medians;
- * `× unroll/cpu` is the row's time over unroll/cpu's on the same case.
+ * `× unroll/cpu` is the row's time over unroll/cpu's on the same case. Rows
+ * from the browser (`--browser`) show the page's memory instead of peak RSS,
+ * and a row on a software WebGPU adapter says that its times say nothing about GPUs.
  */
 export function formatTable(records: readonly BenchRecord[]): string {
-  return layout(columns, records);
+  return layout(records.some((r) => r.browser !== undefined) ? browserColumns : columns, records);
 }
 
 function layout<R extends Pick<BenchRecord, "workload" | "variant">>(cols: readonly Column<R>[], records: readonly R[]): string {
@@ -109,4 +123,20 @@ export function formatLegend(cases: readonly Workload[]): string {
       return `${w.id.padEnd(width)} ${w.description}; ${sizes}; ${(stepFlops(w) / 1e9).toPrecision(3)} GFLOP/step`;
     })
     .join("\n");
+}
+
+/**
+ * The lines under a `--browser` table: what each system is in the page, the
+ * WebGPU adapters the rows ran on (a software one flagged: its times say
+ * nothing about GPUs), and what the page's memory column is.
+ */
+export function browserNotes(records: readonly BenchRecord[]): string[] {
+  const adapters = new Map<string, WebGpuAdapterInfo>();
+  for (const r of records) if (r.adapter) adapters.set(JSON.stringify(r.adapter), r.adapter);
+  return [
+    `× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower)`,
+    `in the page: unroll/cpu on its main thread (float32 products on the WebAssembly SIMD GEMM), unroll/workers×2 on two module Web Workers, unroll/webgpu on WebGPU`,
+    ...[...adapters.values()].map((a) => `webgpu adapter: ${adapterName(a)}${isSoftwareAdapter(a) ? `; ${SOFTWARE_ADAPTER_NOTE}` : ""}`),
+    `page MB: performance.measureUserAgentSpecificMemory() after the timed steps (JS heaps and array buffers of the page and its workers; GPU buffers not counted; not a peak)`,
+  ];
 }

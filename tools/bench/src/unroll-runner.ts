@@ -1,7 +1,12 @@
-import { runForward, sgd, sliceSteps, Trainer, type Backend, type LoadedProgram, type SequenceData } from "@unroll/bptt";
-import { LEARNING_RATE, type Problem } from "./data.js";
+import { computeGradients, runForward, sgd, sliceSteps, Trainer, type Backend, type LoadedProgram, type SequenceData, type Truncation } from "@unroll/bptt";
+import { float32, LEARNING_RATE, type Problem } from "./data.js";
 import { UnsupportedError, type Runner } from "./runner.js";
 import type { Workload } from "./workloads.js";
+
+/** The case's BPTT plan: chunked windows when it has one, else full BPTT. */
+function truncationOf(w: Workload): Truncation {
+  return w.window ? { kind: "chunked", window: w.window } : { kind: "full" };
+}
 
 /**
  * Sets up unroll on one backend: a training step is one `Trainer.fit` over the
@@ -29,7 +34,7 @@ export async function createUnrollRunner(backend: Backend, w: Workload, problem:
   }
   const trainer = new Trainer(loaded, program, params, {
     optimizer: sgd({ lr: LEARNING_RATE }),
-    truncation: w.window ? { kind: "chunked", window: w.window } : { kind: "full" },
+    truncation: truncationOf(w),
     ...(w.checkpointEvery ? { checkpointEvery: w.checkpointEvery } : {}),
     ...(w.method ? { method: w.method } : {}),
     ...(w.updateEvery ? { updateEvery: w.updateEvery } : {}),
@@ -68,4 +73,36 @@ async function missingSensitivities(loaded: LoadedProgram, problem: Problem, dat
     collectStates: false,
   });
   return r.sensitivities ? undefined : `this backend returns no ${method} sensitivities (it ran BPTT instead)`;
+}
+
+/** The loss and every parameter's gradient of one sequence, on one backend. */
+export interface UnrollGradients {
+  /** The loss of the whole sequence. */
+  readonly loss: number;
+  /** Each parameter's gradient by unroll name (`layers.0.W_in`, ...), summed over the windows of the plan. */
+  readonly grads: Readonly<Record<string, Float32Array>>;
+}
+
+/**
+ * The case's loss and parameter gradients at the seeded weights, by its BPTT
+ * plan (and time checkpointing), before any update: what two backends must
+ * agree on. Disposes the backend. Inference and RTRL or SnAp-1 cases throw
+ * `UnsupportedError` (no BPTT gradients to compare).
+ */
+export async function unrollGradients(backend: Backend, w: Workload, problem: Problem): Promise<UnrollGradients> {
+  try {
+    if (w.mode === "infer" || w.method === "rtrl" || w.method === "snap1") throw new UnsupportedError(`${w.id} computes no BPTT gradients`);
+    const loaded = await backend.load(problem.program, { dtype: "float32" });
+    try {
+      const data: SequenceData = { sequences: { x: problem.x, y: problem.y } };
+      const r = await computeGradients(loaded, problem.program, problem.params, data, truncationOf(w), {
+        ...(w.checkpointEvery ? { checkpointEvery: w.checkpointEvery } : {}),
+      });
+      return { loss: r.loss, grads: Object.fromEntries(Object.entries(r.grads).map(([name, g]) => [name, float32(g)])) };
+    } finally {
+      await loaded.dispose();
+    }
+  } finally {
+    await backend.dispose();
+  }
 }

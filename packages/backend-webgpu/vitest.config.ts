@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { playwright } from "@vitest/browser-playwright";
 import { defaultClientConditions } from "vite";
 import { defineConfig } from "vitest/config";
+import { chromiumWebGpuFlags } from "./src/chromium-flags.js";
 
 // The WebGPU backend's tests run in headless Chromium (vitest's browser mode, driven by Playwright), whose WebGPU
 // runs on the software Vulkan adapter (SwiftShader) with these flags; the page is served from localhost, a secure
@@ -11,11 +12,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const browser = existsSync(CHROMIUM) || process.env.CI !== undefined;
 const args = [
   "--no-sandbox",
-  "--enable-unsafe-webgpu",
-  "--enable-features=Vulkan",
-  "--use-vulkan=swiftshader",
-  "--use-webgpu-adapter=swiftshader",
-  "--use-angle=swiftshader",
+  ...chromiumWebGpuFlags("swiftshader", process.platform),
   // without the networking flags Chromium stalls on a closed network
   "--disable-quic",
   "--no-first-run",

@@ -1,20 +1,16 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createServer, type ViteDevServer } from "vite";
+import type { Page } from "playwright-core";
+import { CHROMIUM, openDemoBrowser, type DemoBrowser } from "./demo-browser.js";
 
 // The web demo end to end in headless Chromium (Debian's, driven by
 // playwright-core) against the Vite dev server: train an LSTM on the worker
 // pool from the keyboard, watch the loss fall, stop, and check that the page
 // stayed responsive and quiet. Skipped only off CI when chromium is missing.
-const CHROMIUM = "/usr/bin/chromium";
 const missing = !existsSync(CHROMIUM);
 const skipped = missing && !process.env.CI ? `skipped: ${CHROMIUM} not installed (apt-get install -y chromium)` : undefined;
-const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const outDir = join(repoRoot, "test-output");
 // without the networking flags Chromium stalls on a closed network
@@ -68,23 +64,15 @@ const readRecord = (page: Page): Promise<PageRecord> => page.evaluate(() => (glo
 const progressCount = (page: Page): Promise<number> => page.evaluate(() => (globalThis as unknown as { unrollWeb: PageRecord }).unrollWeb.progress.length);
 
 describe("web demo in headless Chromium", () => {
-  let profile: string | undefined;
-  let context: BrowserContext | undefined;
-  let server: ViteDevServer | undefined;
+  let demo: DemoBrowser | undefined;
 
   beforeAll(async () => {
     if (missing) return; // skipped, or failed by the test on CI
-    profile = mkdtempSync(join(tmpdir(), "unroll-web-chromium-"));
-    [server, context] = await Promise.all([
-      createServer({ configFile, server: { port: 0, strictPort: false, host: "127.0.0.1" }, logLevel: "warn" }).then((s) => s.listen()),
-      chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args, viewport: { width: 1280, height: 900 } }),
-    ]);
+    demo = await openDemoBrowser(args);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await demo?.close();
   });
 
   it.skipIf(skipped)(
@@ -96,12 +84,11 @@ describe("web demo in headless Chromium", () => {
       if (missing) throw new Error(`${CHROMIUM} is missing on CI: install it with apt-get install -y chromium`);
       const t0 = performance.now();
       const lap = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
-      const page = await context!.newPage();
+      const page = await demo!.context.newPage();
       const errors: string[] = [];
       page.on("console", (m) => void (m.type() === "error" && errors.push(`console: ${m.text()}`)));
       page.on("pageerror", (e) => void errors.push(`pageerror: ${e.message}`));
-      const { address, port } = server!.httpServer!.address() as AddressInfo;
-      await page.goto(`http://${address}:${port}/`);
+      await page.goto(demo!.url);
       await expect.poll(() => page.textContent("#status")).toContain("Ready");
       expect(await page.evaluate("globalThis.crossOriginIsolated"), "COOP/COEP make the page cross-origin isolated").toBe(true);
       expect(await page.locator(".graph-svg .box-carry").count(), "the LSTM's carries h and c in the step graph").toBe(2);

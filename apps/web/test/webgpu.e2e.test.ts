@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createServer, type ViteDevServer } from "vite";
+import type { Page } from "playwright-core";
+import { CHROMIUM, openDemoBrowser, type DemoBrowser } from "./demo-browser.js";
+import { chromiumWebGpuFlags } from "@unroll/backend-webgpu";
 
 // The web demo on WebGPU in headless Chromium (Debian's, driven by
 // playwright-core) against the Vite dev server of `npm run web`: the same
@@ -14,19 +13,13 @@ import { createServer, type ViteDevServer } from "vite";
 // runs on SwiftShader here, a software adapter: its speed says nothing about
 // GPUs, and nothing here is timed against it. Skipped only off CI when
 // chromium is missing.
-const CHROMIUM = "/usr/bin/chromium";
 const missing = !existsSync(CHROMIUM);
 const skipped = missing && !process.env.CI ? `skipped: ${CHROMIUM} not installed (apt-get install -y chromium)` : undefined;
-const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
 const outDir = fileURLToPath(new URL("../../../test-output/", import.meta.url));
 // WebGPU on the software Vulkan adapter (SwiftShader); without the networking flags Chromium stalls on a closed network
 const args = [
   "--no-sandbox",
-  "--enable-unsafe-webgpu",
-  "--enable-features=Vulkan",
-  "--use-vulkan=swiftshader",
-  "--use-webgpu-adapter=swiftshader",
-  "--use-angle=swiftshader",
+  ...chromiumWebGpuFlags("swiftshader", process.platform),
   "--disable-quic",
   "--no-first-run",
   "--disable-background-networking",
@@ -93,23 +86,15 @@ function lossDrop(losses: readonly number[]): number {
 }
 
 describe("web demo on WebGPU in headless Chromium", () => {
-  let profile: string | undefined;
-  let context: BrowserContext | undefined;
-  let server: ViteDevServer | undefined;
+  let demo: DemoBrowser | undefined;
 
   beforeAll(async () => {
     if (missing) return; // skipped, or failed by the test on CI
-    profile = mkdtempSync(join(tmpdir(), "unroll-web-webgpu-"));
-    [server, context] = await Promise.all([
-      createServer({ configFile, server: { port: 0, strictPort: false, host: "127.0.0.1" }, logLevel: "warn" }).then((s) => s.listen()),
-      chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args, viewport: { width: 1280, height: 900 } }),
-    ]);
+    demo = await openDemoBrowser(args);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await demo?.close();
   });
 
   it.skipIf(skipped)(
@@ -121,12 +106,11 @@ describe("web demo on WebGPU in headless Chromium", () => {
       if (missing) throw new Error(`${CHROMIUM} is missing on CI: install it with apt-get install -y chromium`);
       const t0 = performance.now();
       const lap = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
-      const page = await context!.newPage();
+      const page = await demo!.context.newPage();
       const errors: string[] = [];
       page.on("console", (m) => void (m.type() === "error" && errors.push(`console: ${m.text()}`)));
       page.on("pageerror", (e) => void errors.push(`pageerror: ${e.message}`));
-      const { address, port } = server!.httpServer!.address() as AddressInfo;
-      await page.goto(`http://${address}:${port}/`); // localhost: a secure context, so navigator.gpu exists
+      await page.goto(demo!.url); // localhost: a secure context, so navigator.gpu exists
       await expect.poll(() => page.textContent("#status")).toContain("Ready");
       const offered = (): Promise<string[]> => page.locator("#backend option").evaluateAll((os) => os.map((o) => o.getAttribute("value") ?? ""));
       await expect.poll(offered, { message: "webgpu offered once an adapter answers" }).toEqual(["cpu", "workers", "webgpu"]);

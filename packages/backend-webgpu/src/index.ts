@@ -10,3 +10,4 @@ export { createWebGpuBackend, navigatorGpu, webGpuCapabilities } from "./webgpu-
 export type { WebGpuAdapterInfo, WebGpuBackend, WebGpuBackendOptions } from "./webgpu-backend.js";
 export { webGpuDevice, type WebGpuDevice } from "./gpu-device.js";
 export type { GpuBuf } from "./gpu-buffer.js";
+export { chromiumWebGpuFlags, type ChromiumAdapter } from "./chromium-flags.js";

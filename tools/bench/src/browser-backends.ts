@@ -1,4 +1,5 @@
 import { createCpuBackend } from "@unroll/backend-cpu";
+import { createWebGpuBackend } from "@unroll/backend-webgpu";
 import { unrollLabel, type UnrollBackendEntry } from "./backend-entry.js";
 
 /**
@@ -21,7 +22,6 @@ export const browserBackends: readonly UnrollBackendEntry[] = [
   {
     backend: "webgpu",
     create: async () => {
-      const { createWebGpuBackend } = await import("@unroll/backend-webgpu");
       const backend = createWebGpuBackend();
       // opens the device now: a browser without WebGPU makes the pair "unavailable", not an error
       await backend.adapter();

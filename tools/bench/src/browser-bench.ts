@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromiumWebGpuFlags, type ChromiumAdapter } from "@unroll/backend-webgpu";
 import { build, defaultClientConditions, preview, type PreviewServer } from "vite";
 import { FIRST_STEP_HOOK, PAGE_API, type BenchPage, type BrowserResult, type GradientsJob, type PageGradients, type PageResult } from "./page-protocol.js";
 import type { ChildJob } from "./protocol.js";
@@ -13,7 +14,7 @@ import { watchPair } from "./watchdog.js";
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
 /** Which WebGPU adapter Chromium offers: its own choice (the GPU, or SwiftShader where there is none), or SwiftShader forced. */
-export type AdapterChoice = "default" | "swiftshader";
+export type AdapterChoice = ChromiumAdapter;
 
 /** Options of {@link openBrowserBench}. */
 export interface BrowserBenchOptions {
@@ -42,9 +43,7 @@ const NETWORK_ARGS = ["--disable-quic", "--no-first-run", "--disable-background-
 
 /** Chromium's flags: WebGPU (through Vulkan on Linux) and eager memory measurement (else it waits for a garbage collection). */
 function chromiumArgs(adapter: AdapterChoice): string[] {
-  const vulkan = process.platform === "linux" ? ["--enable-features=Vulkan"] : [];
-  const software = adapter === "swiftshader" ? ["--use-vulkan=swiftshader", "--use-webgpu-adapter=swiftshader", "--use-angle=swiftshader"] : [];
-  return ["--no-sandbox", "--enable-unsafe-webgpu", ...vulkan, ...software, "--enable-blink-features=ForceEagerMeasureMemory", ...NETWORK_ARGS];
+  return ["--no-sandbox", ...chromiumWebGpuFlags(adapter, process.platform), "--enable-blink-features=ForceEagerMeasureMemory", ...NETWORK_ARGS];
 }
 
 // COOP + COEP make the page cross-origin isolated: the worker pool shares memory, and the page can measure its memory

@@ -1,12 +1,4 @@
-import type { WebGpuAdapterInfo } from "@unroll/backend-webgpu";
-
-/** Adapters that compute on the CPU (Chromium's SwiftShader, Mesa's llvmpipe and lavapipe), which a browser may not flag as fallbacks. */
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;
-
-/** True for an adapter that computes on the CPU: a fallback adapter, or a known software one. */
-export function isSoftwareAdapter(info: WebGpuAdapterInfo): boolean {
-  return info.isFallbackAdapter || SOFTWARE_ADAPTER.test([info.vendor, info.architecture, info.device, info.description].join(" "));
-}
+import { isSoftwareAdapter, type WebGpuAdapterInfo } from "@unroll/backend-webgpu";
 
 /**
  * One line for the page: which adapter the WebGPU backend runs on (vendor,

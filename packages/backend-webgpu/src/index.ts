@@ -11,3 +11,4 @@ export type { WebGpuAdapterInfo, WebGpuBackend, WebGpuBackendOptions } from "./w
 export { webGpuDevice, type WebGpuDevice } from "./gpu-device.js";
 export type { GpuBuf } from "./gpu-buffer.js";
 export { chromiumWebGpuFlags, type ChromiumAdapter } from "./chromium-flags.js";
+export { isSoftwareAdapter } from "./software-adapter.js";

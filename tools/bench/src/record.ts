@@ -1,5 +1,5 @@
 import type { WebGpuAdapterInfo } from "@unroll/backend-webgpu";
-import { isSoftwareAdapter } from "./adapter.js";
+import { isSoftwareAdapter } from "@unroll/backend-webgpu";
 import { stepFlops } from "./flops.js";
 import type { BrowserResult } from "./page-protocol.js";
 import type { ChildResult } from "./protocol.js";

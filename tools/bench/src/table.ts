@@ -1,5 +1,6 @@
 import type { WebGpuAdapterInfo } from "@unroll/backend-webgpu";
-import { adapterName, isSoftwareAdapter } from "./adapter.js";
+import { isSoftwareAdapter } from "@unroll/backend-webgpu";
+import { adapterName } from "./adapter.js";
 import type { ComparisonRecord, SideSummary } from "./compare.js";
 import { stepFlops } from "./flops.js";
 import type { BenchRecord } from "./record.js";

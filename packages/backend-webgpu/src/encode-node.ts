@@ -1,4 +1,4 @@
-import { sizeOf, type Node } from "@unroll/ir";
+import { normalizeAxes, sizeOf, type Node } from "@unroll/ir";
 import type { GpuBuf } from "./gpu-buffer.js";
 import { f32Bits, type GpuQueue } from "./gpu-queue.js";
 import { MAX_RANK } from "./kernels/prelude.js";
@@ -88,10 +88,9 @@ function reduce(q: GpuQueue, x: GpuBuf, reduced: ReadonlySet<number>, out: GpuBu
   q.dispatchLinear(REDUCE, words);
 }
 
-/** Reduced axes of a `sum`/`mean` node (all when `axes` is absent, negative from the end). */
-function reducedAxes(axes: readonly number[] | undefined, rank: number): Set<number> {
-  if (axes === undefined) return new Set(Array.from({ length: rank }, (_, a) => a));
-  return new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+/** The axes a `sum`, `mean` or `countOf` node reduces (all when `axes` is absent, negative from the end), as the IR's shape rules read them. */
+function reducedAxes(node: { op: string; attrs?: { axes?: number[] } }, rank: number): Set<number> {
+  return new Set(normalizeAxes(node.attrs?.axes, rank, node.op));
 }
 
 /** Values of `constant` nodes with a `values` array, uploaded once per node. */
@@ -155,10 +154,10 @@ export function encodeNode(q: GpuQueue, node: Node, inputs: readonly GpuBuf[], o
     case "reshape":
       return copy(q, inputs[0], out);
     case "sum":
-      return reduce(q, inputs[0], reducedAxes(node.attrs?.axes, inputs[0].shape.length), out, 1);
+      return reduce(q, inputs[0], reducedAxes(node, inputs[0].shape.length), out, 1);
     case "mean": {
       const [x] = inputs;
-      const axes = reducedAxes(node.attrs?.axes, x.shape.length);
+      const axes = reducedAxes(node, x.shape.length);
       let count = 1;
       for (const a of axes) count *= x.shape[a];
       return reduce(q, x, axes, out, 1 / count);
@@ -172,7 +171,7 @@ export function encodeNode(q: GpuQueue, node: Node, inputs: readonly GpuBuf[], o
     case "countOf": {
       const [x] = inputs;
       let count = 1;
-      for (const a of reducedAxes(node.attrs?.axes, x.shape.length)) count *= x.shape[a];
+      for (const a of reducedAxes(node, x.shape.length)) count *= x.shape[a];
       return fill(q, out, count);
     }
     case "constant":

@@ -29,7 +29,7 @@ export * from "./batch-coupling.js";
 export * from "./elementwise-chains.js";
 export { ops, opKinds, opOf, elementwiseOf, NodeSchema, type Node, type NodeOf, type OpKind, type OpTag } from "./ops/index.js";
 export type { BatchRule, JvpContext, NodeBase, OpDef, OpDoc, OpGroup, VjpBuilder, VjpContext } from "./ops/define.js";
-export { directionAxis, tangentShape } from "./ops/define.js";
+export { directionAxis, normalizeAxes, tangentShape } from "./ops/define.js";
 export * as scalar from "./scalar-expr.js";
 export { opCases } from "./op-cases.js";
 export type { CaseInputs, Gen, InputSpec, OpCase, OpCases, OpExample } from "./op-case.js";

@@ -1,4 +1,4 @@
-// Compiles assembly/gemm.ts twice (plain SIMD, relaxed SIMD) with the pinned AssemblyScript
+// Compiles assembly/gemm.ts four times (plain SIMD, relaxed SIMD; each for an own or a shared memory) with the pinned AssemblyScript
 // and embeds both binaries as base64 in src/generated/gemm-wasm.ts, so that `tsc -b`, the
 // tests and CI need no AssemblyScript step.
 //   node scripts/build-wasm.mjs          regenerate src/generated/gemm-wasm.ts
@@ -14,6 +14,8 @@ const outFile = join(pkgDir, "src", "generated", "gemm-wasm.ts");
 const targets = [
   { target: "simd", name: "simdWasm", doc: "Plain WebAssembly SIMD build (f32x4 mul + add)." },
   { target: "relaxed-simd", name: "relaxedSimdWasm", doc: "Relaxed-SIMD build (f32x4.relaxed_madd, fused where the CPU has FMA)." },
+  { target: "simd-shared", name: "simdSharedWasm", doc: "Plain SIMD build that imports a shared memory (maximum 65536 pages), for threads." },
+  { target: "relaxed-simd-shared", name: "relaxedSimdSharedWasm", doc: "Relaxed-SIMD build that imports a shared memory (maximum 65536 pages), for threads." },
 ];
 const check = process.argv.includes("--check");
 const wat = process.argv.includes("--wat");

@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { createGemm, type Gemm, type GemmOptions, type MatmulOptions } from "./gemm.js";
-export type { GemmVariant } from "./variant.js";
+export { compileGemm, type CompiledGemm, type GemmMemoryKind, type GemmVariant } from "./variant.js";
+export type { GemmExports } from "./wasm-api.js";

@@ -1,12 +1,21 @@
-import { relaxedSimdWasm, simdWasm } from "./generated/gemm-wasm.js";
+import { relaxedSimdSharedWasm, relaxedSimdWasm, simdSharedWasm, simdWasm } from "./generated/gemm-wasm.js";
 import { wasmApi } from "./wasm-api.js";
 
 /** Which build of the kernel runs: fused multiply-add (relaxed SIMD) or plain SIMD mul + add. */
 export type GemmVariant = "relaxed-simd" | "simd";
 
+/**
+ * The memory a build imports as `env.memory`: its own (`WebAssembly.Memory({ initial })`), or
+ * a shared one (`{ initial, maximum ≤ 65536, shared: true }`) that several threads instantiate
+ * the same module against. WebAssembly links a build only to the kind it was built for.
+ */
+export type GemmMemoryKind = "own" | "shared";
+
 /** A compiled kernel module and the build it came from. */
 export interface CompiledGemm {
+  /** The `WebAssembly.Module`; its instance exports {@link GemmExports} and imports `env.memory`. */
   readonly module: object;
+  /** Which build it is. */
   readonly variant: GemmVariant;
 }
 
@@ -30,11 +39,13 @@ function enableRelaxedSimdInNode(): void {
 
 /**
  * Compiles the fastest build this runtime accepts: the relaxed-SIMD one if it validates
- * (after enabling the flag on Node 20), else plain SIMD. `want` forces one build.
+ * (after enabling the flag on Node 20), else plain SIMD. `want` forces one build; `memory`
+ * picks the build for a memory of the module's own or a shared one.
  */
-export function compileGemm(want?: GemmVariant): CompiledGemm {
+export function compileGemm(want?: GemmVariant, memory: GemmMemoryKind = "own"): CompiledGemm {
+  const shared = memory === "shared";
   if (want !== "simd") {
-    const relaxed = decodeBase64(relaxedSimdWasm);
+    const relaxed = decodeBase64(shared ? relaxedSimdSharedWasm : relaxedSimdWasm);
     let ok = wasmApi.validate(relaxed);
     if (!ok) {
       enableRelaxedSimdInNode();
@@ -43,7 +54,7 @@ export function compileGemm(want?: GemmVariant): CompiledGemm {
     if (ok) return { module: new wasmApi.Module(relaxed), variant: "relaxed-simd" };
     if (want === "relaxed-simd") throw new Error("this runtime does not support WebAssembly relaxed SIMD");
   }
-  const plain = decodeBase64(simdWasm);
+  const plain = decodeBase64(shared ? simdSharedWasm : simdWasm);
   if (!wasmApi.validate(plain)) throw new Error("this runtime does not support WebAssembly SIMD");
   return { module: new wasmApi.Module(plain), variant: "simd" };
 }

@@ -1,0 +1,9 @@
+/**
+ * `@unroll/backend-wasm`: a WebAssembly device under the shared executor.
+ * Every buffer of a loaded program lives in one `WebAssembly.Memory`; the
+ * kernels are WebAssembly SIMD; with threads, workers attached to the same
+ * (shared) memory split each large kernel, synchronized with `Atomics`.
+ * @packageDocumentation
+ * @module @unroll/backend-wasm
+ */
+export {};

@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import { Arena } from "./arena.js";
+import { RangeArena } from "@unroll/bptt";
 import { META_WORDS, WORKGROUP } from "./kernels/prelude.js";
 
 /** Bytes of one dispatch's parameter slot (WebGPU's uniform-offset alignment). */
@@ -28,7 +28,7 @@ export function f32Bits(x: number): number {
  */
 export class GpuQueue {
   private buffer: GPUBuffer;
-  private readonly arena: Arena;
+  private readonly arena: RangeArena;
   private readonly metaBuffer: GPUBuffer;
   private readonly meta = new Uint32Array((MAX_PENDING * SLOT_BYTES) / 4);
   private readonly pending: { pipeline: GPUComputePipeline; x: number; y: number }[] = [];
@@ -45,7 +45,8 @@ export class GpuQueue {
     this.maxElements = Math.floor(Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize) / 4);
     const elements = Math.min(INITIAL_ELEMENTS, this.maxElements);
     this.buffer = this.createStorage(elements);
-    this.arena = new Arena(elements, ERROR_WORDS);
+    // 64 float32s (256 bytes): WebGPU's storage-offset alignment
+    this.arena = new RangeArena(elements, ERROR_WORDS, 64);
     this.metaBuffer = gpu.createBuffer({ size: this.meta.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.layout = gpu.createBindGroupLayout({
       entries: [

@@ -32,6 +32,7 @@ export * from "./sample.js";
 export * from "./generate.js";
 export * from "./device.js";
 export * from "./device-backend.js";
+export * from "./range-arena.js";
 export * from "./program/stage-graphs.js";
 export * from "./program/window-program.js";
 export * from "./program/compile-window.js";

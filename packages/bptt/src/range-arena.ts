@@ -1,32 +1,35 @@
-/** Allocation granule in elements: 64 float32s, 256 bytes, WebGPU's storage-offset alignment. */
-export const GRANULE = 64;
-
 /**
- * First-fit allocation of element ranges inside one device buffer: a sorted
- * list of free ranges, merged with their neighbours when given back. Knows
- * nothing about WebGPU; the device grows the buffer when a request does not fit.
+ * First-fit allocation of ranges inside one block of device memory (a GPU
+ * buffer, a WebAssembly memory), for a device whose tensors are offsets into
+ * it: a sorted list of free ranges, merged with their neighbours when given
+ * back. Every range starts and ends on a multiple of `granule` units. A window
+ * allocates and releases the same sizes in the same order as the window
+ * before it, so from the second window on it gets the same ranges back: the
+ * layout is planned once. The device grows its memory when a request does not fit.
  */
-export class Arena {
+export class RangeArena {
   /** Free ranges `[start, end)`, sorted and never adjacent. */
   private readonly free: { start: number; end: number }[] = [];
 
-  /** `reserved` elements at the start are never handed out; the rest, up to `capacity`, are free. */
+  /** `reserved` units at the start are never handed out; the rest, up to `capacity`, are free; ranges are whole `granule`s. */
   constructor(
     private size: number,
     reserved: number,
+    /** Units per granule: every range is a whole number of them. */
+    readonly granule: number,
   ) {
-    const start = roundUp(reserved);
+    const start = this.roundUp(reserved);
     if (start < size) this.free.push({ start, end: size });
   }
 
-  /** Elements the arena spans. */
+  /** Units the arena spans. */
   get capacity(): number {
     return this.size;
   }
 
-  /** The start of a free range of `count` elements, or undefined when none is large enough. */
+  /** The start of a free range of `count` units, or undefined when none is large enough. */
   take(count: number): number | undefined {
-    const need = roundUp(Math.max(count, 1));
+    const need = this.roundUp(Math.max(count, 1));
     for (let i = 0; i < this.free.length; i++) {
       const r = this.free[i];
       if (r.end - r.start < need) continue;
@@ -38,9 +41,9 @@ export class Arena {
     return undefined;
   }
 
-  /** Returns the range taken at `start` for `count` elements. */
+  /** Returns the range taken at `start` for `count` units. */
   give(start: number, count: number): void {
-    const end = start + roundUp(Math.max(count, 1));
+    const end = start + this.roundUp(Math.max(count, 1));
     let i = 0;
     while (i < this.free.length && this.free[i].start < start) i++;
     const prev = this.free[i - 1];
@@ -58,7 +61,7 @@ export class Arena {
     }
   }
 
-  /** Extends the arena to `size` elements (the device has copied its contents into a larger buffer). */
+  /** Extends the arena to `size` units (the device has grown its memory). */
   grow(size: number): void {
     const last = this.free[this.free.length - 1];
     if (last && last.end === this.size) last.end = size;
@@ -66,13 +69,13 @@ export class Arena {
     this.size = size;
   }
 
-  /** Elements in use, granules included. */
+  /** Units in use, granules included. */
   get used(): number {
     return this.size - this.free.reduce((s, r) => s + r.end - r.start, 0);
   }
-}
 
-/** `count` rounded up to whole granules. */
-function roundUp(count: number): number {
-  return Math.ceil(count / GRANULE) * GRANULE;
+  /** `count` rounded up to whole granules. */
+  private roundUp(count: number): number {
+    return Math.ceil(count / this.granule) * this.granule;
+  }
 }

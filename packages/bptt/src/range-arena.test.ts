@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Arena, GRANULE } from "../src/arena.js";
+import { RangeArena } from "./range-arena.js";
 
-describe("Arena: first-fit ranges of the device buffer", () => {
+const GRANULE = 64;
+
+describe("RangeArena: first-fit ranges of a device's memory", () => {
   it("hands out granule-aligned ranges after the reserved words, and reuses freed ones merged with their neighbours", () => {
-    const a = new Arena(10 * GRANULE, 4);
+    const a = new RangeArena(10 * GRANULE, 4, GRANULE);
     const x = a.take(1)!;
     const y = a.take(GRANULE + 1)!;
     const z = a.take(GRANULE)!;
@@ -19,7 +21,7 @@ describe("Arena: first-fit ranges of the device buffer", () => {
   });
 
   it("grows at its end: the free tail extends, and a full arena gains a new range", () => {
-    const a = new Arena(2 * GRANULE, 0);
+    const a = new RangeArena(2 * GRANULE, 0, GRANULE);
     expect(a.take(2 * GRANULE)).toBe(0);
     expect(a.take(GRANULE)).toBeUndefined();
     a.grow(4 * GRANULE);

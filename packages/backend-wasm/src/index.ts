@@ -6,4 +6,9 @@
  * @packageDocumentation
  * @module @unroll/backend-wasm
  */
-export {};
+export { createWasmBackend, PARALLEL_MIN_FLOPS, wasmCapabilities, type WasmBackend, type WasmBackendOptions, type WasmThreading } from "./wasm-backend.js";
+export { wasmDevice, type WasmDeviceParts } from "./wasm-device.js";
+export { LinearMemory, type LinearMemoryOptions, type WasmMemoryObject } from "./linear-memory.js";
+export type { WasmBuf } from "./wasm-buf.js";
+export type { MatmulContext } from "./wasm-matmul.js";
+export { ThreadTeam, ThreadFailure, type ThreadTeamOptions } from "./threads/thread-team.js";

@@ -69,6 +69,12 @@ export class RangeArena {
     this.size = size;
   }
 
+  /** Free units at the end of the arena (they join the new space when it grows). */
+  get freeAtEnd(): number {
+    const last = this.free[this.free.length - 1];
+    return last && last.end === this.size ? last.end - last.start : 0;
+  }
+
   /** Units in use, granules included. */
   get used(): number {
     return this.size - this.free.reduce((s, r) => s + r.end - r.start, 0);

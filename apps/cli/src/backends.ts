@@ -32,7 +32,22 @@ export function withWorkers(name: string, workers: string): string {
   return `${spec.name}:${n}`;
 }
 
-/** Creates the backend named on the command line: `cpu`, `workers`, or `workers:N` for a pool of N workers. */
+/**
+ * The backend spec for `--backend NAME --threads N`: `wasm:N`. Throws when
+ * `--threads` is given with a backend that does not take threads.
+ */
+export function withThreads(name: string, threads: string): string {
+  const n = Number(threads);
+  if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`--threads must be a positive integer, got "${threads}"`);
+  const spec = asUserError(() => backends.parse(name));
+  if (!backends.entries[spec.name].takesThreads) {
+    const threaded = backendNames.filter((k) => backends.entries[k].takesThreads);
+    throw new UserError(`--threads applies to --backend ${threaded.join(" or ")} only, not "${name}"`);
+  }
+  return `${spec.name}:${n}`;
+}
+
+/** Creates the backend named on the command line: `cpu`, `wasm`, `wasm:N` for N threads, `workers`, or `workers:N` for a pool of N workers. */
 export function createBackend(spec: string): Backend {
   return asUserError(() => backends.create(spec));
 }

@@ -9,7 +9,7 @@ import { runCommand, type RunCommandOptions } from "./commands/run.js";
 import { summaryCommand, type SummaryCommandOptions } from "./commands/summary.js";
 import { trainCommand, type TrainCommandOptions } from "./commands/train.js";
 import { vizCommand, type VizCommandOptions } from "./commands/viz.js";
-import { backendHelp, withWorkers } from "./backends.js";
+import { backendHelp, withThreads, withWorkers } from "./backends.js";
 import { failureOf } from "./failure.js";
 import { processIo, type CliIo } from "./io.js";
 import { withMemoryHint } from "./memory-options.js";
@@ -30,6 +30,7 @@ function common(cmd: Command, weightsRequired: boolean): Command {
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--backend <name>", backendHelp(), "cpu")
     .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)")
+    .option("--threads <N>", "--backend wasm: threads that split each large kernel, this one included (default: one per CPU core; 1: no workers)")
     .option("--max-memory <MiB>", MAX_MEMORY_HELP);
 }
 
@@ -86,10 +87,11 @@ function unrollCommand(io: CliIo): Command {
     .showHelpAfterError("(add --help for the options)")
     .exitOverride();
 
-  // --workers N travels to the commands inside the backend spec: `workers:N`
+  // --workers N and --threads N travel to the commands inside the backend spec: `workers:N`, `wasm:N`
   program.hook("preAction", (_, command) => {
-    const { backend, workers } = command.opts<{ backend?: string; workers?: string }>();
+    const { backend, workers, threads } = command.opts<{ backend?: string; workers?: string; threads?: string }>();
     if (workers !== undefined && backend !== undefined) command.setOptionValue("backend", withWorkers(backend, workers));
+    if (threads !== undefined && backend !== undefined) command.setOptionValue("backend", withThreads(backend, threads));
   });
 
   common(program.command("run").description("run a model forward over a sequence"), true)
@@ -182,6 +184,7 @@ function unrollCommand(io: CliIo): Command {
     .addOption(new Option("--dtype <type>", "precision").choices(["float32", "float64"]).default("float32"))
     .option("--backend <name>", backendHelp(), "cpu")
     .option("--workers <N>", "--backend workers: number of workers (default: one per CPU core)")
+    .option("--threads <N>", "--backend wasm: threads that split each large kernel, this one included (default: one per CPU core; 1: no workers)")
     .option("--max-memory <MiB>", MAX_MEMORY_HELP)
     .option("--quiet", "no summary line")
     .action(withMemoryHint((o: GenerateCommandOptions) => generateCommand(o, io)));

@@ -308,19 +308,35 @@ describe("unroll CLI errors beyond the input files", () => {
     expect(r.stderr).toBe("unroll: --optimizer sgd: the sgd optimizer takes no beta1; it takes lr, weightDecay\n");
   });
 
-  it("names the backends of the registry in @unroll/backends, and takes --workers only for the pool", () => {
+  it("names the backends of the registry in @unroll/backends, and takes --workers only for the pool, --threads only for wasm", () => {
     const common = ["run", "--model", file("model.json"), "--data", file("data.json"), "--weights", file("weights.json"), "--out", file("o.json")];
     const unknown = runCli([...common, "--backend", "gpu"]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe('unroll: unknown backend "gpu"; available: cpu, workers\n');
+    expect(unknown.stderr).toBe('unroll: unknown backend "gpu"; available: cpu, wasm, workers\n');
     const cpuWorkers = runCli([...common, "--backend", "cpu", "--workers", "2"]);
     expect(cpuWorkers.status).toBe(2);
     expect(cpuWorkers.stderr).toBe('unroll: --workers applies to --backend workers only, not "cpu"\n');
+    const cpuThreads = runCli([...common, "--backend", "workers", "--threads", "2"]);
+    expect(cpuThreads.status).toBe(2);
+    expect(cpuThreads.stderr).toBe('unroll: --threads applies to --backend wasm only, not "workers"\n');
+    const zero = runCli([...common, "--backend", "wasm", "--threads", "0"]);
+    expect(zero.stderr).toBe('unroll: --threads must be a positive integer, got "0"\n');
+  });
+
+  it("runs on --backend wasm --threads 2 with the cpu backend's outputs, to float32 rounding", async () => {
+    const common = ["run", "--model", file("model.json"), "--data", file("data.json"), "--weights", file("weights.json"), "--quiet"];
+    const cpu = await runCliInProcess([...common, "--out", file("cpu.json")]);
+    const wasm = await runCliInProcess([...common, "--out", file("wasm.json"), "--backend", "wasm", "--threads", "2"]);
+    expect([cpu.status, wasm.status, wasm.stderr]).toEqual([0, 0, ""]);
+    const flat = (f: string): number[] => (JSON.parse(readFileSync(file(f), "utf8")).outputs as unknown[]).flat(3) as number[];
+    const reference = flat("cpu.json");
+    expect(reference.length).toBeGreaterThan(0);
+    flat("wasm.json").forEach((v, i) => expect(Math.abs(v - reference[i])).toBeLessThan(1e-5 * (1 + Math.abs(reference[i]))));
   });
 
   it("offers only the backends that run in Node: webgpu is refused at once, saying where it runs", async () => {
     const help = await runCliInProcess(["run", "--help"]);
-    expect(help.stdout.replace(/\s+/g, " ")).toMatch(/backend: cpu \(.*\), or workers \(.*\) \(default: "cpu"\)/);
+    expect(help.stdout.replace(/\s+/g, " ")).toMatch(/backend: cpu \(.*\), or wasm \(.*\), or workers \(.*\) \(default: "cpu"\)/);
     expect(help.stdout).not.toContain("webgpu");
     const common = ["run", "--model", file("model.json"), "--data", file("data.json"), "--weights", file("weights.json"), "--out", file("o.json")];
     const webgpu = await runCliInProcess([...common, "--backend", "webgpu"]);

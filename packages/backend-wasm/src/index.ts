@@ -6,7 +6,15 @@
  * @packageDocumentation
  * @module @unroll/backend-wasm
  */
-export { createWasmBackend, PARALLEL_MIN_FLOPS, wasmCapabilities, type WasmBackend, type WasmBackendOptions, type WasmThreading } from "./wasm-backend.js";
+export {
+  createWasmBackend,
+  defaultThreads,
+  PARALLEL_MIN_FLOPS,
+  wasmCapabilities,
+  type WasmBackend,
+  type WasmBackendOptions,
+  type WasmThreading,
+} from "./wasm-backend.js";
 export { wasmDevice, type WasmDeviceParts } from "./wasm-device.js";
 export { LinearMemory, type LinearMemoryOptions, type WasmMemoryObject } from "./linear-memory.js";
 export type { WasmBuf } from "./wasm-buf.js";

@@ -1,4 +1,4 @@
-import { deviceBackend, type Backend, type BackendCapabilities, type LoadedProgram } from "@unroll/bptt";
+import { deviceBackend, type Backend, type BackendCapabilities, type Device, type LoadedProgram } from "@unroll/bptt";
 import { opKinds } from "@unroll/ir";
 import { cpuKernels } from "@unroll/kernels-cpu";
 import { compileGemm, type GemmExports, type GemmVariant } from "@unroll/kernels-wasm";
@@ -6,10 +6,11 @@ import { LinearMemory, PAGE } from "./linear-memory.js";
 import { controlBytes, ThreadTeam } from "./threads/thread-team.js";
 import { wasmDevice } from "./wasm-device.js";
 import type { MatmulContext } from "./wasm-matmul.js";
+import type { WasmBuf } from "./wasm-buf.js";
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
-  /** Threads that compute, the caller's own included (default 1: no workers at all). */
+  /** Threads that compute, the caller's own included (default {@link defaultThreads}: one per core); 1 starts no workers at all. */
   readonly threads?: number;
   /** The most the memory may grow to, in MiB (default 4096, WebAssembly's 32-bit limit). */
   readonly maxMemoryMiB?: number;
@@ -19,6 +20,8 @@ export interface WasmBackendOptions {
   readonly parallelMinFlops?: number;
   /** Force a GEMM build (tests, benchmarks); default: relaxed SIMD where the runtime has it. */
   readonly variant?: GemmVariant;
+  /** Wraps the device before the executor gets it, e.g. to time its kernels (`tools/bench`'s profile). */
+  readonly wrapDevice?: (device: Device<WasmBuf>) => Device<WasmBuf>;
 }
 
 /** How a {@link WasmBackend} runs, once it has started. */
@@ -33,6 +36,8 @@ export interface WasmThreading {
   readonly reason?: string;
   /** The GEMM build. */
   readonly variant: GemmVariant;
+  /** Jobs posted to workers and milliseconds the caller's thread spent waiting for them since the start (or the last restart). */
+  readonly waits: () => { readonly jobs: number; readonly ms: number };
 }
 
 /** The WebAssembly backend: a {@link Backend} that also says how many threads it runs on. */
@@ -54,6 +59,13 @@ export const wasmCapabilities: BackendCapabilities = { dtypes: ["float32", "floa
 const ALIGN = 64;
 /** The modules' static data lives below this. */
 const STATIC_BYTES = PAGE;
+
+/** One thread per core: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers, else 1. */
+export function defaultThreads(): number {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+  const os = g.process?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
+}
 
 /** Why threads cannot share memory here, or undefined when they can. */
 function noSharedMemory(): string | undefined {
@@ -91,10 +103,11 @@ interface Started {
  * ```
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
-  const requested = options.threads ?? 1;
+  const requested = options.threads ?? defaultThreads();
   if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${requested}`);
   const maximumBytes = Math.min(65536, Math.ceil(((options.maxMemoryMiB ?? 4096) * 1048576) / PAGE)) * PAGE;
   const hangTimeoutMs = options.hangTimeoutMs ?? 5000;
+  const wrap = options.wrapDevice ?? ((d: Device<WasmBuf>) => d);
   let started: Promise<Started> | undefined;
   let disposed = false;
 
@@ -114,13 +127,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const workspaces = Array.from({ length: threads }, (_, t) => wsStart + t * wsBytes);
       const parallelMinFlops = options.parallelMinFlops ?? PARALLEL_MIN_FLOPS;
       const s: Started = {
-        threading: { requested, threads, shared, variant, ...(reason ? { reason } : {}) },
+        threading: { requested, threads, shared, variant, ...(reason ? { reason } : {}), waits: () => s.team?.waits ?? { jobs: 0, ms: 0 } },
         team: undefined,
         startTeam: async () => {
           if (threads > 1) s.team = await ThreadTeam.start({ memory: memory.memory, gemm: module, control, threads, hangTimeoutMs });
         },
         backend: deviceBackend(
-          wasmDevice({ memory, matmul: (): MatmulContext => ({ gemm, workspaces, team: s.team, parallelMinFlops }), kernels: cpuKernels }),
+          wrap(wasmDevice({ memory, matmul: (): MatmulContext => ({ gemm, workspaces, team: s.team, parallelMinFlops }), kernels: cpuKernels })),
         ),
       };
       await s.startTeam();

@@ -53,6 +53,8 @@ export class ThreadTeam {
   private failure: Error | undefined;
   /** Modules posted to the workers so far. */
   private modules = 0;
+  private jobs = 0;
+  private waitedMs = 0;
 
   private constructor(
     private readonly options: ThreadTeamOptions,
@@ -92,6 +94,11 @@ export class ThreadTeam {
   /** Threads in all, the lead included. */
   get size(): number {
     return this.options.threads;
+  }
+
+  /** Jobs posted so far, and milliseconds the lead spent waiting for workers after its own part. */
+  get waits(): { readonly jobs: number; readonly ms: number } {
+    return { jobs: this.jobs, ms: this.waitedMs };
   }
 
   /** Why the team cannot be used any more, if it cannot. */
@@ -140,7 +147,9 @@ export class ThreadTeam {
 
   /** Waits until workers `ws` have finished their jobs; throws a {@link ThreadFailure} if one threw, hung or died. */
   join(ws: readonly number[], what: string): void {
+    const t0 = performance.now();
     for (const w of ws) this.waitFor(w, what);
+    this.waitedMs += performance.now() - t0;
   }
 
   /** Stops every worker. */
@@ -157,6 +166,7 @@ export class ThreadTeam {
     if (this.failure) throw this.failure;
     const s = this.slot(w);
     this.ctrl[s + OP] = op;
+    this.jobs++;
     Atomics.add(this.ctrl, s + SEQ, 1);
     Atomics.notify(this.ctrl, s + SEQ);
   }

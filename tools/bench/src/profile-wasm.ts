@@ -4,7 +4,7 @@
 //   node --conditions=source --import tsx tools/bench/src/profile-wasm.ts [--only W1,W2] [--threads 1,2] [--steps N]
 import { parseArgs } from "node:util";
 import { sgd, Trainer, type Device } from "@unroll/bptt";
-import { createWasmBackend, type WasmBuf } from "@unroll/backend-wasm";
+import type { WasmBuf } from "@unroll/backend-wasm";
 import { elementwiseOf, type Node } from "@unroll/ir";
 import { LEARNING_RATE, makeProblem } from "./data.js";
 import { workloads } from "./workloads.js";
@@ -49,6 +49,8 @@ function timed(device: Device<WasmBuf>, totals: Map<string, number>): Device<Was
   };
 }
 
+// imported on demand, as the bench's own rows import it (backends.ts)
+const { createWasmBackend } = await import("@unroll/backend-wasm");
 for (const id of values.only.split(",")) {
   const w = workloads.find((x) => x.id === id)!;
   const problem = makeProblem(w);

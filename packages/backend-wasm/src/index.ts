@@ -19,4 +19,5 @@ export { wasmDevice, type WasmDeviceParts } from "./wasm-device.js";
 export { LinearMemory, type LinearMemoryOptions, type WasmMemoryObject } from "./linear-memory.js";
 export type { WasmBuf } from "./wasm-buf.js";
 export type { MatmulContext } from "./wasm-matmul.js";
-export { ThreadTeam, ThreadFailure, type ThreadTeamOptions } from "./threads/thread-team.js";
+export { ThreadTeam, ThreadFailure, controlBytes, type ThreadTeamOptions } from "./threads/thread-team.js";
+export { startThread, type TeamThread } from "./threads/start-thread.js";

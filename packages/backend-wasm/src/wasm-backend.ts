@@ -4,6 +4,7 @@ import { cpuKernels } from "@unroll/kernels-cpu";
 import { compileGemm, type GemmExports, type GemmVariant } from "@unroll/kernels-wasm";
 import { LinearMemory, PAGE } from "./linear-memory.js";
 import { controlBytes, ThreadTeam } from "./threads/thread-team.js";
+import type { startThread, TeamThread } from "./threads/start-thread.js";
 import { wasmDevice } from "./wasm-device.js";
 import type { MatmulContext } from "./wasm-matmul.js";
 import type { WasmBuf } from "./wasm-buf.js";
@@ -20,6 +21,8 @@ export interface WasmBackendOptions {
   readonly parallelMinFlops?: number;
   /** Force a GEMM build (tests, benchmarks); default: relaxed SIMD where the runtime has it. */
   readonly variant?: GemmVariant;
+  /** Starts one worker (default {@link startThread}); a test wraps it to make workers fail. */
+  readonly startThread?: (name: string) => TeamThread;
   /** Wraps the device before the executor gets it, e.g. to time its kernels (`tools/bench`'s profile). */
   readonly wrapDevice?: (device: Device<WasmBuf>) => Device<WasmBuf>;
 }
@@ -130,7 +133,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         threading: { requested, threads, shared, variant, ...(reason ? { reason } : {}), waits: () => s.team?.waits ?? { jobs: 0, ms: 0 } },
         team: undefined,
         startTeam: async () => {
-          if (threads > 1) s.team = await ThreadTeam.start({ memory: memory.memory, gemm: module, control, threads, hangTimeoutMs });
+          if (threads > 1)
+            s.team = await ThreadTeam.start({
+              memory: memory.memory,
+              gemm: module,
+              control,
+              threads,
+              hangTimeoutMs,
+              ...(options.startThread ? { startThread: options.startThread } : {}),
+            });
         },
         backend: deviceBackend(
           wrap(wasmDevice({ memory, matmul: (): MatmulContext => ({ gemm, workspaces, team: s.team, parallelMinFlops }), kernels: cpuKernels })),

@@ -13,6 +13,8 @@ export interface ThreadTeamOptions {
   readonly threads: number;
   /** How long a job may run before its worker counts as hung. */
   readonly hangTimeoutMs: number;
+  /** Starts one worker (default {@link startThread}); tests wrap it to make workers fail. */
+  readonly startThread?: (name: string) => TeamThread;
 }
 
 /** A worker's failure: a job threw, it hung, or it died. The team must be restarted. */
@@ -74,7 +76,7 @@ export class ThreadTeam {
     try {
       await Promise.all(
         Array.from({ length: options.threads - 1 }, (_, i) => {
-          const w = startThread(`unroll wasm thread ${i + 2}`);
+          const w = (options.startThread ?? startThread)(`unroll wasm thread ${i + 2}`);
           workers.push(w);
           return new Promise<void>((resolve, reject) => {
             w.onMessage((m) => (m as { kind?: string }).kind === "ready" && resolve());

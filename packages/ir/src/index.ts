@@ -27,6 +27,7 @@ export * from "./mask.js";
 export * from "./scan-split.js";
 export * from "./batch-coupling.js";
 export * from "./elementwise-chains.js";
+export * from "./tiled-chains.js";
 export { ops, opKinds, opOf, elementwiseOf, NodeSchema, type Node, type NodeOf, type OpKind, type OpTag } from "./ops/index.js";
 export type { BatchRule, JvpContext, NodeBase, OpDef, OpDoc, OpGroup, VjpBuilder, VjpContext } from "./ops/define.js";
 export { directionAxis, normalizeAxes, tangentShape } from "./ops/define.js";

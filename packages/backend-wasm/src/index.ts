@@ -6,4 +6,4 @@
  * @packageDocumentation
  * @module @unroll/backend-wasm
  */
-export {};
+export { chainModule, type ChainMemory, type OperandAccess, type WasmChain } from "./elementwise/chain-module.js";

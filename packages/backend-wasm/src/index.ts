@@ -21,3 +21,4 @@ export type { WasmBuf } from "./wasm-buf.js";
 export type { MatmulContext } from "./wasm-matmul.js";
 export { ThreadTeam, ThreadFailure, controlBytes, type ThreadTeamOptions } from "./threads/thread-team.js";
 export { startThread, type TeamThread } from "./threads/start-thread.js";
+export { chainModule, type ChainMemory, type WasmChain } from "./elementwise/chain-module.js";

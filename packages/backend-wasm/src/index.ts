@@ -9,6 +9,7 @@
 export {
   createWasmBackend,
   defaultThreads,
+  PARALLEL_MIN_ELEMENTS,
   PARALLEL_MIN_FLOPS,
   wasmCapabilities,
   type WasmBackend,

@@ -58,6 +58,11 @@ export class LinearMemory {
     return this.options.shared;
   }
 
+  /** The most pages the memory may grow to. */
+  get maximumPages(): number {
+    return this.options.maximumBytes / PAGE;
+  }
+
   /** Bytes the memory spans now. */
   get bytes(): number {
     return this.memory.buffer.byteLength;

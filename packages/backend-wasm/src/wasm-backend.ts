@@ -2,6 +2,7 @@ import { deviceBackend, type Backend, type BackendCapabilities, type Device, typ
 import { opKinds } from "@unroll/ir";
 import { cpuKernels } from "@unroll/kernels-cpu";
 import { compileGemm, type GemmExports, type GemmVariant } from "@unroll/kernels-wasm";
+import { ChainKernels } from "./chain-kernels.js";
 import { LinearMemory, PAGE } from "./linear-memory.js";
 import { controlBytes, ThreadTeam } from "./threads/thread-team.js";
 import type { startThread, TeamThread } from "./threads/start-thread.js";
@@ -19,6 +20,8 @@ export interface WasmBackendOptions {
   readonly hangTimeoutMs?: number;
   /** Matrix products of fewer flops (2·m·n·k) run on one thread (default {@link PARALLEL_MIN_FLOPS}). */
   readonly parallelMinFlops?: number;
+  /** Elementwise kernels of fewer outputs run on one thread (default {@link PARALLEL_MIN_ELEMENTS}). */
+  readonly parallelMinElements?: number;
   /** Force a GEMM build (tests, benchmarks); default: relaxed SIMD where the runtime has it. */
   readonly variant?: GemmVariant;
   /** Starts one worker (default {@link startThread}); a test wraps it to make workers fail. */
@@ -55,6 +58,12 @@ export interface WasmBackend extends Backend {
  * takes on its own. Measured on 2 cores by `bench/parallel-threshold.ts`.
  */
 export const PARALLEL_MIN_FLOPS = 1 << 20;
+
+/**
+ * Below this many outputs an elementwise kernel runs on one thread: it takes
+ * about as long as posting it and waiting for it. Measured like {@link PARALLEL_MIN_FLOPS}.
+ */
+export const PARALLEL_MIN_ELEMENTS = 32768;
 
 /** What the WebAssembly backend computes: every op, in float32 and float64 (float64 on the reference kernels). */
 export const wasmCapabilities: BackendCapabilities = { dtypes: ["float32", "float64"], ops: opKinds };
@@ -144,7 +153,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
             });
         },
         backend: deviceBackend(
-          wrap(wasmDevice({ memory, matmul: (): MatmulContext => ({ gemm, workspaces, team: s.team, parallelMinFlops }), kernels: cpuKernels })),
+          wrap(
+            wasmDevice({
+              memory,
+              matmul: (): MatmulContext => ({ gemm, workspaces, team: s.team, parallelMinFlops }),
+              chains: new ChainKernels(memory, () => s.team, options.parallelMinElements ?? PARALLEL_MIN_ELEMENTS),
+              kernels: cpuKernels,
+            }),
+          ),
         ),
       };
       await s.startTeam();

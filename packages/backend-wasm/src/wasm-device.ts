@@ -1,6 +1,7 @@
 import { dtypeOf, opKinds, type Node, type Tensor } from "@unroll/ir";
 import { unfused, type Device, type Executable, type PrepareContext } from "@unroll/bptt";
 import type { KernelTable } from "@unroll/kernels-cpu";
+import type { ChainKernels } from "./chain-kernels.js";
 import type { LinearMemory } from "./linear-memory.js";
 import { runMatmul, type MatmulContext } from "./wasm-matmul.js";
 import type { WasmBuf } from "./wasm-buf.js";
@@ -11,6 +12,8 @@ export interface WasmDeviceParts {
   readonly memory: LinearMemory;
   /** The matrix products' GEMM, workspaces and threads (read at every product: the team may be replaced). */
   readonly matmul: () => MatmulContext;
+  /** The elementwise kernels: chains compiled to WebAssembly SIMD, once per program. */
+  readonly chains: ChainKernels;
   /** Kernels for what has no WebAssembly kernel (float64, and the ops that are not products or elementwise), run on views of the memory. */
   readonly kernels: KernelTable;
 }
@@ -18,10 +21,12 @@ export interface WasmDeviceParts {
 /**
  * The WebAssembly device: every tensor is a range of one memory, so `view`
  * is arithmetic and nothing is copied between kernels or threads; float32
- * products run on the SIMD GEMM, split across threads when large. The other
- * kernels run on typed-array views of the same memory.
+ * products run on the SIMD GEMM, and chains of elementwise nodes on SIMD
+ * kernels generated once per program, each split across threads when large.
+ * The other kernels, and everything in float64, run the reference kernels
+ * on typed-array views of the same memory.
  */
-export function wasmDevice({ memory, matmul, kernels }: WasmDeviceParts): Device<WasmBuf> {
+export function wasmDevice({ memory, matmul, chains, kernels }: WasmDeviceParts): Device<WasmBuf> {
   const tensor = (buf: WasmBuf): Tensor => ({ shape: buf.shape as number[], data: memory.view(buf) });
   return {
     name: "wasm",
@@ -41,15 +46,17 @@ export function wasmDevice({ memory, matmul, kernels }: WasmDeviceParts): Device
     }),
     copy: (src, dst) => memory.view(dst).set(memory.view(src)),
     accumulate(dst, src) {
+      if (dst.dtype === "float32") return chains.accumulate(dst, src);
       const d = memory.view(dst);
       const s = memory.view(src);
       for (let i = 0; i < d.length; i++) d[i] += s[i];
     },
     fill: (buf, value) => void memory.view(buf).fill(value),
-    prepare(nodes: readonly Node[], _context: PrepareContext): readonly Executable[] {
-      return unfused(nodes);
+    prepare(nodes: readonly Node[], context: PrepareContext): readonly Executable[] {
+      return context.dtype === "float32" ? chains.prepare(nodes, context) : unfused(nodes);
     },
     run(exe, inputs, out) {
+      if (chains.run(exe, inputs, out)) return;
       const node = exe.nodes[0];
       if (node.op === "matmul" && out.dtype === "float32") {
         runMatmul(matmul(), node, inputs[0], inputs[1], out);

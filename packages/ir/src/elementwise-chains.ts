@@ -85,8 +85,8 @@ export function elementwiseChains(nodes: readonly Node[], shapes: ReadonlyMap<st
   return steps;
 }
 
-/** The values a chain reads from outside, in order of first use. */
-function chainInputs(members: readonly Node[]): string[] {
+/** The values a chain of nodes reads from outside itself, in order of first use. */
+export function chainInputs(members: readonly Node[]): string[] {
   const inside = new Set(members.map((m) => m.id));
   const inputs: string[] = [];
   for (const m of members) for (const i of m.inputs) if (!inside.has(i) && !inputs.includes(i)) inputs.push(i);

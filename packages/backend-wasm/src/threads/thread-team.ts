@@ -55,6 +55,8 @@ export class ThreadTeam {
   private failure: Error | undefined;
   /** Modules posted to the workers so far. */
   private modules = 0;
+  /** The team's number of each module it was given, by the caller's number. */
+  private readonly given = new Map<number, number>();
   private jobs = 0;
   private waitedMs = 0;
 
@@ -127,17 +129,31 @@ export class ThreadTeam {
     this.post(w, Op.Chain);
   }
 
-  /** Whether worker `w` has instantiated chain module `module`. */
-  hasModule(w: number, module: number): boolean {
+  /** Whether worker `w` has instantiated this team's chain module `module`. */
+  private hasModule(w: number, module: number): boolean {
     return Atomics.load(this.ctrl, this.slot(w) + LOADED) > module;
   }
 
   /**
-   * Gives every worker a module of elementwise chains, numbered in the order
-   * given. Each worker returns to its event loop to instantiate it; until it
-   * has ({@link hasModule}), the lead runs those chains alone.
+   * Whether every worker has instantiated the caller's module `module`: the
+   * first call gives it to them (each returns to its event loop to
+   * instantiate it, which takes a moment), later ones check. Until it is
+   * true, the caller runs that module's chains alone.
    */
-  loadModule(bytes: Uint8Array): number {
+  provide(module: number, bytes: Uint8Array): boolean {
+    let local = this.given.get(module);
+    if (local === undefined) this.given.set(module, (local = this.loadModule(bytes)));
+    for (let w = 1; w < this.size; w++) if (!this.hasModule(w, local)) return false;
+    return true;
+  }
+
+  /** The team's number of the caller's module `module` (given by {@link provide}), for {@link postChain}. */
+  localModule(module: number): number {
+    return this.given.get(module)!;
+  }
+
+  /** Gives every worker a module of elementwise chains; returns its number in this team. */
+  private loadModule(bytes: Uint8Array): number {
     const message: TeamChains = { kind: "chains", bytes };
     for (let w = 1; w < this.size; w++) {
       this.workers[w - 1].post(message);

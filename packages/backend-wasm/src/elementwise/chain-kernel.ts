@@ -27,6 +27,7 @@ const FIXED_PARAMS = 4;
 const BYTES = 4;
 const LOG2_BYTES = 2;
 const LANES = 4;
+const VECTOR_BYTES = LANES * BYTES;
 
 /** The parameter types of a chain's kernel: out, start, end, period, then one pointer per operand. */
 export const kernelParams = (chain: ExprChain): ValueType[] => new Array<ValueType>(FIXED_PARAMS + chain.access.length).fill("i32");
@@ -57,14 +58,8 @@ export function chainKernel(chain: ExprChain): FunctionBody {
   }
   // scalar operands are read once, splatted
   const scalars = chain.access.map((a, k) => (a === "scalar" ? bind(body, (b) => b.get(operands[k]).simdAccess(simd.v128Load32Splat)) : undefined));
-  const operandAt = (load: typeof simd.v128Load | typeof simd.v128Load32Splat) => (k: number) =>
-    scalars[k] ??
-    ((b: FunctionBody) =>
-      b
-        .get(operands[k])
-        .get(chain.access[k] === "tile" ? j : i)
-        .emit(op.i32Add)
-        .simdAccess(load));
+  // operand k at element i (or i mod period), four lanes or one, or the scalar
+  const operandAt = (load: ElementLoad) => (k: number) => scalars[k] ?? loadAt(operands[k], chain.access[k] === "tile" ? j : i, load);
 
   body.open("loop"); // one iteration per run
   if (tiled) {
@@ -76,17 +71,11 @@ export function chainKernel(chain: ExprChain): FunctionBody {
   }
   // four lanes while at least four elements are left in the run
   body.open("block").open("loop");
-  body
-    .get(runEnd)
-    .get(i)
-    .emit(op.i32Sub)
-    .i32(LANES * BYTES)
-    .emit(op.i32LtU)
-    .brIf(1);
+  body.get(runEnd).get(i).emit(op.i32Sub).i32(VECTOR_BYTES).emit(op.i32LtU).brIf(1);
   body.get(out).get(i).emit(op.i32Add);
   chainValue(body, chain, operandAt(simd.v128Load))(body);
   body.simdAccess(simd.v128Store);
-  advance(body, i, j, tiled, LANES * BYTES);
+  advance(body, i, j, tiled, VECTOR_BYTES);
   body.br(0).end().end();
   // the rest of the run, one element in lane 0
   body.open("block").open("loop");
@@ -102,6 +91,15 @@ export function chainKernel(chain: ExprChain): FunctionBody {
   body.end();
   return body;
 }
+
+/** Four elements (`v128.load`) or one, splatted (`v128.load32_splat`). */
+type ElementLoad = typeof simd.v128Load | typeof simd.v128Load32Splat;
+
+/** The load at pointer + offset (bytes). */
+const loadAt =
+  (pointer: Local, offset: Local, load: ElementLoad): Vec =>
+  (body) =>
+    body.get(pointer).get(offset).emit(op.i32Add).simdAccess(load);
 
 /** i += step, j += step (bytes). */
 function advance(body: FunctionBody, i: Local, j: Local, tiled: boolean, step: number): void {

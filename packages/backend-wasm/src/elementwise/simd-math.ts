@@ -34,7 +34,7 @@ export function expOf(body: FunctionBody, x: Vec): Vec {
   return f32x4.mul(f32x4.mul(p, pow2(half)), pow2(i32x4.sub(ni, half)));
 }
 
-const SQRT_HALF = 0.7071067811865475244;
+const SQRT_HALF = Math.SQRT1_2;
 /** Cephes logf: log(1+x) ≈ x - x²/2 + x³·Q(x) on √½-1 ≤ x < √2-1. */
 const LOG_Q = [
   7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,

@@ -1,4 +1,4 @@
-import { chainInputs, elementwiseOf, operandAccess, tiledChains, type Node, type OperandAccess, type Shape } from "@unroll/ir";
+import { chainInputs, elementwiseOf, operandAccess, tiledChains, type Node, type OperandAccess } from "@unroll/ir";
 import type { Executable, PrepareContext } from "@unroll/bptt";
 import { chainModule } from "./elementwise/chain-module.js";
 import type { LinearMemory } from "./linear-memory.js";
@@ -51,8 +51,8 @@ export class ChainKernels {
 
   /** Executables for `nodes`: chains and single elementwise nodes compiled, the rest one per node. */
   prepare(nodes: readonly Node[], { shapes, live }: PrepareContext): Executable[] {
-    const { steps, tileOf } = tiledChains(nodes, shapes, live, (members, n) => chainInputs([...members, n]).length <= MAX_INPUTS);
-    const pending: { exe: Executable; access: OperandAccess[]; tile: Shape | undefined }[] = [];
+    const { steps } = tiledChains(nodes, shapes, live, (members, n) => chainInputs([...members, n]).length <= MAX_INPUTS);
+    const pending: { exe: Executable; access: OperandAccess[] }[] = [];
     const exes = steps.map((step): Executable => {
       const members = "node" in step ? [step.node] : step.chain.members;
       // a node on its own takes its inputs as they are (concat may read one twice); a compiled chain each value once
@@ -64,7 +64,7 @@ export class ChainKernels {
       const access = inputs.map((i) => operandAccess(shapes.get(i)!, out));
       const tiles = inputs.filter((_, k) => access[k] === "tile").map((i) => shapes.get(i)!.join(","));
       if (access.some((a) => a === undefined) || new Set(tiles).size > 1) return { nodes: members, inputs: members[0].inputs };
-      pending.push({ exe, access: access as OperandAccess[], tile: "chain" in step ? tileOf(step.chain.members) : undefined });
+      pending.push({ exe, access: access as OperandAccess[] });
       return exe;
     });
     if (pending.length === 0) return exes;

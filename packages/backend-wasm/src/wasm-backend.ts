@@ -5,7 +5,7 @@ import { compileGemm, type GemmExports, type GemmVariant } from "@unroll/kernels
 import { ChainKernels } from "./chain-kernels.js";
 import { LinearMemory, PAGE } from "./linear-memory.js";
 import { controlBytes, ThreadTeam } from "./threads/thread-team.js";
-import type { startThread, TeamThread } from "./threads/start-thread.js";
+import type { TeamThread } from "./threads/start-thread.js";
 import { wasmDevice } from "./wasm-device.js";
 import type { MatmulContext } from "./wasm-matmul.js";
 import type { WasmBuf } from "./wasm-buf.js";

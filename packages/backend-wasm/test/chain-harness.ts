@@ -1,4 +1,5 @@
-import { chainModule, type OperandAccess, type WasmChain } from "../src/index.js";
+import type { OperandAccess } from "@unroll/ir";
+import { chainModule, type WasmChain } from "../src/index.js";
 import type { Node } from "@unroll/ir";
 
 // The WebAssembly JS API, typed locally: the repository compiles with lib ES2022 and no DOM.

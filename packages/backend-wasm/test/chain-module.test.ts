@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Node } from "@unroll/ir";
-import { chainModule, type OperandAccess, type WasmChain } from "../src/index.js";
+import type { OperandAccess } from "@unroll/ir";
+import { chainModule, type WasmChain } from "../src/index.js";
 import { instantiateChains, wasm, type ChainRun } from "./chain-harness.js";
 import { chainAt, random } from "./float32-reference.js";
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "@unroll/ir";
-import { createCpuBackend } from "@unroll/backend-cpu";
 import { initParams, type Device, type WindowRequest, type WindowResult } from "@unroll/bptt";
 import { createWasmBackend, startThread, type TeamThread, type WasmBuf } from "../src/index.js";
 
@@ -26,7 +25,7 @@ function expectClose(got: WindowResult, want: WindowResult): void {
 }
 
 describe("wasm backend: a failed worker fails its call, and the next call runs on new workers", () => {
-  it("a worker that dies in the middle of a call fails that call within hangTimeoutMs, saying so; the next calls compute what the CPU backend computes", async () => {
+  it("a worker that dies in the middle of a call fails that call within hangTimeoutMs, saying so; the next calls compute what one thread computes", async () => {
     const workers: TeamThread[] = [];
     let killOnNextProduct = false;
     const wrapDevice = (d: Device<WasmBuf>): Device<WasmBuf> => ({
@@ -50,9 +49,9 @@ describe("wasm backend: a failed worker fails its call, and the next call runs o
         return w;
       },
     });
-    const cpu = createCpuBackend();
+    const oneThread = createWasmBackend({ threads: 1 });
     try {
-      const want = await (await cpu.load(program, { dtype: "float32" })).runWindow(request);
+      const want = await (await oneThread.load(program, { dtype: "float32" })).runWindow(request);
       const loaded = await backend.load(program, { dtype: "float32" });
       expectClose(await loaded.runWindow(request), want);
       killOnNextProduct = true;
@@ -69,7 +68,7 @@ describe("wasm backend: a failed worker fails its call, and the next call runs o
       expect((await backend.threading()).waits().jobs).toBeGreaterThan(before);
     } finally {
       await backend.dispose();
-      await cpu.dispose();
+      await oneThread.dispose();
     }
   }, 30_000);
 });

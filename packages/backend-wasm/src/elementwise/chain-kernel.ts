@@ -1,15 +1,8 @@
-import type { ScalarExpr } from "@unroll/ir";
+import type { OperandAccess, ScalarExpr } from "@unroll/ir";
 import { FunctionBody, type Local } from "./function-body.js";
 import { op, simd, type ValueType } from "./opcodes.js";
 import { renderSimd } from "./simd-expr.js";
 import { bind, type Vec } from "./vec.js";
-
-/**
- * How a chain's kernel reads an operand at output element `i`: at `i`
- * (`full`), at `i mod period` (`tile`: a trailing broadcast, such as a bias
- * `[H]` over `[B, H]`), or at element 0 (`scalar`).
- */
-export type OperandAccess = "full" | "tile" | "scalar";
 
 /** Where a member's operand comes from: an operand of the kernel, or an earlier member's value. */
 export type ChainOperand = { readonly input: number } | { readonly member: number };

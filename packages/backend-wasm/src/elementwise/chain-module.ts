@@ -1,8 +1,6 @@
-import { elementwiseOf, type Node } from "@unroll/ir";
-import { chainKernel, kernelParams, type ChainOperand, type ExprChain, type OperandAccess } from "./chain-kernel.js";
+import { elementwiseOf, type Node, type OperandAccess } from "@unroll/ir";
+import { chainKernel, kernelParams, type ChainOperand, type ExprChain } from "./chain-kernel.js";
 import { encodeModule, type ImportedMemory } from "./wasm-module.js";
-
-export type { OperandAccess } from "./chain-kernel.js";
 
 /** A chain of elementwise nodes computed by one exported function, which writes only the last member's value. */
 export interface WasmChain {

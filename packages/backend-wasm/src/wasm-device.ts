@@ -2,6 +2,7 @@ import { dtypeOf, opKinds, type Node, type Tensor } from "@unroll/ir";
 import { unfused, type Device, type Executable, type PrepareContext } from "@unroll/bptt";
 import type { KernelTable } from "@unroll/kernels-cpu";
 import type { ChainKernels } from "./chain-kernels.js";
+import { ColumnSums } from "./column-sums.js";
 import type { LinearMemory } from "./linear-memory.js";
 import { runMatmul, type MatmulContext } from "./wasm-matmul.js";
 import type { WasmBuf } from "./wasm-buf.js";
@@ -28,6 +29,7 @@ export interface WasmDeviceParts {
  */
 export function wasmDevice({ memory, matmul, chains, kernels }: WasmDeviceParts): Device<WasmBuf> {
   const tensor = (buf: WasmBuf): Tensor => ({ shape: buf.shape as number[], data: memory.view(buf) });
+  const columnSums = new ColumnSums(memory);
   return {
     name: "wasm",
     capabilities: { dtypes: ["float32", "float64"], ops: opKinds },
@@ -62,6 +64,7 @@ export function wasmDevice({ memory, matmul, chains, kernels }: WasmDeviceParts)
         runMatmul(matmul(), node, inputs[0], inputs[1], out);
         return;
       }
+      if (node.op === "sumTo" && columnSums.run(matmul(), inputs[0], out)) return;
       (kernels[node.op] as (n: Node, i: readonly Tensor[], o: Tensor) => void)(node, inputs.map(tensor), tensor(out));
     },
     release: (buf) => memory.release(buf),

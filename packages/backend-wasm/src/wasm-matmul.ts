@@ -36,12 +36,32 @@ export function runMatmul(ctx: MatmulContext, node: NodeOf<"matmul">, a: WasmBuf
   const lastA = a.shape[a.shape.length - 1];
   const k = tA ? (lastA === 0 ? 0 : a.size / lastA) : lastA;
   const flags = (tA ? 1 : 0) | (tB ? 2 : 0);
-  const lda = tA ? m : k;
-  const ldb = tB ? k : n;
+  gemm(ctx, flags, m, n, k, a.byteOffset, tA ? m : k, b.byteOffset, tB ? k : n, out.byteOffset, `a ${m}×${k}·${k}×${n} matrix product`);
+}
+
+/**
+ * `c = op(a)·op(b)` on byte offsets (the GEMM module's arguments, `c` row-major with `n`
+ * columns), split across the team as {@link runMatmul} says; `what` names it in errors.
+ */
+export function gemm(
+  ctx: MatmulContext,
+  flags: number,
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  c: number,
+  what: string,
+): void {
+  const tA = (flags & 1) !== 0;
+  const tB = (flags & 2) !== 0;
   const team = ctx.team;
   const threads = team?.size ?? 1;
   if (!team || 2 * m * n * k < ctx.parallelMinFlops || threads < 2) {
-    ctx.gemm.gemm(flags, m, n, k, a.byteOffset, lda, b.byteOffset, ldb, out.byteOffset, n, 1, 0, ctx.workspaces[0]);
+    ctx.gemm.gemm(flags, m, n, k, a, lda, b, ldb, c, n, 1, 0, ctx.workspaces[0]);
     return;
   }
   const byRows = m >= 64 * threads;
@@ -53,12 +73,10 @@ export function runMatmul(ctx: MatmulContext, node: NodeOf<"matmul">, a: WasmBuf
     const len = Math.min(per, extent - from);
     if (byRows) {
       // rows [from, from + len) of op(A) and of C
-      const aAt = a.byteOffset + 4 * (tA ? from : from * lda);
-      parts.push([flags, len, n, k, aAt, lda, b.byteOffset, ldb, out.byteOffset + 4 * from * n, n]);
+      parts.push([flags, len, n, k, a + 4 * (tA ? from : from * lda), lda, b, ldb, c + 4 * from * n, n]);
     } else {
       // columns [from, from + len) of op(B) and of C
-      const bAt = b.byteOffset + 4 * (tB ? from * ldb : from);
-      parts.push([flags, m, len, k, a.byteOffset, lda, bAt, ldb, out.byteOffset + 4 * from, n]);
+      parts.push([flags, m, len, k, a, lda, b + 4 * (tB ? from * ldb : from), ldb, c + 4 * from, n]);
     }
   }
   const workers: number[] = [];
@@ -68,5 +86,5 @@ export function runMatmul(ctx: MatmulContext, node: NodeOf<"matmul">, a: WasmBuf
   }
   const [f, pm, pn, pk, pa, plda, pb, pldb, pc, pldc] = parts[0];
   ctx.gemm.gemm(f, pm, pn, pk, pa, plda, pb, pldb, pc, pldc, 1, 0, ctx.workspaces[0]);
-  team.join(workers, `a ${m}×${k}·${k}×${n} matrix product`);
+  team.join(workers, what);
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compileGemm } from "@unroll/kernels-wasm";
+import { wasm } from "./chain-harness.js";
 import { startThread, ThreadFailure, ThreadTeam, type TeamThread, type ThreadTeamOptions } from "../src/index.js";
 
 const PAGE = 65536;
@@ -11,8 +12,8 @@ afterEach(async () => {
 });
 
 /** A team of the lead and one worker on a fresh shared memory of `pages` pages (workspace at 1 MiB, operands after 8 MiB). */
-async function team(options: Partial<ThreadTeamOptions> = {}, pages = 1024): Promise<{ team: ThreadTeam; memory: WebAssembly.Memory }> {
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+async function team(options: Partial<ThreadTeamOptions> = {}, pages = 1024): Promise<{ team: ThreadTeam; memory: { readonly buffer: ArrayBufferLike } }> {
+  const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
   const t = await ThreadTeam.start({ memory, gemm, control: PAGE, threads: 2, hangTimeoutMs: 2000, ...options });
   teams.push(t);
   return { team: t, memory };

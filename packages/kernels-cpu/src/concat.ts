@@ -13,7 +13,7 @@ export const concat: Kernel<"concat"> = (_node, inputs, out) => {
     for (let r = 0; r < rows; r++) {
       const from = r * w;
       const to = r * width + offset;
-      for (let j = 0; j < w; j++) o[to + j] = src[from + j];
+      o.set(src.subarray(from, from + w), to);
     }
     offset += w;
   }

@@ -12,6 +12,6 @@ export const pad: Kernel<"pad"> = (node, [x], out) => {
   for (let r = 0, rows = rowCount(o.length, width); r < rows; r++) {
     const from = r * w;
     const to = r * width + before;
-    for (let j = 0; j < w; j++) o[to + j] = src[from + j];
+    o.set(src.subarray(from, from + w), to);
   }
 };

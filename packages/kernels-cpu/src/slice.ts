@@ -11,6 +11,6 @@ export const slice: Kernel<"slice"> = (node, [x], out) => {
   for (let r = 0, rows = rowCount(o.length, w); r < rows; r++) {
     const from = r * width + start;
     const to = r * w;
-    for (let j = 0; j < w; j++) o[to + j] = src[from + j];
+    o.set(src.subarray(from, from + w), to);
   }
 };

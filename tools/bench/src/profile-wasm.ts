@@ -23,24 +23,24 @@ function category(nodes: readonly Node[]): string {
 function timed(device: Device<WasmBuf>, totals: Map<string, number>): Device<WasmBuf> {
   const add = (key: string, t0: number): void => void totals.set(key, (totals.get(key) ?? 0) + performance.now() - t0);
   const memory =
-    <A extends unknown[], R>(f: (...a: A) => R) =>
+    <A extends unknown[], R>(name: string, f: (...a: A) => R) =>
     (...a: A): R => {
       const t0 = performance.now();
       try {
         return f(...a);
       } finally {
-        add("memory (alloc, copy, accumulate, fill, read)", t0);
+        add(`device.${name}`, t0);
       }
     };
   return {
     ...device,
-    alloc: memory(device.alloc),
-    upload: memory(device.upload),
-    read: memory(device.read),
-    copy: memory(device.copy),
-    accumulate: memory(device.accumulate),
-    fill: memory(device.fill),
-    release: memory(device.release),
+    alloc: memory("alloc", device.alloc),
+    upload: memory("upload", device.upload),
+    read: memory("read", device.read),
+    copy: memory("copy", device.copy),
+    accumulate: memory("accumulate", device.accumulate),
+    fill: memory("fill", device.fill),
+    release: memory("release", device.release),
     run(exe, inputs, out) {
       const t0 = performance.now();
       device.run(exe, inputs, out);

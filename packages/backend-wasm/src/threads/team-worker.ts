@@ -18,7 +18,8 @@ export function serveTeam(port: { on(listener: (message: unknown) => void): void
   }
   const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
   // protocol (team-protocol.ts): slots of 128 words; SEQ 0, DONE 1, STATUS 2, OP 3, LOADED 4, ARGS 8, MESSAGE 64; ops Gemm 1, Chain 2, Yield 3
-  const SPIN = 20000;
+  // after a job, watch for the next one this long before sleeping: waking a sleeping thread costs far more
+  const SPIN_MS = 2;
   let ctrl: Int32Array;
   let floats: Float32Array; // the same words, for float32 arguments
   let base = 0;
@@ -30,7 +31,7 @@ export function serveTeam(port: { on(listener: (message: unknown) => void): void
   const loop = (): void => {
     for (;;) {
       let seq = Atomics.load(ctrl, base);
-      for (let i = 0; seq === last && i < SPIN; i++) seq = Atomics.load(ctrl, base);
+      for (let i = 0, until = performance.now() + SPIN_MS; seq === last && (i & 1023 || performance.now() < until); i++) seq = Atomics.load(ctrl, base);
       if (seq === last) {
         Atomics.wait(ctrl, base, last);
         continue;

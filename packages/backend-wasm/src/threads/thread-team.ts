@@ -27,8 +27,8 @@ export function controlBytes(threads: number): number {
   return 4 * SLOT_WORDS * threads;
 }
 
-// spin this many loads before sleeping: most jobs end within microseconds of the lead's own part
-const SPIN = 20000;
+// watch a worker's done word this long before sleeping: most jobs end within microseconds of the lead's own part, and waking costs more
+const SPIN_MS = 2;
 
 /** Whether this thread may block in `Atomics.wait` (a browser's main thread may not). */
 function canBlock(probe: Int32Array): boolean {
@@ -193,7 +193,7 @@ export class ThreadTeam {
     const s = this.slot(w);
     const seq = Atomics.load(this.ctrl, s + SEQ);
     let done = Atomics.load(this.ctrl, s + DONE);
-    for (let i = 0; done !== seq && i < SPIN; i++) done = Atomics.load(this.ctrl, s + DONE);
+    for (let i = 0, until = performance.now() + SPIN_MS; done !== seq && (i & 1023 || performance.now() < until); i++) done = Atomics.load(this.ctrl, s + DONE);
     if (done !== seq) {
       const deadline = performance.now() + this.options.hangTimeoutMs;
       while (done !== seq) {

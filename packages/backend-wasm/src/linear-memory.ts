@@ -10,7 +10,9 @@ const MiB = 1 << 20;
 
 /** The `WebAssembly.Memory` members used here (the repo builds without the DOM library). */
 export interface WasmMemoryObject {
+  /** Its bytes now (a new buffer after each growth). */
   readonly buffer: ArrayBufferLike;
+  /** Adds `pages` pages of 64 KiB; returns the old size in pages. */
   grow(pages: number): number;
 }
 

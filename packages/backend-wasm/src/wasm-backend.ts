@@ -4,7 +4,7 @@ import { cpuKernels } from "@unroll/kernels-cpu";
 import { compileGemm, type GemmExports, type GemmVariant } from "@unroll/kernels-wasm";
 import { ChainKernels } from "./chain-kernels.js";
 import { LinearMemory, PAGE } from "./linear-memory.js";
-import { controlBytes, ThreadTeam } from "./threads/thread-team.js";
+import { controlBytes, ThreadTeam, type ThreadWaits } from "./threads/thread-team.js";
 import type { TeamThread } from "./threads/start-thread.js";
 import { wasmDevice } from "./wasm-device.js";
 import type { MatmulContext } from "./wasm-matmul.js";
@@ -43,7 +43,7 @@ export interface WasmThreading {
   /** The GEMM build. */
   readonly variant: GemmVariant;
   /** Jobs posted to workers and milliseconds the caller's thread spent waiting for them since the start (or the last restart). */
-  readonly waits: () => { readonly jobs: number; readonly ms: number };
+  readonly waits: () => ThreadWaits;
 }
 
 /** The WebAssembly backend: a {@link Backend} that also says how many threads it runs on. */

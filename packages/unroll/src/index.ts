@@ -8,6 +8,7 @@ export * from "@unroll/kernels-wasm";
 export * from "@unroll/backend-cpu";
 export * from "@unroll/backend-workers";
 export * from "@unroll/backend-webgpu";
+export * from "@unroll/backend-wasm";
 export * from "@unroll/backends";
 export * from "@unroll/viz";
 export * from "@unroll/data";

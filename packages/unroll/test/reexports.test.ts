@@ -1,6 +1,7 @@
 import * as backendCpu from "@unroll/backend-cpu";
 import * as backendWorkers from "@unroll/backend-workers";
 import * as backendWebgpu from "@unroll/backend-webgpu";
+import * as backendWasm from "@unroll/backend-wasm";
 import * as backends from "@unroll/backends";
 import * as bptt from "@unroll/bptt";
 import * as cli from "@unroll/cli";
@@ -15,7 +16,7 @@ import { describe, expect, it } from "vitest";
 
 // `export *` silently leaves out a name that two packages export: each library's every value must come through, the same object
 describe("@unroll/unroll re-exports the public API of each library", () => {
-  it.each(Object.entries({ ir, bptt, kernelsCpu, kernelsWasm, backendCpu, backendWorkers, backendWebgpu, backends, viz, data, interop }))(
+  it.each(Object.entries({ ir, bptt, kernelsCpu, kernelsWasm, backendCpu, backendWorkers, backendWebgpu, backendWasm, backends, viz, data, interop }))(
     "%s",
     (_, library) => {
       const names = Object.keys(library);

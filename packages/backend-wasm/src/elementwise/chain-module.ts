@@ -1,11 +1,11 @@
-import { elementwiseOf, type Node, type OperandAccess } from "@unroll/ir";
+import { elementwiseOf, type NodeOf, type OpKind, type OperandAccess } from "@unroll/ir";
 import { chainKernel, kernelParams, type ChainOperand, type ExprChain } from "./chain-kernel.js";
 import { encodeModule, type ImportedMemory } from "./wasm-module.js";
 
 /** A chain of elementwise nodes computed by one exported function, which writes only the last member's value. */
 export interface WasmChain {
   /** Member nodes, in order; each has an elementwise expression (`elementwiseOf`), the last one's value is the output. */
-  readonly members: readonly Node[];
+  readonly members: readonly NodeOf<OpKind>[];
   /** Values read from outside the chain: the function's `in0`, `in1`, … in this order. */
   readonly inputs: readonly string[];
   /** How each of `inputs` is read. */

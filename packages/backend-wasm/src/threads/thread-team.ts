@@ -1,10 +1,11 @@
+import type { WasmMemoryObject } from "../linear-memory.js";
 import { startThread, type TeamThread } from "./start-thread.js";
 import { ARGS, DONE, LOADED, MESSAGE, Op, OP, SEQ, SLOT_WORDS, STATUS, type TeamChains, type TeamInit } from "./team-protocol.js";
 
 /** Options of {@link ThreadTeam.start}. */
 export interface ThreadTeamOptions {
   /** The shared `WebAssembly.Memory`. */
-  readonly memory: { readonly buffer: ArrayBufferLike };
+  readonly memory: WasmMemoryObject;
   /** The GEMM module built for a shared memory. */
   readonly gemm: object;
   /** Byte offset of the control block ({@link controlBytes} of it). */
@@ -19,7 +20,16 @@ export interface ThreadTeamOptions {
 
 /** A worker's failure: a job threw, it hung, or it died. The team must be restarted. */
 export class ThreadFailure extends Error {
+  /** `"ThreadFailure"`. */
   override readonly name = "ThreadFailure";
+}
+
+/** How much a team's lead has waited for its workers. */
+export interface ThreadWaits {
+  /** Jobs posted to workers. */
+  readonly jobs: number;
+  /** Milliseconds the lead spent waiting for workers after its own part. */
+  readonly ms: number;
 }
 
 /** Bytes of control block a team of `threads` needs. */
@@ -101,7 +111,7 @@ export class ThreadTeam {
   }
 
   /** Jobs posted so far, and milliseconds the lead spent waiting for workers after its own part. */
-  get waits(): { readonly jobs: number; readonly ms: number } {
+  get waits(): ThreadWaits {
     return { jobs: this.jobs, ms: this.waitedMs };
   }
 

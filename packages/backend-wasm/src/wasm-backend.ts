@@ -53,17 +53,21 @@ export interface WasmBackend extends Backend {
 }
 
 /**
- * Below this many flops (2·m·n·k) a matrix product runs on one thread: posting
- * a job and waiting for it costs a few microseconds, which a product this size
- * takes on its own. Measured on 2 cores by `bench/parallel-threshold.ts`.
+ * Below this many flops (2·m·n·k) a matrix product runs on one thread. With the
+ * worker awake, posting a job and joining it costs a few microseconds: on 2
+ * cores `bench/parallel-threshold.ts` measured 0.90× at 4×64×64 (32 Kflop),
+ * 1.44–1.62× at 256 Kflop and 1.9–2.0× from 2 Mflop (32×256×256, W1's
+ * recurrent product) up.
  */
-export const PARALLEL_MIN_FLOPS = 1 << 20;
+export const PARALLEL_MIN_FLOPS = 1 << 17;
 
 /**
- * Below this many outputs an elementwise kernel runs on one thread: it takes
- * about as long as posting it and waiting for it. Measured like {@link PARALLEL_MIN_FLOPS}.
+ * Below this many outputs an elementwise kernel runs on one thread: the same
+ * measurement gave 1.13× for tanh(x + b) at 1,024 elements, 1.75× at 4,096 and
+ * 1.9–2.0× from 8,192 (W1's 32×256) up; each split is one more point where a
+ * noisy machine can delay a thread, so the threshold keeps a margin.
  */
-export const PARALLEL_MIN_ELEMENTS = 32768;
+export const PARALLEL_MIN_ELEMENTS = 4096;
 
 /** What the WebAssembly backend computes: every op, in float32 and float64 (float64 on the reference kernels). */
 export const wasmCapabilities: BackendCapabilities = { dtypes: ["float32", "float64"], ops: opKinds };

@@ -18,8 +18,9 @@ export function serveTeam(port: { on(listener: (message: unknown) => void): void
   }
   const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
   // protocol (team-protocol.ts): slots of 128 words; SEQ 0, DONE 1, STATUS 2, OP 3, LOADED 4, ARGS 8, MESSAGE 64; ops Gemm 1, Chain 2, Yield 3
-  // after a job, watch for the next one this long before sleeping: waking a sleeping thread costs far more
-  const SPIN_MS = 2;
+  // after a job, watch for the next one this long before sleeping: waking a sleeping thread took ~2 ms on
+  // this project's 2-vCPU machines (an idle vCPU is halted), 40 recurrent products' worth
+  const SPIN_MS = 10;
   let ctrl: Int32Array;
   let floats: Float32Array; // the same words, for float32 arguments
   let base = 0;

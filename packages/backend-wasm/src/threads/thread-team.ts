@@ -37,8 +37,9 @@ export function controlBytes(threads: number): number {
   return 4 * SLOT_WORDS * threads;
 }
 
-// watch a worker's done word this long before sleeping: most jobs end within microseconds of the lead's own part, and waking costs more
-const SPIN_MS = 2;
+// watch a worker's done word this long before sleeping: most jobs end within microseconds of the lead's own part,
+// and a sleeping lead wakes ~2 ms late on a 2-vCPU VM
+const SPIN_MS = 20;
 
 /** Whether this thread may block in `Atomics.wait` (a browser's main thread may not). */
 function canBlock(probe: Int32Array): boolean {

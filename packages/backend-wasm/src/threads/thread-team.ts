@@ -204,9 +204,11 @@ export class ThreadTeam {
     const s = this.slot(w);
     const seq = Atomics.load(this.ctrl, s + SEQ);
     let done = Atomics.load(this.ctrl, s + DONE);
-    for (let i = 0, until = performance.now() + SPIN_MS; done !== seq && (i & 1023 || performance.now() < until); i++) done = Atomics.load(this.ctrl, s + DONE);
+    const start = performance.now();
+    for (let i = 0, until = start + Math.min(SPIN_MS, this.options.hangTimeoutMs); done !== seq && (i & 1023 || performance.now() < until); i++)
+      done = Atomics.load(this.ctrl, s + DONE);
     if (done !== seq) {
-      const deadline = performance.now() + this.options.hangTimeoutMs;
+      const deadline = start + this.options.hangTimeoutMs;
       while (done !== seq) {
         if (this.failure) throw this.failure;
         if (performance.now() > deadline) {

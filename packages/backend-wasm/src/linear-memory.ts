@@ -1,5 +1,5 @@
 import { RangeArena } from "@unroll/bptt";
-import { allocate, formatShape, type Dtype, type FloatArray } from "@unroll/ir";
+import { formatShape, type Dtype, type FloatArray } from "@unroll/ir";
 import type { WasmBuf } from "./wasm-buf.js";
 
 /** Bytes per WebAssembly page. */
@@ -99,9 +99,8 @@ export class LinearMemory {
 
   /** A copy of `buf`'s elements, for the host to keep. */
   copyOut(buf: WasmBuf): FloatArray {
-    const out = allocate(buf.dtype, buf.size);
-    out.set(this.view(buf));
-    return out;
+    // slice() copies into a fresh array (of the view's type, on a plain ArrayBuffer) in one pass
+    return this.view(buf).slice();
   }
 
   /** Bytes tensors hold now, alignment included. */

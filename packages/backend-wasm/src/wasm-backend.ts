@@ -199,6 +199,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return {
         async runWindow(request) {
           if (!disposed) await healthy(s);
+          s.team?.wake();
           return loaded.runWindow(request);
         },
         dispose: () => loaded.dispose(),

@@ -30,6 +30,8 @@ export const enum Op {
   Chain = 2,
   /** Return to the event loop, to receive the module posted before this job. */
   Yield = 3,
+  /** Nothing: wakes a sleeping worker ahead of the jobs that follow. */
+  Wake = 4,
 }
 
 /** What went wrong in a worker's job. */

@@ -17,7 +17,7 @@ export function serveTeam(port: { on(listener: (message: unknown) => void): void
     Instance: new (module: object, imports: object) => { exports: Exports };
   }
   const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
-  // protocol (team-protocol.ts): slots of 128 words; SEQ 0, DONE 1, STATUS 2, OP 3, LOADED 4, ARGS 8, MESSAGE 64; ops Gemm 1, Chain 2, Yield 3
+  // protocol (team-protocol.ts): slots of 128 words; SEQ 0, DONE 1, STATUS 2, OP 3, LOADED 4, ARGS 8, MESSAGE 64; ops Gemm 1, Chain 2, Yield 3, Wake 4
   // after a job, watch for the next one this long before sleeping: waking a sleeping thread took ~2 ms on
   // this project's 2-vCPU machines (an idle vCPU is halted), 40 recurrent products' worth
   const SPIN_MS = 10;
@@ -64,6 +64,8 @@ export function serveTeam(port: { on(listener: (message: unknown) => void): void
           const args = [ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5]];
           for (let k = 0; k < count; k++) args.push(ctrl[a + 7 + k]);
           fn(...args);
+        } else if (op === 4) {
+          // awake now, and watching for the next job
         } else if (op === 3) {
           Atomics.store(ctrl, base + 1, seq);
           Atomics.notify(ctrl, base + 1);

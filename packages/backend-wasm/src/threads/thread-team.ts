@@ -123,7 +123,7 @@ export class ThreadTeam {
 
   /** Posts `gemm(...)` (the GEMM module's arguments) to worker `w` (1-based). */
   postGemm(w: number, args: readonly number[], alpha: number, beta: number, ws: number): void {
-    const at = this.slot(w) + ARGS;
+    const at = this.claim(w) + ARGS;
     for (let i = 0; i < 10; i++) this.ctrl[at + i] = args[i];
     this.floats[at + 10] = alpha;
     this.floats[at + 11] = beta;
@@ -133,7 +133,7 @@ export class ThreadTeam {
 
   /** Posts elementwise chain `index` of module `module` on elements `[start, end)` to worker `w`. */
   postChain(w: number, module: number, index: number, out: number, start: number, end: number, period: number, inputs: readonly number[]): void {
-    const at = this.slot(w) + ARGS;
+    const at = this.claim(w) + ARGS;
     const words = [module, index, out, start, end, period, inputs.length, ...inputs];
     if (ARGS + words.length > MESSAGE) throw new RangeError(`an elementwise chain of ${inputs.length} inputs does not fit a job slot`);
     for (let i = 0; i < words.length; i++) this.ctrl[at + i] = words[i];
@@ -174,6 +174,15 @@ export class ThreadTeam {
     return this.modules++;
   }
 
+  /**
+   * Wakes every worker without waiting for it: a worker that has slept takes
+   * a while to wake (~2 ms on this project's VMs), which then overlaps the
+   * caller's own work before its first kernel. A window's start calls this.
+   */
+  wake(): void {
+    for (let w = 1; w < this.size; w++) this.post(w, Op.Wake);
+  }
+
   /** Waits until workers `ws` have finished their jobs; throws a {@link ThreadFailure} if one threw, hung or died. */
   join(ws: readonly number[], what: string): void {
     const t0 = performance.now();
@@ -191,9 +200,16 @@ export class ThreadTeam {
     return w * SLOT_WORDS;
   }
 
-  private post(w: number, op: Op): void {
+  /** Worker `w`'s slot, once its last job (perhaps a wake-up, never joined) is done: only then may its words be rewritten. */
+  private claim(w: number): number {
     if (this.failure) throw this.failure;
     const s = this.slot(w);
+    if (Atomics.load(this.ctrl, s + DONE) !== Atomics.load(this.ctrl, s + SEQ)) this.waitFor(w, "waking up");
+    return s;
+  }
+
+  private post(w: number, op: Op): void {
+    const s = this.claim(w);
     this.ctrl[s + OP] = op;
     this.jobs++;
     Atomics.add(this.ctrl, s + SEQ, 1);

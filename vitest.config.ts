@@ -7,7 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
   resolve: { conditions: ["source", ...defaultClientConditions] },
   test: {
-    exclude: ["**/node_modules/**", "**/dist/**", "**/.nx/**"],
+    // *.browser.test.ts run in Chromium, through their package's own vitest.config.ts (packages/backend-wasm)
+    exclude: ["**/node_modules/**", "**/dist/**", "**/.nx/**", "**/*.browser.test.ts"],
     testTimeout: 60_000,
   },
 });

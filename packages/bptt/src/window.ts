@@ -50,6 +50,12 @@ export interface WindowRequest {
   /** Return every step's state (`states`); off for long streams that need only the final state. Default true. */
   readonly collectStates?: boolean;
   /**
+   * BPTT: return `inputGrads`, the gradients of the data sequences. Off when
+   * only the parameters' gradients are needed (the trainer): a backend may then
+   * leave them out and skip reading `[L, B, ...]` tensors back. Default true.
+   */
+  readonly inputGradients?: boolean;
+  /**
    * BPTT: also measure gradient flow, returning `deltaNorms`: the norm of each
    * state's delta `∂L/∂h_t` at every step. Costs one `[L, B, ...]` buffer per
    * state; without it nothing more is computed or kept. Default false.

@@ -57,6 +57,24 @@ export async function collectStatesMismatches(backend: Backend, model: ModelCase
   });
 }
 
+/**
+ * One window with `inputGradients: false` against the same window with them:
+ * the same loss, outputs, final state and parameter and initial-state
+ * gradients (a backend may leave `inputGrads` out, or return them unchanged).
+ */
+export async function inputGradientsMismatches(backend: Backend, model: ModelCase, dtype: Dtype): Promise<string[]> {
+  return withSetup(backend, model, dtype, { steps: T, batch: B }, "inputGradients", async ({ loaded, params, data, tol }) => {
+    const request = { params, sequences: data.sequences, initialState: data.initialState, gradients: true };
+    const all = await loaded.runWindow(request);
+    const lean = await loaded.runWindow({ ...request, inputGradients: false });
+    const problems = forwardResultMismatches(lean, all, tol);
+    problems.push(...recordMismatches("grads", lean.grads, all.grads!, tol));
+    problems.push(...recordMismatches("initialStateGrads", lean.initialStateGrads, all.initialStateGrads!, tol, "rows"));
+    if (lean.inputGrads) problems.push(...recordMismatches("inputGrads", lean.inputGrads, all.inputGrads!, tol, "sequence"));
+    return problems;
+  });
+}
+
 /** The checkpoint check on one model, under full BPTT and BPTT(2, 3). */
 function describeCheckpoints(ctx: SuiteContext, model: ModelCase): void {
   itRunning(
@@ -81,13 +99,21 @@ function describeCollectStates(ctx: SuiteContext, model: ModelCase): void {
 /**
  * The run options that must not change results: time checkpointing (on the
  * simplest causal model the backend runs, full and truncated, and on the
- * simplest bidirectional one, full) and `collectStates: false` (on both).
+ * simplest bidirectional one, full), `collectStates: false` (on both) and
+ * `inputGradients: false` (on the causal one).
  */
 export function describeRunOptions(ctx: SuiteContext): void {
-  ctx.registrar.describe(`run options: checkpointEvery and collectStates (T = ${T}, B = ${B}, ${ctx.primary})`, () => {
+  ctx.registrar.describe(`run options: checkpointEvery, collectStates and inputGradients (T = ${T}, B = ${B}, ${ctx.primary})`, () => {
     onFirstRunnable(ctx, "run options", causalCandidates(), (model) => {
       describeCheckpoints(ctx, model);
       describeCollectStates(ctx, model);
+      itRunning(
+        ctx,
+        `${model.name}: inputGradients: false changes nothing but inputGrads, which may be left out`,
+        model.program,
+        { gradients: true },
+        async () => expectNoMismatches(await inputGradientsMismatches(ctx.backend, model, ctx.primary)),
+      );
     });
     onFirstRunnable(ctx, "run options, bidirectional", bidirectionalCandidates(), (model) => {
       // a bidirectional model reads the future: full BPTT only

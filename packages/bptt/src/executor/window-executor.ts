@@ -200,7 +200,12 @@ export class WindowExecutor<Buf> {
         for (const [param, byState] of Object.entries(r.sensitivities)) sensitivities[param] = await readAll(byState);
         return { ...base, grads: await readAll(r.grads), sensitivities };
       }
-      const grads = { ...base, grads: await readAll(r.grads), inputGrads: await readAll(r.inputGrads), initialStateGrads: await readAll(r.initialStateGrads) };
+      const grads = {
+        ...base,
+        grads: await readAll(r.grads),
+        ...(req.inputGradients === false ? {} : { inputGrads: await readAll(r.inputGrads) }),
+        initialStateGrads: await readAll(r.initialStateGrads),
+      };
       if (!req.deltaNorms) return grads;
       const deltaNorms: Record<string, number[]> = {};
       for (const [state, t] of Object.entries(await readAll(r.deltas))) deltaNorms[state] = stepNorms(t);

@@ -149,6 +149,7 @@ function start(): void {
   sampleInfo.textContent = `A sample appears every ${settings.sampleEvery} steps.`;
   const where = {
     cpu: "the CPU backend in a trainer worker",
+    wasm: "the WebAssembly backend in a trainer worker",
     workers: `a pool of ${settings.workers} Web Worker${settings.workers === 1 ? "" : "s"}`,
     webgpu: "WebGPU, from a trainer worker",
   }[settings.backend];

@@ -5,6 +5,7 @@ import type { Node } from "@unroll/ir";
 // The WebAssembly JS API, typed locally: the repository compiles with lib ES2022 and no DOM.
 interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
 }
 interface WebAssemblyApi {
   validate(bytes: Uint8Array): boolean;

@@ -25,6 +25,7 @@ export interface GemmExports {
     beta: number,
     ws: number,
   ): void;
+  /** Bytes of workspace one `gemm` call needs at `ws` (a constant of the build). */
   workspaceBytes(): number;
 }
 

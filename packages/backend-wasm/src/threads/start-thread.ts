@@ -34,7 +34,7 @@ interface Globals {
 }
 
 /**
- * Starts a worker running {@link serveTeam}: a `worker_threads` worker from
+ * Starts a worker running `serveTeam`: a `worker_threads` worker from
  * eval'd source in Node, a Web Worker from a blob URL in browsers. Both run
  * the same function's source, so there is one implementation and nothing for
  * a bundler to find.

@@ -23,6 +23,8 @@ export interface PageRecord {
   end?: RunEnd;
   /** The adapter of the last run on WebGPU, once it has opened. */
   adapter?: WebGpuAdapterInfo;
+  /** The threads of the last run on the WebAssembly backend, once it has started. */
+  threading?: { readonly threads: number; readonly requested: number; readonly reason?: string };
 }
 
 declare global {
@@ -78,6 +80,7 @@ function readSettings(): TrainSettings {
     window: Number(windowSize.value),
     backend: backend.value as BackendName,
     workers: Number(workers.value),
+    threads: navigator.hardwareConcurrency || 1,
     temperature: Number(temperature.value),
   };
 }
@@ -113,6 +116,12 @@ function showModel(): void {
   });
 }
 
+/** "wasm: 2 threads.", or "wasm: 1 thread of 4 asked for: <why>." */
+function threadingText({ threads, requested, reason }: NonNullable<PageRecord["threading"]>): string {
+  const count = `wasm: ${threads} thread${threads === 1 ? "" : "s"}`;
+  return threads < requested ? `${count} of ${requested} asked for: ${reason ?? "no reason given"}.` : `${count}.`;
+}
+
 const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : "–");
 
 /** Shows the latest numbers, at most once per frame. */
@@ -146,6 +155,7 @@ function start(): void {
   sample.textContent = "";
   runInfo.textContent = poolInfo.textContent = adapterInfo.textContent = "";
   delete record.adapter;
+  delete record.threading;
   sampleInfo.textContent = `A sample appears every ${settings.sampleEvery} steps.`;
   const where = {
     cpu: "the CPU backend in a trainer worker",
@@ -172,6 +182,10 @@ function start(): void {
       } else if (m.type === "adapter") {
         record.adapter = m.adapter;
         adapterInfo.textContent = adapterText(m.adapter);
+      } else if (m.type === "threading") {
+        const { type: _, ...threading } = m;
+        record.threading = threading;
+        poolInfo.textContent = threadingText(threading);
       } else if (m.type === "log") {
         poolInfo.textContent = `Pool: ${m.message}.`;
       }

@@ -37,6 +37,8 @@ export type FromTrainer =
   | { readonly type: "sample"; readonly step: number; readonly text: string; readonly temperature: number; readonly ms: number }
   /** The adapter the WebGPU backend opened, before the model loads on it. */
   | { readonly type: "adapter"; readonly adapter: WebGpuAdapterInfo }
+  /** How many threads the WebAssembly backend runs on, of those asked for, and why fewer if it does (`WasmThreading`). */
+  | { readonly type: "threading"; readonly threads: number; readonly requested: number; readonly reason?: string }
   /** A line of the worker pool's log (e.g. whether memory is shared). */
   | { readonly type: "log"; readonly message: string }
   /** Training ended after `step` steps because stop was asked; nothing follows. */

@@ -1,7 +1,9 @@
 // The trainer worker: owns the model and runs the training loop, so the page
-// never waits on it. It trains on the CPU backend in this thread, on a pool
-// of Web Workers it starts or on WebGPU (navigator.gpu exists in workers), and
-// posts progress, samples and the end of the run.
+// never waits on it. It trains on the CPU backend in this thread, on the
+// WebAssembly backend (this thread and Web Workers it starts on the same shared
+// memory), on a pool of Web Workers it starts or on WebGPU (navigator.gpu
+// exists in workers), and posts progress, samples and the end of the run.
+import type { WasmBackend } from "@unroll/backend-wasm";
 import type { WebGpuBackend } from "@unroll/backend-webgpu";
 // the registry's browser entry: its pool starts Web Workers, with no Node code for the bundler
 import { backends } from "@unroll/backends/web";
@@ -27,6 +29,8 @@ const NOTABLE = /^(pool of|SharedArrayBuffer|worker \d)/;
 
 /** The registry hands out plain backends; the one it names `webgpu` is a {@link WebGpuBackend}, which also tells its adapter. */
 const isWebGpu = (backend: Backend): backend is WebGpuBackend => backend.name === "webgpu";
+/** Likewise the one it names `wasm` is a {@link WasmBackend}, which says how many threads it runs on. */
+const isWasm = (backend: Backend): backend is WasmBackend => backend.name === "wasm";
 
 async function run(settings: TrainSettings, text: string): Promise<void> {
   const sampler = backends.create("cpu"); // T = 1, B = 1 steps: one thread beats any round trip
@@ -35,10 +39,16 @@ async function run(settings: TrainSettings, text: string): Promise<void> {
     // inside the try: a backend this worker cannot run (webgpu without navigator.gpu) is the run's error
     backend = backends.create(settings.backend, {
       workers: settings.workers,
+      threads: settings.threads,
       log: (message) => void (NOTABLE.test(message) && post({ type: "log", message })),
     });
     // opens the device (the model then loads on it), so that the page shows the adapter before the first step
     if (isWebGpu(backend)) post({ type: "adapter", adapter: await backend.adapter() });
+    // starts its threads (one where the page cannot share memory), so that the page shows how many before the first step
+    if (isWasm(backend)) {
+      const { threads, requested, reason } = await backend.threading();
+      post({ type: "threading", threads, requested, ...(reason !== undefined ? { reason } : {}) });
+    }
     const steps = await trainUntilStopped(text, settings, backend, sampler, {
       post,
       stopRequested: () => stop.raised,

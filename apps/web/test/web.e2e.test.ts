@@ -32,6 +32,9 @@ const STEPS = 30;
  * uniform guess over the 57 characters is ln 57 = 4.04), i.e. about 1 nat.
  */
 const LOSS_DROP = 0.5;
+/** Steps on the WebAssembly backend, and how far its loss must fall from step 1 to the mean of the last three. */
+const WASM_STEPS = 10;
+const WASM_LOSS_DROP = 0.25;
 /** Stop must show within this long after the click. */
 const STOP_MS = 1000;
 /** Longest the page's main thread may go without running a 10 ms timer while training. */
@@ -54,6 +57,7 @@ interface Progress {
 }
 interface PageRecord {
   readonly progress: Progress[];
+  readonly threading?: { readonly threads: number; readonly requested: number; readonly reason?: string };
   readonly end?: { readonly kind: string; readonly by?: string; readonly step?: number; readonly ms?: number };
 }
 
@@ -169,6 +173,40 @@ describe("web demo in headless Chromium", () => {
       await page.waitForTimeout(100);
       expect(await page.evaluate("document.documentElement.scrollWidth"), "no sideways scrolling at 360 px").toBeLessThanOrEqual(360);
       await page.screenshot({ path: join(outDir, "web-demo-narrow.png"), fullPage: true });
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it.skipIf(skipped)(
+    title(`trains on WebAssembly, one thread per core: the page says how many threads it runs on, and the loss falls in ${WASM_STEPS} steps`),
+    { timeout: 30_000 },
+    async () => {
+      if (missing) throw new Error(`${CHROMIUM} is missing on CI: install it with apt-get install -y chromium`);
+      const page = await demo!.context.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => void (m.type() === "error" && errors.push(`console: ${m.text()}`)));
+      page.on("pageerror", (e) => void errors.push(`pageerror: ${e.message}`));
+      await page.goto(demo!.url);
+      await expect.poll(() => page.textContent("#status")).toContain("Ready");
+      const cores = (await page.evaluate("navigator.hardwareConcurrency")) as number;
+      await page.selectOption("#backend", "wasm");
+      expect(await page.isDisabled("#workers"), "the pool size is not wasm's").toBe(true);
+      await page.click("#train");
+      await page.waitForFunction((n) => (globalThis as unknown as { unrollWeb: PageRecord }).unrollWeb.progress.length >= n, WASM_STEPS, { timeout: 20_000 });
+      // the page is cross-origin isolated: the backend shares its memory across every thread it was asked for
+      expect(await page.textContent("#pool-info")).toBe(`wasm: ${cores} thread${cores === 1 ? "" : "s"}.`);
+      await page.click("#stop");
+      await page.locator("#status", { hasText: "Stopped" }).waitFor({ timeout: STOP_MS });
+      const record = await readRecord(page);
+      expect(record.threading).toEqual({ threads: cores, requested: cores });
+      const losses = record.progress.slice(0, WASM_STEPS).map((p) => p.loss);
+      const drop = losses[0] - losses.slice(-3).reduce((a, b) => a + b, 0) / 3;
+      console.info(
+        `web demo on wasm (${cores} threads): loss ${losses[0].toFixed(3)} → ${(losses[0] - drop).toFixed(3)} (mean of steps ${WASM_STEPS - 2}–${WASM_STEPS})`,
+      );
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(drop, `losses ${losses.join(", ")}`).toBeGreaterThan(WASM_LOSS_DROP);
       await page.close();
       expect(errors).toEqual([]);
     },

@@ -60,7 +60,10 @@ async function run(job: ChildJob): Promise<PageResult> {
     if (!("step" in runner)) return { ...runner, adapter };
     try {
       const timed = await timeSteps(runner, job, (ms) => void window[FIRST_STEP_HOOK]?.(ms));
-      return timed.status === "ok" ? { ...timed, pageMemoryMb: await pageMemoryMb(), basePageMemoryMb, adapter } : { ...timed, adapter };
+      if (timed.status !== "ok") return { ...timed, adapter };
+      // not with a backend whose workers never return to their event loops: the measurement waits for them
+      const measure = browserBackendByLabel(job.system).pageMemory !== false;
+      return { ...timed, pageMemoryMb: measure ? await pageMemoryMb() : null, basePageMemoryMb, adapter };
     } finally {
       await runner.dispose();
     }

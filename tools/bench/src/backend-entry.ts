@@ -8,6 +8,12 @@ export interface UnrollBackendEntry {
   readonly workers?: number;
   /** False: skipped under `--quick`, whose job is to keep every code path running, not to compare siblings. */
   readonly quick?: boolean;
+  /**
+   * False: the browser page does not measure its memory after the steps (the table says "not measured"). The wasm
+   * backend's workers wait on `Atomics` between kernels and never return to their event loops while it lives, and
+   * `performance.measureUserAgentSpecificMemory()` waits for every worker of the page: it would never resolve.
+   */
+  readonly pageMemory?: boolean;
   /** Starts the backend; a failed import or start makes this pair "unavailable", not a crash. */
   create(): Promise<Backend>;
 }

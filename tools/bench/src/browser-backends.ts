@@ -1,11 +1,26 @@
+import type { Backend } from "@unroll/bptt";
 import { createCpuBackend } from "@unroll/backend-cpu";
 import { createWebGpuBackend } from "@unroll/backend-webgpu";
 import { unrollLabel, type UnrollBackendEntry } from "./backend-entry.js";
 
+async function wasmBackend(threads: number): Promise<Backend> {
+  const { createWasmBackend } = await import("@unroll/backend-wasm");
+  const backend = createWasmBackend({ threads });
+  // starts it now: a page that cannot share memory would quietly time one thread under the ×2 label
+  const threading = await backend.threading();
+  if (threading.threads !== threads) {
+    await backend.dispose();
+    throw new Error(`unroll/wasm×${threads} runs on ${threading.threads} thread(s) here: ${threading.reason ?? "unknown reason"}`);
+  }
+  return backend;
+}
+
 /**
  * The unroll backends the browser page measures (`--browser`), in table order:
  * the same CPU backend (its float32 products on the WebAssembly SIMD GEMM),
- * the worker pool on module Web Workers, and WebGPU. Each is created inside
+ * the worker pool on module Web Workers, the WebAssembly device on one thread
+ * and on two (a blob-URL Web Worker on the same shared memory: the page is
+ * cross-origin isolated), and WebGPU. Each is created inside
  * the page, from the packages' browser entries. Nothing here imports Node
  * code: the page loads this file.
  */
@@ -19,6 +34,9 @@ export const browserBackends: readonly UnrollBackendEntry[] = [
       return createWorkerBackend({ workers: 2 });
     },
   },
+  // `workers` counts the wasm backend's threads, the page's own included, as in Node: ×1 has no workers at all
+  { backend: "wasm", workers: 1, create: () => wasmBackend(1) },
+  { backend: "wasm", workers: 2, pageMemory: false, create: () => wasmBackend(2) },
   {
     backend: "webgpu",
     create: async () => {

@@ -136,8 +136,8 @@ export function browserNotes(records: readonly BenchRecord[]): string[] {
   for (const r of records) if (r.adapter) adapters.set(JSON.stringify(r.adapter), r.adapter);
   return [
     `× unroll/cpu: time over unroll/cpu's in this run (> 1 is slower)`,
-    `in the page: unroll/cpu on its main thread (float32 products on the WebAssembly SIMD GEMM), unroll/workers×2 on two module Web Workers, unroll/webgpu on WebGPU`,
+    `in the page: unroll/cpu on its main thread (float32 products on the WebAssembly SIMD GEMM), unroll/workers×2 on two module Web Workers, unroll/wasm×1 on the WebAssembly device on the main thread, unroll/wasm×2 on it and one Web Worker sharing its memory, unroll/webgpu on WebGPU`,
     ...[...adapters.values()].map((a) => `webgpu adapter: ${adapterName(a)}${isSoftwareAdapter(a) ? `; ${SOFTWARE_ADAPTER_NOTE}` : ""}`),
-    `page MB: performance.measureUserAgentSpecificMemory() after the timed steps (JS heaps and array buffers of the page and its workers; GPU buffers not counted; not a peak)`,
+    `page MB: performance.measureUserAgentSpecificMemory() after the timed steps (JS heaps and array buffers of the page and its workers; GPU buffers not counted; not a peak); not measured on unroll/wasm×2, whose worker never returns to its event loop, which the measurement waits for`,
   ];
 }

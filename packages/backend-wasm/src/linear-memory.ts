@@ -1,5 +1,6 @@
 import { RangeArena } from "@unroll/bptt";
 import { formatShape, type Dtype, type FloatArray } from "@unroll/ir";
+import { bulkMemory, type BulkMemory } from "./bulk-memory.js";
 import type { WasmBuf } from "./wasm-buf.js";
 
 /** Bytes per WebAssembly page. */
@@ -41,6 +42,8 @@ export interface LinearMemoryOptions {
 export class LinearMemory {
   /** The memory kernels compute in. */
   readonly memory: WasmMemoryObject;
+  /** memset and memmove on it. */
+  readonly bulk: BulkMemory;
   private readonly arena: RangeArena;
   private f32!: Float32Array;
   private f64!: Float64Array;
@@ -52,6 +55,7 @@ export class LinearMemory {
       throw new RangeError(`the wasm memory's maximum (${mib(options.maximumBytes)}) is below the ${mib(initialBytes)} it starts with`);
     this.memory = new api.Memory({ initial: initialBytes / PAGE, maximum: options.maximumBytes / PAGE, shared: options.shared });
     this.arena = new RangeArena(initialBytes, options.reservedBytes, LINE);
+    this.bulk = bulkMemory(this.memory, { shared: options.shared, initialPages: 1, maximumPages: options.maximumBytes / PAGE });
     this.refresh();
   }
 
@@ -80,7 +84,7 @@ export class LinearMemory {
       at = this.arena.take(bytes)!;
     }
     const buf = { byteOffset: at, size, shape: [...shape], dtype };
-    this.view(buf).fill(0);
+    this.bulk.zero(at, bytes);
     return buf;
   }
 

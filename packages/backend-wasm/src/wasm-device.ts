@@ -3,6 +3,7 @@ import { unfused, type Device, type Executable, type PrepareContext } from "@unr
 import type { KernelTable } from "@unroll/kernels-cpu";
 import type { ChainKernels } from "./chain-kernels.js";
 import { ColumnSums } from "./column-sums.js";
+import { concatRows, padRows, sliceRows } from "./row-copies.js";
 import type { LinearMemory } from "./linear-memory.js";
 import { runMatmul, type MatmulContext } from "./wasm-matmul.js";
 import type { WasmBuf } from "./wasm-buf.js";
@@ -46,14 +47,17 @@ export function wasmDevice({ memory, matmul, chains, kernels }: WasmDeviceParts)
       shape,
       dtype: buf.dtype,
     }),
-    copy: (src, dst) => memory.view(dst).set(memory.view(src)),
+    copy: (src, dst) => memory.bulk.copy(dst.byteOffset, src.byteOffset, src.size * (src.dtype === "float64" ? 8 : 4)),
     accumulate(dst, src) {
       if (dst.dtype === "float32") return chains.accumulate(dst, src);
       const d = memory.view(dst);
       const s = memory.view(src);
       for (let i = 0; i < d.length; i++) d[i] += s[i];
     },
-    fill: (buf, value) => void memory.view(buf).fill(value),
+    fill(buf, value) {
+      if (value === 0 && !Object.is(value, -0)) memory.bulk.zero(buf.byteOffset, buf.size * (buf.dtype === "float64" ? 8 : 4));
+      else memory.view(buf).fill(value);
+    },
     prepare(nodes: readonly Node[], context: PrepareContext): readonly Executable[] {
       return context.dtype === "float32" ? chains.prepare(nodes, context) : unfused(nodes);
     },
@@ -65,6 +69,9 @@ export function wasmDevice({ memory, matmul, chains, kernels }: WasmDeviceParts)
         return;
       }
       if (node.op === "sumTo" && columnSums.run(matmul(), inputs[0], out)) return;
+      if (node.op === "slice") return sliceRows(memory.bulk, node, inputs[0], out);
+      if (node.op === "pad") return padRows(memory.bulk, node, inputs[0], out);
+      if (node.op === "concat") return concatRows(memory.bulk, inputs, out);
       (kernels[node.op] as (n: Node, i: readonly Tensor[], o: Tensor) => void)(node, inputs.map(tensor), tensor(out));
     },
     release: (buf) => memory.release(buf),

@@ -32,6 +32,13 @@ export const op = {
   i32Shl: 0x74,
 } as const;
 
+/** The prefix byte of the bulk-memory instructions, and their codes after it (each then takes memory index bytes). */
+export const BULK_PREFIX = 0xfc;
+/** `memory.copy dst src bytes` (after {@link BULK_PREFIX}; then two memory indices). */
+export const MEMORY_COPY = 0x0a;
+/** `memory.fill dst byte bytes` (after {@link BULK_PREFIX}; then one memory index). */
+export const MEMORY_FILL = 0x0b;
+
 /** The prefix byte of the SIMD instructions, whose own opcode follows as an unsigned LEB128. */
 export const SIMD_PREFIX = 0xfd;
 

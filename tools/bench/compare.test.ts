@@ -75,7 +75,13 @@ describe("bench --baseline: arguments", () => {
   });
 
   it("compares unroll's systems only, unless peers are named", () => {
-    expect(selectComparisonSystems(undefined, false).map((s) => s.label)).toEqual(["unroll/cpu", "unroll/workers×1", "unroll/workers×2", "unroll/wasm×1", "unroll/wasm×2"]);
+    expect(selectComparisonSystems(undefined, false).map((s) => s.label)).toEqual([
+      "unroll/cpu",
+      "unroll/workers×1",
+      "unroll/workers×2",
+      "unroll/wasm×1",
+      "unroll/wasm×2",
+    ]);
     expect(selectComparisonSystems(undefined, true).map((s) => s.label)).toEqual(["unroll/cpu", "unroll/workers×2", "unroll/wasm×1", "unroll/wasm×2"]);
     expect(selectComparisonSystems(["tfjs-wasm"], false).map((s) => s.label)).toEqual(["unroll/cpu", "tfjs-wasm"]);
   });

@@ -25,3 +25,4 @@ export { startThread, type TeamThread } from "./threads/start-thread.js";
 export { chainModule, type ChainMemory, type WasmChain } from "./elementwise/chain-module.js";
 export type { ImportedMemory } from "./elementwise/wasm-module.js";
 export { ChainKernels } from "./chain-kernels.js";
+export { bulkMemory, type BulkMemory } from "./bulk-memory.js";

@@ -28,29 +28,17 @@ export function serveTeam(port: { on(listener: (message: unknown) => void): void
   let gemm: Exports;
   const chains: Exports[] = [];
   let last = 0;
-  // an idle worker waits off its event loop where it can (Atomics.waitAsync), so that a page's
-  // performance.measureUserAgentSpecificMemory(), which waits for every worker's event loop, returns
-  const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> } }).waitAsync;
-  let waiting = false;
+  // idle, it blocks in Atomics.wait and never returns to its event loop: a page's
+  // performance.measureUserAgentSpecificMemory(), which waits for every worker's event loop, then waits
+  // for as long as the backend lives (an Atomics.waitAsync loop did that, but hung a job in Chromium once in CI)
 
   const loop = (): void => {
     for (;;) {
       let seq = Atomics.load(ctrl, base);
       for (let i = 0, until = performance.now() + SPIN_MS; seq === last && (i & 1023 || performance.now() < until); i++) seq = Atomics.load(ctrl, base);
       if (seq === last) {
-        if (!waitAsync) {
-          Atomics.wait(ctrl, base, last);
-          continue;
-        }
-        if (waiting) return; // a wait is already pending: it resumes the loop
-        const w = waitAsync(ctrl, base, last);
-        if (!w.async) continue;
-        waiting = true;
-        void w.value.then(() => {
-          waiting = false;
-          loop();
-        });
-        return;
+        Atomics.wait(ctrl, base, last);
+        continue;
       }
       last = seq;
       const op = ctrl[base + 3];

@@ -113,7 +113,7 @@ describe("web demo on WebGPU in headless Chromium", () => {
       await page.goto(demo!.url); // localhost: a secure context, so navigator.gpu exists
       await expect.poll(() => page.textContent("#status")).toContain("Ready");
       const offered = (): Promise<string[]> => page.locator("#backend option").evaluateAll((os) => os.map((o) => o.getAttribute("value") ?? ""));
-      await expect.poll(offered, { message: "webgpu offered once an adapter answers" }).toEqual(["cpu", "workers", "webgpu"]);
+      await expect.poll(offered, { message: "webgpu offered once an adapter answers" }).toEqual(["cpu", "wasm", "workers", "webgpu"]);
       for (const [id, value] of Object.entries(MODEL)) await page.selectOption(`#${id}`, value);
       const ready = lap();
 

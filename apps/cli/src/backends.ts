@@ -18,33 +18,28 @@ function asUserError<T>(f: () => T): T {
 }
 
 /**
- * The backend spec for `--backend NAME --workers N`: `workers:N`. Throws when
- * `--workers` is given with a backend that has no workers.
+ * The backend spec for `--backend NAME --FLAG N`: `NAME:N`, for a backend whose
+ * registry entry takes that count (`takesWorkers`, `takesThreads`).
  */
-export function withWorkers(name: string, workers: string): string {
-  const n = Number(workers);
-  if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`--workers must be a positive integer, got "${workers}"`);
+function withCount(flag: "workers" | "threads", takes: "takesWorkers" | "takesThreads", name: string, value: string): string {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`--${flag} must be a positive integer, got "${value}"`);
   const spec = asUserError(() => backends.parse(name));
-  if (!backends.entries[spec.name].takesWorkers) {
-    const pools = backendNames.filter((k) => backends.entries[k].takesWorkers);
-    throw new UserError(`--workers applies to --backend ${pools.join(" or ")} only, not "${name}"`);
+  if (!backends.entries[spec.name][takes]) {
+    const takers = backendNames.filter((k) => backends.entries[k][takes]);
+    throw new UserError(`--${flag} applies to --backend ${takers.join(" or ")} only, not "${name}"`);
   }
   return `${spec.name}:${n}`;
 }
 
-/**
- * The backend spec for `--backend NAME --threads N`: `wasm:N`. Throws when
- * `--threads` is given with a backend that does not take threads.
- */
+/** The backend spec for `--backend NAME --workers N`: `workers:N`. Throws when `--workers` is given with a backend that has no workers. */
+export function withWorkers(name: string, workers: string): string {
+  return withCount("workers", "takesWorkers", name, workers);
+}
+
+/** The backend spec for `--backend NAME --threads N`: `wasm:N`. Throws when `--threads` is given with a backend that does not take threads. */
 export function withThreads(name: string, threads: string): string {
-  const n = Number(threads);
-  if (!(Number.isInteger(n) && n >= 1)) throw new UserError(`--threads must be a positive integer, got "${threads}"`);
-  const spec = asUserError(() => backends.parse(name));
-  if (!backends.entries[spec.name].takesThreads) {
-    const threaded = backendNames.filter((k) => backends.entries[k].takesThreads);
-    throw new UserError(`--threads applies to --backend ${threaded.join(" or ")} only, not "${name}"`);
-  }
-  return `${spec.name}:${n}`;
+  return withCount("threads", "takesThreads", name, threads);
 }
 
 /** Creates the backend named on the command line: `cpu`, `wasm`, `wasm:N` for N threads, `workers`, or `workers:N` for a pool of N workers. */
